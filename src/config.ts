@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { sandboxCredentials } from './sandbox/credentials.js';
+
+export interface AvaamoAgentCredential {
+  id: number;
+  accessToken: string;
+}
+export interface AvaamoSettings {
+  baseUrl: string;
+  userToken: string;
+  /** The agents this gateway serves; each token reads that agent's messages. */
+  agents: readonly AvaamoAgentCredential[];
+}
+export interface VambeSettings {
+  baseUrl: string;
+  apiKey: string;
+}
+export interface RocketChatSettings {
+  baseUrl: string;
+  userId: string;
+  authToken: string;
+}
+/** `null` means the upstream is not configured: its fields answer UPSTREAM_NOT_CONFIGURED. */
+export interface UpstreamSettings {
+  avaamo: AvaamoSettings | null;
+  vambe: VambeSettings | null;
+  rocketchat: RocketChatSettings | null;
+}
+export interface SandboxSettings {
+  host: string;
+  port: number;
+  latencyMs: number;
+  seed: number;
+  rateLimits: boolean;
+}
+export interface Config {
+  port: number;
+  host: string;
+  /** Set when the gateway starts the embedded sandbox and points every upstream at it. */
+  sandbox: SandboxSettings | null;
+  upstreams: UpstreamSettings;
+  upstreamTimeoutMs: number;
+  /** Upstreams left unconfigured, said once at start. */
+  warnings: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+);
+const port = (fallback: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
+
+const agentList = z.preprocess(
+  (value) => {
+    const raw = blankToUndefined(value);
+    if (raw === undefined) return undefined;
+    try {
+      return JSON.parse(String(raw));
+    } catch {
+      return raw;
+    }
+  },
+  z
+    .array(
+      z.object({
+        id: z.number().int().positive(),
+        accessToken: z.string().min(1),
+      }),
+      { error: 'must be a JSON array of {"id": number, "accessToken": string}' },
+    )
+    .optional(),
+);
+
+const envSchema = z.object({
+  PORT: port(4000),
+  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
+  SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  SANDBOX_PORT: port(4010),
+  SANDBOX_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  SANDBOX_LATENCY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
+  SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().default(42)),
+  SANDBOX_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
+  UPSTREAM_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).default(15_000)),
+  AVAAMO_BASE_URL: optionalUrl,
+  AVAAMO_USER_TOKEN: optionalString,
+  AVAAMO_AGENTS: agentList,
+  VAMBE_BASE_URL: optionalUrl,
+  VAMBE_API_KEY: optionalString,
+  ROCKETCHAT_BASE_URL: optionalUrl,
+  ROCKETCHAT_USER_ID: optionalString,
+  ROCKETCHAT_AUTH_TOKEN: optionalString,
+});
+type ParsedEnv = z.infer<typeof envSchema>;
+
+/** Settings of the sandbox alone (also used by `npm run sandbox`). */
+export function loadSandboxSettings(env: Env): SandboxSettings {
+  const parsed = parseEnv(env);
+  return sandboxSettings(parsed);
+}
+
+/**
+ * Reads the environment once. Every problem is collected and thrown together
+ * in a ConfigError, so a misconfigured deployment is fixed in one go.
+ */
+export function loadConfig(env: Env): Config {
+  const parsed = parseEnv(env);
+  const anyBaseUrl = Boolean(parsed.AVAAMO_BASE_URL || parsed.VAMBE_BASE_URL || parsed.ROCKETCHAT_BASE_URL);
+  const sandboxOn = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl);
+  const sandbox = sandboxOn ? sandboxSettings(parsed) : null;
+  const warnings: string[] = [];
+  const upstreams = sandbox
+    ? sandboxUpstreams(`http://${sandbox.host}:${sandbox.port}`)
+    : configuredUpstreams(parsed, warnings);
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    sandbox,
+    upstreams,
+    upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+    warnings,
+  });
+}
+
+/** Every upstream pointed at a sandbox, with the credentials it accepts. */
+export function sandboxUpstreams(sandboxUrl: string): UpstreamSettings {
+  return {
+    avaamo: {
+      baseUrl: sandboxUrl,
+      userToken: sandboxCredentials.avaamoUserToken,
+      agents: sandboxCredentials.avaamoAgents,
+    },
+    vambe: { baseUrl: sandboxUrl, apiKey: sandboxCredentials.vambeApiKey },
+    rocketchat: {
+      baseUrl: sandboxUrl,
+      userId: sandboxCredentials.rocketchatUserId,
+      authToken: sandboxCredentials.rocketchatAuthToken,
+    },
+  };
+}
+
+function parseEnv(env: Env): ParsedEnv {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+function sandboxSettings(parsed: ParsedEnv): SandboxSettings {
+  return {
+    host: parsed.SANDBOX_HOST,
+    port: parsed.SANDBOX_PORT,
+    latencyMs: parsed.SANDBOX_LATENCY_MS,
+    seed: parsed.SANDBOX_SEED,
+    rateLimits: parsed.SANDBOX_RATE_LIMITS === 'on',
+  };
+}
+
+function configuredUpstreams(parsed: ParsedEnv, warnings: string[]): UpstreamSettings {
+  const missing = (name: string, vars: Record<string, unknown>) => {
+    const absent = Object.entries(vars)
+      .filter(([, value]) => value === undefined)
+      .map(([key]) => key);
+    if (absent.length > 0) warnings.push(`${name} is not configured (missing ${absent.join(', ')}); its fields will answer UPSTREAM_NOT_CONFIGURED.`);
+    return absent.length > 0;
+  };
+  const avaamo = missing('Avaamo', {
+    AVAAMO_BASE_URL: parsed.AVAAMO_BASE_URL,
+    AVAAMO_USER_TOKEN: parsed.AVAAMO_USER_TOKEN,
+  })
+    ? null
+    : {
+        baseUrl: parsed.AVAAMO_BASE_URL!,
+        userToken: parsed.AVAAMO_USER_TOKEN!,
+        agents: parsed.AVAAMO_AGENTS ?? [],
+      };
+  if (avaamo && avaamo.agents.length === 0) {
+    warnings.push('AVAAMO_AGENTS is empty: `agents` lists nothing and no agent messages can be read.');
+  }
+  const vambe = missing('Vambe', { VAMBE_BASE_URL: parsed.VAMBE_BASE_URL, VAMBE_API_KEY: parsed.VAMBE_API_KEY })
+    ? null
+    : { baseUrl: parsed.VAMBE_BASE_URL!, apiKey: parsed.VAMBE_API_KEY! };
+  const rocketchat = missing('Rocket.Chat', {
+    ROCKETCHAT_BASE_URL: parsed.ROCKETCHAT_BASE_URL,
+    ROCKETCHAT_USER_ID: parsed.ROCKETCHAT_USER_ID,
+    ROCKETCHAT_AUTH_TOKEN: parsed.ROCKETCHAT_AUTH_TOKEN,
+  })
+    ? null
+    : {
+        baseUrl: parsed.ROCKETCHAT_BASE_URL!,
+        userId: parsed.ROCKETCHAT_USER_ID!,
+        authToken: parsed.ROCKETCHAT_AUTH_TOKEN!,
+      };
+  return { avaamo, vambe, rocketchat };
+}

@@ -1,0 +1,45 @@
+import type { UpstreamSettings } from './config.js';
+import type { HttpClient } from './http/client.js';
+import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
+import { createAvaamoLoaders } from './upstreams/avaamo/loaders.js';
+import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
+import { createRocketChatLoaders } from './upstreams/rocketchat/loaders.js';
+import { createVambeClient, type VambeClient } from './upstreams/vambe/client.js';
+import { createVambeLoaders } from './upstreams/vambe/loaders.js';
+
+/** Process-wide and caller-agnostic: one per gateway. */
+export interface UpstreamClients {
+  avaamo: AvaamoClient | null;
+  vambe: VambeClient | null;
+  rocketchat: RocketChatClient | null;
+}
+
+export function createUpstreamClients(http: HttpClient, upstreams: UpstreamSettings): UpstreamClients {
+  return {
+    avaamo: upstreams.avaamo && createAvaamoClient(http, upstreams.avaamo.baseUrl),
+    vambe: upstreams.vambe && createVambeClient(http, upstreams.vambe.baseUrl),
+    rocketchat: upstreams.rocketchat && createRocketChatClient(http, upstreams.rocketchat.baseUrl),
+  };
+}
+
+export type Context = Readonly<{
+  /** The Avaamo agents this gateway serves, in configuration order. */
+  agentIds: readonly number[];
+  loaders: Readonly<{
+    avaamo: ReturnType<typeof createAvaamoLoaders>;
+    vambe: ReturnType<typeof createVambeLoaders>;
+    rocketchat: ReturnType<typeof createRocketChatLoaders>;
+  }>;
+}>;
+
+/** One per GraphQL request: loaders memoise within it and never across callers. */
+export function createContext(clients: UpstreamClients, upstreams: UpstreamSettings): Context {
+  return {
+    agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
+    loaders: {
+      avaamo: createAvaamoLoaders(clients.avaamo, upstreams.avaamo),
+      vambe: createVambeLoaders(clients.vambe, upstreams.vambe),
+      rocketchat: createRocketChatLoaders(clients.rocketchat, upstreams.rocketchat),
+    },
+  };
+}

@@ -1,0 +1,115 @@
+export type UpstreamName = 'avaamo' | 'vambe' | 'rocketchat';
+
+export const upstreamLabels: Record<UpstreamName, string> = {
+  avaamo: 'Avaamo',
+  vambe: 'Vambe',
+  rocketchat: 'Rocket.Chat',
+};
+
+export type UpstreamErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_NOT_CONFIGURED';
+
+export interface UpstreamErrorDetails {
+  status?: number;
+  /** Seconds, from the upstream's Retry-After. */
+  retryAfter?: number;
+}
+
+/**
+ * Everything below the schema that fails throws this. Its message is written
+ * for the caller (it reaches the GraphQL response), so it never carries a URL
+ * with credentials or a token.
+ */
+export class UpstreamError extends Error {
+  constructor(
+    readonly upstream: UpstreamName,
+    readonly code: UpstreamErrorCode,
+    message: string,
+    readonly details: UpstreamErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** The one table from an upstream HTTP status to the code a caller sees (ARCHITECTURE.md, Errors). */
+export function codeForStatus(status: number): UpstreamErrorCode {
+  if (status === 400 || status === 422) return 'BAD_USER_INPUT';
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  return 'UPSTREAM_ERROR';
+}
+
+const MAX_VENDOR_MESSAGE = 300;
+
+/**
+ * The vendors' own words help the caller for input errors ("To Date cannot be
+ * before From Date", Rocket.Chat's date rules); for auth and server errors
+ * they add nothing a program can act on and may echo request details.
+ */
+export function upstreamErrorFromResponse(
+  upstream: UpstreamName,
+  status: number,
+  body: unknown,
+  retryAfterHeader: string | null,
+): UpstreamError {
+  const code = codeForStatus(status);
+  const label = upstreamLabels[upstream];
+  const vendorMessage = code === 'BAD_USER_INPUT' || code === 'NOT_FOUND' ? messageOf(body) : undefined;
+  const message = vendorMessage
+    ? `${label}: ${vendorMessage}`
+    : `${label} answered ${status} (${genericReason(code)})`;
+  const retryAfter = parseRetryAfter(retryAfterHeader);
+  return new UpstreamError(upstream, code, message, {
+    status,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  });
+}
+
+function genericReason(code: UpstreamErrorCode): string {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return 'the configured credentials were rejected';
+    case 'FORBIDDEN':
+      return 'the configured credentials lack permission';
+    case 'RATE_LIMITED':
+      return 'rate limit reached';
+    case 'NOT_FOUND':
+      return 'not found';
+    case 'BAD_USER_INPUT':
+      return 'invalid request';
+    default:
+      return 'upstream failure';
+  }
+}
+
+/** Avaamo and Rocket.Chat say `error`, Vambe (NestJS) says `message`, sometimes as a list. */
+function messageOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  const candidate = record.error ?? record.message;
+  const text = Array.isArray(candidate)
+    ? candidate.filter((item) => typeof item === 'string').join('; ')
+    : typeof candidate === 'string'
+      ? candidate
+      : undefined;
+  if (!text) return undefined;
+  return text.length > MAX_VENDOR_MESSAGE ? `${text.slice(0, MAX_VENDOR_MESSAGE)}…` : text;
+}
+
+function parseRetryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

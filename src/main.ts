@@ -1,0 +1,59 @@
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, sandboxUpstreams, type Config } from './config.js';
+import { startSandbox } from './sandbox/server.js';
+import { createGateway } from './server.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const sandbox = config.sandbox
+    ? await startSandbox({
+        host: config.sandbox.host,
+        port: config.sandbox.port,
+        latencyMs: config.sandbox.latencyMs,
+        seed: config.sandbox.seed,
+        rateLimits: config.sandbox.rateLimits,
+      })
+    : null;
+  const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
+  const gateway = createGateway({ ...config, upstreams });
+  const server = createServer(gateway);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  console.log(`cx-gateway: GraphiQL at http://${shownHost}:${config.port}/graphql`);
+  if (sandbox) {
+    console.log(`Upstreams: the embedded sandbox at ${sandbox.url} (generated data, no accounts needed; SANDBOX=off to use real upstreams)`);
+  } else {
+    const real = Object.entries(upstreams)
+      .map(([name, settings]) => `${name} ${settings ? settings.baseUrl : '(not configured)'}`)
+      .join(', ');
+    console.log(`Upstreams: real: ${real}`);
+  }
+  for (const warning of config.warnings) console.warn(`warning: ${warning}`);
+
+  const shutdown = () => {
+    server.close();
+    server.closeAllConnections();
+    void sandbox?.close();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error('cx-gateway failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { builder } from './builder.js';
+import { listFingerprint, resolveArrayConnection } from './pagination.js';
+
+interface AgentConversationStatShape {
+  agentName: string;
+  conversationCount: number;
+  share: number;
+}
+
+export const AgentConversationStat = builder.objectRef<AgentConversationStatShape>('AgentConversationStat').implement({
+  description: 'Conversations handled by one human agent in the requested range (Rocket.Chat Omnichannel).',
+  fields: (t) => ({
+    agentName: t.exposeString('agentName', {
+      description:
+        "The agent's display name, or its raw user id when the user has no name or is gone. Two agents with the same name are two rows.",
+    }),
+    conversationCount: t.exposeInt('conversationCount', {
+      description: 'Omnichannel rooms created in the range and currently served by this agent.',
+    }),
+    share: t.exposeFloat('share', { description: 'conversationCount / totalConversations of the range, 0..1.' }),
+  }),
+});
+
+const AgentConversationStatOrder = builder.enumType('AgentConversationStatOrder', {
+  values: {
+    CONVERSATION_COUNT_DESC: { description: 'Busiest agents first; ties by name.' },
+    AGENT_NAME_ASC: { description: 'By name, as Rocket.Chat orders them.' },
+  } as const,
+});
+
+builder.queryField('agentConversationStats', (t) =>
+  t.connection(
+    {
+      type: AgentConversationStat,
+      nullable: true,
+      description:
+        'Omnichannel conversations per human agent in a time range (Rocket.Chat). Counts rooms created in [start, end), open or closed; Rocket.Chat rejects ranges over a year and itself caches answers for 60 s.',
+      args: {
+        start: t.arg({ type: 'DateTime', required: true, description: 'Start of the range (inclusive).' }),
+        end: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
+        orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC' }),
+      },
+      resolve: async (_root, args, context) => {
+        const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });
+        const rows = report.data.map((row) => ({
+          agentName: row.label,
+          conversationCount: row.value,
+          share: report.total > 0 ? row.value / report.total : 0,
+        }));
+        // Ordered here, not upstream, so every order is served by one cached answer.
+        rows.sort((a, b) =>
+          args.orderBy === 'AGENT_NAME_ASC'
+            ? a.agentName.localeCompare(b.agentName)
+            : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
+        );
+        const fingerprint = listFingerprint('agentConversationStats', {
+          start: args.start,
+          end: args.end,
+          orderBy: args.orderBy,
+        });
+        return {
+          ...resolveArrayConnection(args, fingerprint, rows),
+          unspecifiedCount: report.unspecified,
+          totalConversations: report.total,
+        };
+      },
+    },
+    {
+      name: 'AgentConversationStatConnection',
+      fields: (tc) => ({
+        unspecifiedCount: tc.int({
+          description: 'Conversations in the range that no agent ever served (queued or abandoned).',
+          resolve: (connection) => (connection as { unspecifiedCount: number }).unspecifiedCount,
+        }),
+        totalConversations: tc.int({
+          description: 'Conversations in the range served by some agent (Rocket.Chat\'s total; excludes unspecified).',
+          resolve: (connection) => (connection as { totalConversations: number }).totalConversations,
+        }),
+      }),
+    },
+    { name: 'AgentConversationStatEdge' },
+  ),
+);

@@ -1,0 +1,32 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
+import type { Connection } from './pagination.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  Connection: Pick<Connection<unknown>, 'totalCount'>;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  // Fields are non-null unless they say otherwise; every field that depends
+  // on an upstream call says otherwise, so a failure stays on that field.
+  defaultFieldNullability: false,
+  plugins: [RelayPlugin, DataloaderPlugin],
+  relay: {
+    clientMutationId: 'optional',
+    cursorType: 'String',
+    nodesOnConnection: true,
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,94 @@
+import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
+import { contactPlatforms, contactStatuses, type VambeContactWire } from '../upstreams/vambe/types.js';
+import { builder } from './builder.js';
+import { listFingerprint, resolvePagedConnection } from './pagination.js';
+
+export const ContactStatus = builder.enumType('ContactStatus', {
+  description: 'Where a Vambe conversation stands.',
+  values: {
+    UNATTENDED: { value: 'unattended', description: 'Not yet taken by a human.' },
+    ATTENDED: { value: 'attended', description: 'A human is handling it.' },
+    AI_ATTENDED: { value: 'ai-attended', description: 'The AI is handling it.' },
+    AI_AWAY: { value: 'ai-away', description: 'The AI is unavailable; waiting for a human handoff.' },
+  } as const,
+});
+
+export const ContactPlatform = builder.enumType('ContactPlatform', {
+  description: 'The channel a contact writes through.',
+  values: {
+    WHATSAPP: { value: 'whatsapp' },
+    PLAYGROUND: { value: 'playground' },
+    INSTAGRAM: { value: 'instagram' },
+    WEBCHAT: { value: 'webchat' },
+    WEB_WHATSAPP: { value: 'web-whatsapp' },
+    MESSENGER: { value: 'messenger' },
+    SMS: { value: 'sms' },
+  } as const,
+});
+
+/** Vambe's casing is undocumented: "AI_ATTENDED", "ai-attended" and "Ai_Attended" are one value (§7.16). */
+function normalise<T extends string>(value: string | null | undefined, allowed: readonly T[]): T | null {
+  const spelled = (value ?? '').toLowerCase().replaceAll('_', '-');
+  return allowed.find((candidate) => candidate === spelled) ?? null;
+}
+
+const TeamMember = builder.objectRef<{ id: string | null; name: string | null }>('TeamMember').implement({
+  description: 'A human team member of the contacts platform (not an Avaamo agent).',
+  fields: (t) => ({
+    id: t.id({ nullable: true, description: "Vambe's team member UUID.", resolve: (member) => member.id }),
+    name: t.string({ nullable: true, resolve: (member) => member.name }),
+  }),
+});
+
+export const Contact = builder.objectRef<VambeContactWire>('Contact').implement({
+  description: 'A Vambe contact with an active ticket, and how long it has been waiting.',
+  fields: (t) => ({
+    id: t.id({ description: "Vambe's contact UUID.", resolve: (contact) => contact.id }),
+    name: t.string({ nullable: true, resolve: (contact) => contact.name ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (contact) => new Date(contact.created_at) }),
+    platform: t.field({ type: ContactPlatform, nullable: true, resolve: (contact) => normalise(contact.platform, contactPlatforms) }),
+    chatStatus: t.field({ type: ContactStatus, nullable: true, resolve: (contact) => normalise(contact.chat_status, contactStatuses) }),
+    waitingTime: t.int({
+      description: 'Seconds this contact has been waiting for a response, as of the upstream answer (0 when it has no inbound message).',
+      resolve: (contact) => Math.round(contact.waiting_time ?? 0),
+    }),
+    activeTicket: t.field({ type: 'JSON', nullable: true, resolve: (contact) => contact.active_ticket_v2 ?? null }),
+    assignedAgents: t.field({ type: [TeamMember], resolve: (contact) => contact.assigned_agents ?? [] }),
+  }),
+});
+
+builder.queryField('contacts', (t) =>
+  t.connection(
+    {
+      type: Contact,
+      nullable: true,
+      description:
+        'Contacts in one conversation status, longest waiting first (Vambe). Waiting times are live, so the order can change between pages: each page is ordered as of its own upstream answer.',
+      args: {
+        status: t.arg({ type: ContactStatus, required: true }),
+        pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
+        platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
+      },
+      resolve: (_root, args, context) => {
+        const filters = {
+          status: args.status,
+          pipelineId: args.pipelineId === null || args.pipelineId === undefined ? undefined : String(args.pipelineId),
+          platform: args.platform ?? undefined,
+        };
+        return resolvePagedConnection({
+          args,
+          fingerprint: listFingerprint('contacts', filters),
+          pageSize: VAMBE_PAGE_SIZE,
+          fetchPage: async (page) => {
+            const result = await context.loaders.vambe.contactsPage.load({ ...filters, page });
+            // A bare-array answer has no total: count what is known to exist.
+            const total = result.total ?? (page - 1) * VAMBE_PAGE_SIZE + result.contacts.length;
+            return { items: result.contacts, total };
+          },
+        });
+      },
+    },
+    { name: 'ContactConnection' },
+    { name: 'ContactEdge' },
+  ),
+);

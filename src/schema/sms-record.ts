@@ -1,0 +1,109 @@
+import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
+import type { SmsReportEntryWire } from '../upstreams/avaamo/types.js';
+import { fromEpochSeconds } from '../upstreams/time.js';
+import { Agent } from './agent.js';
+import { builder } from './builder.js';
+import { formatEntryKey, parseEntryKey, windowAround } from './entry-id.js';
+import { listFingerprint, resolvePagedConnection } from './pagination.js';
+import { checkRange } from './time-range.js';
+
+interface SmsRecordShape {
+  agentId: number;
+  wire: SmsReportEntryWire;
+}
+
+export const SmsStatus = builder.enumType('SmsStatus', {
+  description: 'Delivery state of an SMS as the carrier reported it.',
+  values: {
+    SENT: { value: 'sent', description: 'The carrier accepted it.' },
+    FAILED: { value: 'failed', description: 'The carrier refused it; see statusResponse.' },
+    DELIVERED: { value: 'delivered', description: 'It reached the handset.' },
+    UNDELIVERED: { value: 'undelivered', description: 'Accepted by the carrier but not delivered.' },
+  } as const,
+});
+
+/** Best effort: "+1(123) 456-7890" → "+11234567890"; null when there is no country code to trust. */
+export function toE164(phone: string): string | null {
+  const digits = phone.replace(/\D/g, '');
+  return phone.trim().startsWith('+') && digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
+}
+
+export const SmsRecord = builder.node(builder.objectRef<SmsRecordShape>('SmsRecord'), {
+  description: 'An SMS sent through an agent\'s SMS gateway (Avaamo SMS reporting).',
+  id: {
+    resolve: ({ agentId, wire }) => formatEntryKey({ agentId, uuid: wire.uuid, createdAt: wire.created_at }),
+  },
+  loadOne: async (id, context) => {
+    const key = parseEntryKey(id, 'SmsRecord');
+    const page = await context.loaders.avaamo.smsReportPage.load({
+      agentId: key.agentId,
+      ...windowAround(key.createdAt),
+      page: 1,
+      perPage: AVAAMO_MAX_PER_PAGE,
+    });
+    const wire = page.entries.find((entry) => entry.uuid === key.uuid);
+    return wire ? { agentId: key.agentId, wire } : null;
+  },
+  fields: (t) => ({
+    uuid: t.string({ resolve: ({ wire }) => wire.uuid }),
+    fromPhone: t.string({ description: 'As Avaamo sent it.', resolve: ({ wire }) => wire.from_phone }),
+    toPhone: t.string({ description: 'As Avaamo sent it; formatting is not normalised.', resolve: ({ wire }) => wire.to_phone }),
+    toPhoneE164: t.string({
+      nullable: true,
+      description: 'toPhone in E.164 (+ and digits) when it carries a country code.',
+      resolve: ({ wire }) => toE164(wire.to_phone),
+    }),
+    message: t.string({ resolve: ({ wire }) => wire.message }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the carrier received the request.',
+      resolve: ({ wire }) => fromEpochSeconds(wire.created_at),
+    }),
+    status: t.field({ type: SmsStatus, resolve: ({ wire }) => wire.sms_status }),
+    statusResponse: t.string({
+      nullable: true,
+      description: 'Carrier\'s explanation when the SMS failed.',
+      resolve: ({ wire }) => wire.sms_status_response ?? null,
+    }),
+  }),
+});
+
+builder.objectField(Agent, 'smsRecords', (t) =>
+  t.connection(
+    {
+      type: SmsRecord,
+      nullable: true,
+      description:
+        'SMS sent through this agent\'s SMS gateway, newest first. `to` alone reads the 30 days before it (Avaamo alone would return only the latest 3).',
+      args: {
+        from: t.arg({ type: 'DateTime', description: 'Start of the range (inclusive).' }),
+        to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
+        fromPhone: t.arg.string({ description: 'Only SMS sent from this number.' }),
+        toPhone: t.arg.string({ description: 'Only SMS sent to this number, e.g. +15551234567.' }),
+        status: t.arg({ type: SmsStatus, description: 'Only SMS in this state.' }),
+      },
+      resolve: (agent, args, context) => {
+        const filters = {
+          agentId: agent.agentId,
+          from: args.from ?? undefined,
+          to: args.to ?? undefined,
+          fromPhone: args.fromPhone ?? undefined,
+          toPhone: args.toPhone ?? undefined,
+          status: args.status ?? undefined,
+        };
+        checkRange(filters.from, filters.to, 'from', 'to');
+        return resolvePagedConnection({
+          args,
+          fingerprint: listFingerprint('smsRecords', filters),
+          pageSize: AVAAMO_MAX_PER_PAGE,
+          fetchPage: async (page) => {
+            const result = await context.loaders.avaamo.smsReportPage.load({ ...filters, page, perPage: AVAAMO_MAX_PER_PAGE });
+            return { items: result.entries.map((wire) => ({ agentId: agent.agentId, wire })), total: result.total_entries };
+          },
+        });
+      },
+    },
+    { name: 'SmsRecordConnection' },
+    { name: 'SmsRecordEdge' },
+  ),
+);

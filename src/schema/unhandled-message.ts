@@ -1,0 +1,74 @@
+import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
+import type { UnhandledMessageWire } from '../upstreams/avaamo/types.js';
+import { fromEpochSeconds } from '../upstreams/time.js';
+import { Agent } from './agent.js';
+import { builder } from './builder.js';
+import { formatEntryKey, parseEntryKey, windowAround } from './entry-id.js';
+import { listFingerprint, resolvePagedConnection } from './pagination.js';
+
+interface UnhandledMessageShape {
+  agentId: number;
+  wire: UnhandledMessageWire;
+}
+
+export const UnhandledMessage = builder.node(builder.objectRef<UnhandledMessageShape>('UnhandledMessage'), {
+  description: 'A user query the agent could not handle (Avaamo analytics).',
+  id: {
+    resolve: ({ agentId, wire }) => formatEntryKey({ agentId, uuid: wire.message_uuid, createdAt: wire.created_at }),
+  },
+  loadOne: async (id, context) => {
+    const key = parseEntryKey(id, 'UnhandledMessage');
+    const page = await context.loaders.avaamo.unhandledMessagesPage.load({
+      agentId: key.agentId,
+      ...windowAround(key.createdAt),
+      page: 1,
+      perPage: AVAAMO_MAX_PER_PAGE,
+    });
+    const wire = page.entries.find((entry) => entry.message_uuid === key.uuid);
+    return wire ? { agentId: key.agentId, wire } : null;
+  },
+  fields: (t) => ({
+    messageUuid: t.string({ resolve: ({ wire }) => wire.message_uuid }),
+    content: t.string({ description: 'What the user wrote.', resolve: ({ wire }) => wire.content }),
+    score: t.float({ nullable: true, description: 'Intent match score, 0..1.', resolve: ({ wire }) => wire.score ?? null }),
+    intentType: t.string({ nullable: true, description: 'e.g. UNHANDLED::INTENT', resolve: ({ wire }) => wire.intent_type ?? null }),
+    intentName: t.string({ nullable: true, resolve: ({ wire }) => wire.intent_name ?? null }),
+    channel: t.string({ nullable: true, description: 'The channel it came through, e.g. web.', resolve: ({ wire }) => wire.channel_name ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: ({ wire }) => fromEpochSeconds(wire.created_at) }),
+    user: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The user as Avaamo sends it; its first_name is often a numeric user id, not a name.',
+      resolve: ({ wire }) => wire.user ?? null,
+    }),
+  }),
+});
+
+builder.objectField(Agent, 'unhandledMessages', (t) =>
+  t.connection(
+    {
+      type: UnhandledMessage,
+      nullable: true,
+      description:
+        'User queries the agent could not handle, newest first. Without `from`, Avaamo\'s default window applies: the 3 days before `to` (default now).',
+      args: {
+        from: t.arg({ type: 'DateTime', description: 'Start of the range (inclusive).' }),
+        to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
+      },
+      resolve: (agent, args, context) => {
+        const filters = { agentId: agent.agentId, from: args.from ?? undefined, to: args.to ?? undefined };
+        return resolvePagedConnection({
+          args,
+          fingerprint: listFingerprint('unhandledMessages', filters),
+          pageSize: AVAAMO_MAX_PER_PAGE,
+          fetchPage: async (page) => {
+            const result = await context.loaders.avaamo.unhandledMessagesPage.load({ ...filters, page, perPage: AVAAMO_MAX_PER_PAGE });
+            return { items: result.entries.map((wire) => ({ agentId: agent.agentId, wire })), total: result.total_entries };
+          },
+        });
+      },
+    },
+    { name: 'UnhandledMessageConnection' },
+    { name: 'UnhandledMessageEdge' },
+  ),
+);

@@ -1,0 +1,40 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import { createContext, createUpstreamClients, type Context } from './context.js';
+import { createHttpClient } from './http/client.js';
+import { maskError } from './schema/errors.js';
+import { schema } from './schema/index.js';
+import { exampleQuery } from './graphiql-example.js';
+
+export interface GatewayDependencies {
+  /** Replaces global fetch for every upstream call. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
+
+/**
+ * The whole gateway as a Yoga instance, without listening: main.ts serves it
+ * over node:http, tests do the same on a free port.
+ */
+export function createGateway(
+  config: Pick<Config, 'upstreams' | 'upstreamTimeoutMs'>,
+  dependencies: GatewayDependencies = {},
+): Gateway {
+  const http = createHttpClient({
+    timeoutMs: config.upstreamTimeoutMs,
+    ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
+  });
+  const clients = createUpstreamClients(http, config.upstreams);
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    context: () => createContext(clients, config.upstreams),
+    maskedErrors: { maskError },
+    graphiql: {
+      title: 'cx-gateway',
+      defaultQuery: exampleQuery(new Date()),
+    },
+  });
+}

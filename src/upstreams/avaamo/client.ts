@@ -1,0 +1,128 @@
+import type { ZodType } from 'zod';
+import type { HttpClient, QueryValue } from '../../http/client.js';
+import { toEpochMicros, toEpochSeconds } from '../time.js';
+import {
+  agentDetailsResponse,
+  agentMessagesResponse,
+  postMessageResponse,
+  smsReportResponse,
+  unhandledMessagesResponse,
+  type PostAgentMessageBody,
+  type SmsStatusWire,
+} from './types.js';
+
+export interface PageRequest {
+  page: number;
+  perPage: number;
+}
+export interface UnhandledMessagesRequest extends PageRequest {
+  agentId: number;
+  from?: Date;
+  to?: Date;
+}
+export interface MessagesRequest extends PageRequest {
+  since?: Date;
+  until?: Date;
+  deviceInfo: boolean;
+}
+export interface SmsReportRequest extends PageRequest {
+  agentId: number;
+  from?: Date;
+  to?: Date;
+  fromPhone?: string;
+  toPhone?: string;
+  status?: SmsStatusWire;
+}
+
+/** Avaamo allows at most 100 entries a page (CONTRACTS.md §1). */
+export const AVAAMO_MAX_PER_PAGE = 100;
+
+/** How far back a range with only an upper bound reaches. */
+export const UPPER_BOUND_ONLY_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Given only an upper bound, Avaamo returns just the latest 5 messages or 3
+ * SMS before it (CONTRACTS.md §7.6), which no caller means; so the client
+ * always sends a lower bound with an upper one.
+ */
+function lowerBound(from: Date | undefined, to: Date | undefined): Date | undefined {
+  return from ?? (to && new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS));
+}
+
+/**
+ * One typed method per Avaamo endpoint. Each takes the token it needs:
+ * Avaamo has two kinds, a user token and one agent token per agent (§1).
+ */
+export function createAvaamoClient(http: HttpClient, baseUrl: string) {
+  const get = <T>(path: string, token: string, query: Record<string, QueryValue>, schema: ZodType<T>) =>
+    http.request({ upstream: 'avaamo', method: 'GET', baseUrl, path, query, headers: { 'access-token': token }, schema });
+
+  return {
+    agentDetails: async (agentId: number, userToken: string) =>
+      (await get(`/api/v1/agents/${encodeURIComponent(agentId)}.json`, userToken, {}, agentDetailsResponse)).agent,
+
+    // The unit of these timetokens is undocumented; seconds, as the SMS report
+    // uses (CONTRACTS.md §7.1).
+    unhandledMessages: (request: UnhandledMessagesRequest, userToken: string) =>
+      get(
+        `/bots/analytics/${encodeURIComponent(request.agentId)}/unhandled_messages.json`,
+        userToken,
+        {
+          page: request.page,
+          per_page: request.perPage,
+          from_timetoken: request.from && toEpochSeconds(request.from, 'down'),
+          to_timetoken: request.to && toEpochSeconds(request.to, 'up'),
+        },
+        unhandledMessagesResponse,
+      ),
+
+    /** The agent is implied by its token; microsecond timetokens (§3b). */
+    messages: (request: MessagesRequest, agentToken: string) => {
+      const since = lowerBound(request.since, request.until);
+      return get(
+        '/v1/messages.json',
+        agentToken,
+        {
+          page: request.page,
+          per_page: request.perPage,
+          device_info: request.deviceInfo ? true : undefined,
+          since_timetoken: since && toEpochMicros(since),
+          timetoken: request.until && toEpochMicros(request.until),
+        },
+        agentMessagesResponse,
+      );
+    },
+
+    smsReport: (request: SmsReportRequest, userToken: string) => {
+      const from = lowerBound(request.from, request.to);
+      return get(
+        `/api/v1/agents/${encodeURIComponent(request.agentId)}/sms/report.json`,
+        userToken,
+        {
+          page: request.page,
+          per_page: request.perPage,
+          from_timetoken: from && toEpochSeconds(from, 'down'),
+          to_timetoken: request.to && toEpochSeconds(request.to, 'up'),
+          from_phone: request.fromPhone,
+          to_phone: request.toPhone,
+          status: request.status,
+        },
+        smsReportResponse,
+      );
+    },
+
+    /** Needs a user token with edit permission on the agent. */
+    postMessage: (body: PostAgentMessageBody, userToken: string) =>
+      http.request({
+        upstream: 'avaamo',
+        method: 'POST',
+        baseUrl,
+        path: '/bots_api/v1/messages.json',
+        headers: { 'access-token': userToken },
+        body,
+        schema: postMessageResponse,
+      }),
+  };
+}
+
+export type AvaamoClient = ReturnType<typeof createAvaamoClient>;

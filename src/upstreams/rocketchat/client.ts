@@ -1,0 +1,34 @@
+import type { HttpClient } from '../../http/client.js';
+import { conversationsByAgentResponse } from './types.js';
+
+export interface RocketChatCredentials {
+  userId: string;
+  authToken: string;
+}
+
+export interface ConversationsByAgentRequest {
+  start: Date;
+  end: Date;
+}
+
+export function createRocketChatClient(http: HttpClient, baseUrl: string) {
+  return {
+    /**
+     * Sends only start and end: the route rejects any other parameter
+     * (`additionalProperties: false`, so never a departmentId, §7.20), and the
+     * gateway orders rows itself so one upstream answer serves every order.
+     */
+    conversationsByAgent: (request: ConversationsByAgentRequest, credentials: RocketChatCredentials) =>
+      http.request({
+        upstream: 'rocketchat',
+        method: 'GET',
+        baseUrl,
+        path: '/api/v1/livechat/analytics/dashboards/conversations-by-agent',
+        query: { start: request.start.toISOString(), end: request.end.toISOString() },
+        headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
+        schema: conversationsByAgentResponse,
+      }),
+  };
+}
+
+export type RocketChatClient = ReturnType<typeof createRocketChatClient>;

@@ -1,0 +1,15 @@
+import type { RocketChatSettings } from '../../config.js';
+import { notConfigured } from '../not-configured.js';
+import { createRequestLoader } from '../request-loader.js';
+import type { ConversationsByAgentRequest, RocketChatClient } from './client.js';
+
+export function createRocketChatLoaders(client: RocketChatClient | null, settings: RocketChatSettings | null) {
+  return {
+    conversationsByAgent: createRequestLoader(async (request: ConversationsByAgentRequest) => {
+      if (!client || !settings) throw notConfigured('rocketchat');
+      return client.conversationsByAgent(request, settings);
+    }),
+  };
+}
+
+export type RocketChatLoaders = ReturnType<typeof createRocketChatLoaders>;

@@ -1,0 +1,15 @@
+import type { VambeSettings } from '../../config.js';
+import { notConfigured } from '../not-configured.js';
+import { createRequestLoader } from '../request-loader.js';
+import type { ContactsRequest, VambeClient } from './client.js';
+
+export function createVambeLoaders(client: VambeClient | null, settings: VambeSettings | null) {
+  return {
+    contactsPage: createRequestLoader(async (request: ContactsRequest) => {
+      if (!client || !settings) throw notConfigured('vambe');
+      return client.contactsByStatus(request, settings.apiKey);
+    }),
+  };
+}
+
+export type VambeLoaders = ReturnType<typeof createVambeLoaders>;

@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLClient } from 'graphql-request';
+import type { GraphQLError } from 'graphql';
+import { loadConfig } from '../src/config.js';
+import { sandboxCredentials } from '../src/sandbox/credentials.js';
+import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
+import { createGateway } from '../src/server.js';
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<Pick<GraphQLError, 'message' | 'path'> & { extensions?: Record<string, unknown> }>;
+  status: number;
+}
+
+export interface Stack {
+  sandbox: Sandbox;
+  /** The gateway's GraphQL endpoint. */
+  url: string;
+  /** Runs an operation and returns data and errors, as a client would see them. */
+  execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Upstream requests served since the last reset, read over HTTP as a user would. */
+  stats(): Promise<{ total: number; byRoute: Record<string, number> }>;
+  requests(): Promise<SandboxRequestRecord[]>;
+  resetStats(): Promise<void>;
+  /** Reads the sandbox directly: reference data for assertions (counted in stats like any request). */
+  upstream<T>(path: string, query?: Record<string, string | number>, headers?: Record<string, string>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Environment for a gateway pointed at a sandbox, as a deployment would set it. */
+export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string | undefined> = {}) {
+  return {
+    SANDBOX: 'off',
+    AVAAMO_BASE_URL: sandboxUrl,
+    AVAAMO_USER_TOKEN: sandboxCredentials.avaamoUserToken,
+    AVAAMO_AGENTS: JSON.stringify(sandboxCredentials.avaamoAgents),
+    VAMBE_BASE_URL: sandboxUrl,
+    VAMBE_API_KEY: sandboxCredentials.vambeApiKey,
+    ROCKETCHAT_BASE_URL: sandboxUrl,
+    ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
+    ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
+    ...overrides,
+  };
+}
+
+/**
+ * A sandbox and a real gateway on free loopback ports, the gateway configured
+ * through its environment parser like `npm start` does.
+ */
+export async function startStack(
+  options: { sandbox?: SandboxOptions; env?: Record<string, string | undefined> } = {},
+): Promise<Stack> {
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const config = loadConfig(sandboxEnv(sandbox.url, options.env));
+  const server = createServer(createGateway(config));
+  await listen(server);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const client = new GraphQLClient(url, { errorPolicy: 'all' });
+
+  const control = async <T>(path: string, method = 'GET'): Promise<T> => {
+    const response = await fetch(`${sandbox.url}${path}`, { method });
+    return (await response.json()) as T;
+  };
+
+  return {
+    sandbox,
+    url,
+    async execute<T>(query: string, variables?: Record<string, unknown>) {
+      const response = await client.rawRequest<T>(query, variables);
+      return {
+        data: (response.data ?? undefined) as T | undefined,
+        errors: response.errors as GraphQLResponse<T>['errors'],
+        status: response.status,
+      };
+    },
+    stats: () => control('/__sandbox/stats'),
+    requests: () => control('/__sandbox/requests'),
+    resetStats: async () => {
+      await control('/__sandbox/reset', 'POST');
+    },
+    async upstream<T>(path: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}) {
+      const target = new URL(sandbox.url + path);
+      for (const [key, value] of Object.entries(query)) target.searchParams.set(key, String(value));
+      const response = await fetch(target, {
+        headers: { 'access-token': sandboxCredentials.avaamoUserToken, ...headers },
+      });
+      return (await response.json()) as T;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await sandbox.close();
+    },
+  };
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+}
+
+export const agentIds = sandboxCredentials.avaamoAgents.map((agent) => agent.id);
+export const agentToken = (agentId: number) =>
+  sandboxCredentials.avaamoAgents.find((agent) => agent.id === agentId)!.accessToken;
+
+/** The code of the error at a response path, e.g. codeAt(res, ['agent', 'messages']). */
+export function errorAt<T>(response: GraphQLResponse<T>, path: Array<string | number>) {
+  return response.errors?.find((error) => JSON.stringify(error.path) === JSON.stringify(path));
+}
+
+/** Avaamo float seconds → the ISO string the gateway answers with. */
+export const isoFromSeconds = (seconds: number) => new Date(Math.round(seconds * 1000)).toISOString();

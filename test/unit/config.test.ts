@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('runs on the sandbox when no upstream is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.sandbox).toMatchObject({ port: 4010, latencyMs: 0 });
+    expect(config.upstreams.avaamo?.baseUrl).toBe('http://127.0.0.1:4010');
+    expect(config.upstreams.avaamo?.agents.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('uses real upstreams once one is set, and reports the others as missing', () => {
+    const config = loadConfig({
+      VAMBE_BASE_URL: 'https://api.vambe.me/',
+      VAMBE_API_KEY: 'k',
+    });
+    expect(config.sandbox).toBeNull();
+    expect(config.upstreams.vambe).toEqual({ baseUrl: 'https://api.vambe.me', apiKey: 'k' });
+    expect(config.upstreams.avaamo).toBeNull();
+    expect(config.upstreams.rocketchat).toBeNull();
+    expect(config.warnings.join('\n')).toMatch(/Avaamo is not configured.*AVAAMO_BASE_URL/);
+    expect(config.warnings.join('\n')).toMatch(/Rocket.Chat is not configured/);
+  });
+
+  it('parses the agent list', () => {
+    const config = loadConfig({
+      SANDBOX: 'off',
+      AVAAMO_BASE_URL: 'https://cx.avaamo.com',
+      AVAAMO_USER_TOKEN: 'u',
+      AVAAMO_AGENTS: '[{"id": 20457, "accessToken": "a"}]',
+    });
+    expect(config.upstreams.avaamo?.agents).toEqual([{ id: 20457, accessToken: 'a' }]);
+  });
+
+  it('reports every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', SANDBOX: 'maybe', AVAAMO_BASE_URL: 'ftp://x', AVAAMO_AGENTS: '{not json' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'SANDBOX', 'AVAAMO_BASE_URL', 'AVAAMO_AGENTS']) expect(problems).toContain(name);
+  });
+});

@@ -1,0 +1,132 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeCursor,
+  encodeCursor,
+  listFingerprint,
+  pagesCovering,
+  parsePagingArgs,
+  resolveArrayConnection,
+  resolvePagedConnection,
+  selectWindow,
+} from '../../src/schema/pagination.js';
+
+const fingerprint = listFingerprint('messages', { agentId: 1 });
+const list = Array.from({ length: 237 }, (_, index) => index);
+
+function codeOf(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof GraphQLError ? error.extensions.code : error;
+  }
+  return 'no error';
+}
+
+describe('cursors', () => {
+  it('round-trip an offset', () => {
+    expect(decodeCursor(encodeCursor(1234, fingerprint), fingerprint)).toBe(1234);
+  });
+
+  it('refuse a cursor from another list or other arguments', () => {
+    const other = listFingerprint('messages', { agentId: 2 });
+    expect(other).not.toBe(fingerprint);
+    expect(codeOf(() => decodeCursor(encodeCursor(3, other), fingerprint))).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuse garbage, negative offsets and other versions', () => {
+    for (const cursor of ['', 'not-a-cursor', '%%%', Buffer.from('{"v":1,"o":-1,"f":"x"}').toString('base64url')]) {
+      expect(codeOf(() => decodeCursor(cursor, fingerprint))).toBe('BAD_USER_INPUT');
+    }
+    const v2 = Buffer.from(JSON.stringify({ v: 2, o: 1, f: fingerprint })).toString('base64url');
+    expect(codeOf(() => decodeCursor(v2, fingerprint))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('paging arguments', () => {
+  it('cap first/last at 100 and refuse negatives', () => {
+    expect(codeOf(() => parsePagingArgs({ first: 101 }, fingerprint))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => parsePagingArgs({ last: -1 }, fingerprint))).toBe('BAD_USER_INPUT');
+    expect(parsePagingArgs({ first: 100 }, fingerprint).first).toBe(100);
+  });
+
+  it('default to 25 forwards, or backwards from a lone `before`', () => {
+    expect(parsePagingArgs({}, fingerprint)).toMatchObject({ first: 25, last: null });
+    const before = encodeCursor(50, fingerprint);
+    expect(parsePagingArgs({ before }, fingerprint)).toMatchObject({ first: null, last: 25, beforeOffset: 50 });
+  });
+});
+
+describe('page math', () => {
+  it('covers a window with the fewest grid pages', () => {
+    expect(pagesCovering(0, 10, 100)).toEqual([1]);
+    expect(pagesCovering(95, 105, 100)).toEqual([1, 2]);
+    expect(pagesCovering(100, 200, 100)).toEqual([2]);
+    expect(pagesCovering(199, 301, 100)).toEqual([2, 3, 4]);
+    expect(pagesCovering(40, 40, 50)).toEqual([1]);
+  });
+
+  it('applies first then last to the cursor range, as the Relay spec orders them', () => {
+    const request = { first: 10, last: 3, afterOffset: 4, beforeOffset: null };
+    expect(selectWindow(request, 100)).toMatchObject({ start: 12, end: 15 });
+    expect(selectWindow({ first: null, last: 5, afterOffset: null, beforeOffset: 3 }, 100)).toMatchObject({ start: 0, end: 3 });
+    expect(selectWindow({ first: 10, last: null, afterOffset: 95, beforeOffset: null }, 100)).toMatchObject({ start: 96, end: 100 });
+  });
+});
+
+describe('connections over an upstream page grid', () => {
+  const pageSize = 100;
+  function upstream() {
+    const fetched: number[] = [];
+    const fetchPage = async (page: number) => {
+      fetched.push(page);
+      return { items: list.slice((page - 1) * pageSize, page * pageSize), total: list.length };
+    };
+    return { fetched, fetchPage };
+  }
+
+  it('slices across a page boundary and fetches only the covering pages', async () => {
+    const { fetched, fetchPage } = upstream();
+    const after = encodeCursor(89, fingerprint);
+    const connection = await resolvePagedConnection({ args: { first: 20, after }, fingerprint, pageSize, fetchPage });
+    expect(connection.edges.map((edge) => edge.node)).toEqual(list.slice(90, 110));
+    expect(fetched.sort()).toEqual([1, 2]);
+    expect(connection.totalCount).toBe(237);
+    expect(connection.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  });
+
+  it('`last` without `before` reads the total first, then the last page', async () => {
+    const { fetched, fetchPage } = upstream();
+    const connection = await resolvePagedConnection({ args: { last: 10 }, fingerprint, pageSize, fetchPage });
+    expect(connection.edges.map((edge) => edge.node)).toEqual(list.slice(227));
+    expect(fetched).toEqual([1, 3]);
+    expect(connection.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it('walks backwards with `before` until the start', async () => {
+    const { fetchPage } = upstream();
+    const seen: number[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await resolvePagedConnection({ args: { last: 40, before }, fingerprint, pageSize, fetchPage });
+      seen.unshift(...page.edges.map((edge) => edge.node));
+      if (!page.pageInfo.hasPreviousPage) break;
+      before = page.pageInfo.startCursor!;
+    }
+    expect(seen).toEqual(list);
+  });
+
+  it('agrees with an in-memory slice for every window over a small list', async () => {
+    const small = list.slice(0, 23);
+    const fetchPage = async (page: number) => ({ items: small.slice((page - 1) * 5, page * 5), total: small.length });
+    for (let after = -1; after < 25; after += 3) {
+      for (const first of [0, 1, 4, 5, 6, 30]) {
+        const args = { first: Math.min(first, 100), after: after >= 0 ? encodeCursor(after, fingerprint) : undefined };
+        const paged = await resolvePagedConnection({ args, fingerprint, pageSize: 5, fetchPage });
+        const whole = resolveArrayConnection(args, fingerprint, small);
+        expect(paged).toEqual(whole);
+        expect(paged.edges.map((edge) => edge.node)).toEqual(small.slice(after + 1, after + 1 + first));
+      }
+    }
+  });
+});
