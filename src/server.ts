@@ -2,6 +2,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
+import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { exampleQuery } from './graphiql-example.js';
@@ -32,6 +33,7 @@ export function createGateway(
     landingPage: false,
     context: () => createContext(clients, config.upstreams),
     maskedErrors: { maskError },
+    plugins: [useUpstreamErrors()],
     graphiql: {
       title: 'cx-gateway',
       defaultQuery: exampleQuery(new Date()),

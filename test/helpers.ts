@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLClient } from 'graphql-request';
+import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
@@ -67,12 +67,22 @@ export async function startStack(
     sandbox,
     url,
     async execute<T>(query: string, variables?: Record<string, unknown>) {
-      const response = await client.rawRequest<T>(query, variables);
-      return {
-        data: (response.data ?? undefined) as T | undefined,
-        errors: response.errors as GraphQLResponse<T>['errors'],
-        status: response.status,
-      };
+      try {
+        const response = await client.rawRequest<T>(query, variables);
+        return {
+          data: (response.data ?? undefined) as T | undefined,
+          errors: response.errors as GraphQLResponse<T>['errors'],
+          status: response.status,
+        };
+      } catch (error) {
+        // Request errors (HTTP 4xx) are answers too: hand them back like data.
+        if (!(error instanceof ClientError)) throw error;
+        return {
+          data: (error.response.data ?? undefined) as T | undefined,
+          errors: error.response.errors as GraphQLResponse<T>['errors'],
+          status: error.response.status,
+        };
+      }
     },
     stats: () => control('/__sandbox/stats'),
     requests: () => control('/__sandbox/requests'),

@@ -27,16 +27,22 @@ export function upstreamGraphQLError(error: UpstreamError, located?: GraphQLErro
 }
 
 /**
- * Yoga's maskError: coded errors pass, upstream failures become coded errors,
- * anything else (a bug) is masked as INTERNAL_SERVER_ERROR.
+ * Yoga's maskError: coded errors (ours, parse and validation, upstream
+ * failures already mapped by useUpstreamErrors) pass; request errors
+ * graphql-js raises without a code (variables that do not coerce: a bad
+ * DateTime, an unknown enum value) become BAD_USER_INPUT; anything else is a
+ * bug and is masked.
  */
 export function maskError(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  const located = error instanceof GraphQLError ? error : undefined;
-  if (original instanceof UpstreamError) return upstreamGraphQLError(original, located);
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+    if (!error.path && error.extensions.code === undefined) {
+      // Coded in place: Yoga logs every error maskError replaces, and a
+      // caller's typo is not a server error.
+      (error.extensions as Record<string, unknown>).code = 'BAD_USER_INPUT';
+    }
     return error;
   }
+  const located = error instanceof GraphQLError ? error : undefined;
   return new GraphQLError(message, {
     nodes: located?.nodes,
     path: located?.path,

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AvaamoPage } from '../../src/upstreams/avaamo/types.js';
+import { agentIds, errorAt, isoFromSeconds, startStack, type Stack } from '../helpers.js';
+
+interface WireUnhandled {
+  message_uuid: string;
+  content: string;
+  channel_name: string;
+  created_at: number;
+  score: number;
+  intent_type: string;
+  intent_name: string;
+  user: Record<string, unknown>;
+}
+
+const UNHANDLED = /* GraphQL */ `
+  query Unhandled($agentId: Int!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
+    agent(agentId: $agentId) {
+      unhandledMessages(from: $from, to: $to, first: $first, after: $after) {
+        totalCount
+        nodes { id messageUuid content score intentType intentName channel createdAt user }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`;
+interface UnhandledData {
+  agent: {
+    unhandledMessages: {
+      totalCount: number;
+      nodes: Array<{ id: string; messageUuid: string; content: string; createdAt: string } & Record<string, unknown>>;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
+  };
+}
+
+let stack: Stack;
+const agentId = agentIds[0]!;
+const DAY = 24 * 60 * 60 * 1000;
+let from: Date;
+let to: Date;
+
+beforeAll(async () => {
+  stack = await startStack();
+  to = new Date(stack.sandbox.dataset.now);
+  from = new Date(to.getTime() - 30 * DAY);
+});
+afterAll(() => stack.close());
+beforeEach(() => stack.resetStats());
+
+describe('Agent.unhandledMessages', () => {
+  it('returns the sandbox entries with from/to sent as epoch seconds', async () => {
+    const fromS = Math.floor(from.getTime() / 1000);
+    const toS = Math.ceil(to.getTime() / 1000);
+    const reference = await stack.upstream<AvaamoPage<WireUnhandled>>(
+      `/bots/analytics/${agentId}/unhandled_messages.json`,
+      { from_timetoken: fromS, to_timetoken: toS, per_page: 100, page: 1 },
+    );
+    await stack.resetStats();
+    const { data, errors } = await stack.execute<UnhandledData>(UNHANDLED, {
+      agentId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      first: 30,
+    });
+    expect(errors).toBeUndefined();
+    const [sent] = await stack.requests();
+    expect(sent).toMatchObject({
+      route: '/bots/analytics/{id}/unhandled_messages.json',
+      credential: 'avaamo-user',
+      query: { from_timetoken: String(fromS), to_timetoken: String(toS), page: '1', per_page: '100' },
+    });
+    const connection = data!.agent.unhandledMessages;
+    expect(connection.totalCount).toBe(reference.total_entries);
+    expect(reference.total_entries).toBeGreaterThan(100);
+    connection.nodes.forEach((node, index) => {
+      const wire = reference.entries[index]!;
+      expect(node).toMatchObject({
+        messageUuid: wire.message_uuid,
+        content: wire.content,
+        channel: wire.channel_name,
+        createdAt: isoFromSeconds(wire.created_at),
+        score: wire.score,
+        intentType: wire.intent_type,
+        intentName: wire.intent_name,
+        user: wire.user,
+      });
+    });
+  });
+
+  it('turns Avaamo\'s 422 for an inverted range into BAD_USER_INPUT with its message, other fields intact', async () => {
+    const response = await stack.execute<UnhandledData & { agents: { totalCount: number } }>(
+      `query($agentId: Int!, $from: DateTime, $to: DateTime) {
+        agents { totalCount }
+        agent(agentId: $agentId) {
+          agentId
+          unhandledMessages(from: $from, to: $to) { totalCount }
+          smsRecords(first: 1) { totalCount }
+        }
+      }`,
+      { agentId, from: to.toISOString(), to: from.toISOString() },
+    );
+    const error = errorAt(response, ['agent', 'unhandledMessages']);
+    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'avaamo', upstreamStatus: 422 });
+    expect(error?.message).toContain('To Date cannot be before From Date');
+    expect(response.data).toMatchObject({
+      agents: { totalCount: agentIds.length },
+      agent: { agentId, unhandledMessages: null, smsRecords: { totalCount: expect.any(Number) } },
+    });
+    expect(response.errors).toHaveLength(1);
+  });
+
+  it('refetches an unhandled message by its global id', async () => {
+    const list = await stack.execute<UnhandledData>(UNHANDLED, { agentId, from: from.toISOString(), first: 5 });
+    const listed = list.data!.agent.unhandledMessages.nodes[4]!;
+    const { data, errors } = await stack.execute<{ node: Record<string, unknown> }>(
+      `query($id: ID!) { node(id: $id) { id ... on UnhandledMessage { messageUuid content score intentType intentName channel createdAt user } } }`,
+      { id: listed.id },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.node).toEqual(listed);
+  });
+});
