@@ -81,8 +81,9 @@ describe('Agent.smsRecords', () => {
     expect(sent!.query.status).toBeUndefined();
 
     await stack.resetStats();
-    const { data } = await stack.execute<SmsData>(SMS, { agentId, toPhone: phone, first: 100 });
-    expect((await stack.requests())[0]!.query.to_phone).toBe(phone);
+    const fromPhone = all[0]!.from_phone;
+    const { data } = await stack.execute<SmsData>(SMS, { agentId, toPhone: phone, fromPhone, first: 100 });
+    expect((await stack.requests())[0]!.query).toMatchObject({ to_phone: phone, from_phone: fromPhone });
     expect(data!.agent.smsRecords.nodes.length).toBeGreaterThan(0);
     expect(data!.agent.smsRecords.nodes.map((node) => node.uuid)).toContain(all[0]!.uuid);
   });
