@@ -87,15 +87,18 @@ const agentList = z.preprocess(
     .optional(),
 );
 
-const envSchema = z.object({
-  PORT: port(4000),
-  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
-  SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+const sandboxEnvSchema = z.object({
   SANDBOX_PORT: port(4010),
   SANDBOX_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   SANDBOX_LATENCY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
-  SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().default(42)),
+  SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(2 ** 32 - 1).default(42)),
   SANDBOX_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
+});
+
+const envSchema = sandboxEnvSchema.extend({
+  PORT: port(4000),
+  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
+  SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   UPSTREAM_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).default(15_000)),
   AVAAMO_BASE_URL: optionalUrl,
   AVAAMO_USER_TOKEN: optionalString,
@@ -108,10 +111,9 @@ const envSchema = z.object({
 });
 type ParsedEnv = z.infer<typeof envSchema>;
 
-/** Settings of the sandbox alone (also used by `npm run sandbox`). */
+/** Settings of the sandbox alone (`npm run sandbox`): only the SANDBOX_* variables are read. */
 export function loadSandboxSettings(env: Env): SandboxSettings {
-  const parsed = parseEnv(env);
-  return sandboxSettings(parsed);
+  return sandboxSettings(parseEnv(sandboxEnvSchema, env));
 }
 
 /**
@@ -119,7 +121,7 @@ export function loadSandboxSettings(env: Env): SandboxSettings {
  * in a ConfigError, so a misconfigured deployment is fixed in one go.
  */
 export function loadConfig(env: Env): Config {
-  const parsed = parseEnv(env);
+  const parsed = parseEnv(envSchema, env);
   const anyBaseUrl = Boolean(parsed.AVAAMO_BASE_URL || parsed.VAMBE_BASE_URL || parsed.ROCKETCHAT_BASE_URL);
   const sandboxOn = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl);
   const sandbox = sandboxOn ? sandboxSettings(parsed) : null;
@@ -154,8 +156,8 @@ export function sandboxUpstreams(sandboxUrl: string): UpstreamSettings {
   };
 }
 
-function parseEnv(env: Env): ParsedEnv {
-  const result = envSchema.safeParse(env);
+function parseEnv<T>(schema: z.ZodType<T>, env: Env): T {
+  const result = schema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
@@ -164,7 +166,7 @@ function parseEnv(env: Env): ParsedEnv {
   return result.data;
 }
 
-function sandboxSettings(parsed: ParsedEnv): SandboxSettings {
+function sandboxSettings(parsed: z.infer<typeof sandboxEnvSchema>): SandboxSettings {
   return {
     host: parsed.SANDBOX_HOST,
     port: parsed.SANDBOX_PORT,

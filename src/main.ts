@@ -15,15 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const sandbox = config.sandbox
-    ? await startSandbox({
-        host: config.sandbox.host,
-        port: config.sandbox.port,
-        latencyMs: config.sandbox.latencyMs,
-        seed: config.sandbox.seed,
-        rateLimits: config.sandbox.rateLimits,
-      })
-    : null;
+  const sandbox = config.sandbox ? await startSandbox(config.sandbox) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const gateway = createGateway({ ...config, upstreams });
   const server = createServer(gateway);

@@ -1,0 +1,26 @@
+import { generateAvaamoAgents } from './avaamo-data.js';
+import { createRng } from './rng.js';
+import { generateRocketChat } from './rocketchat-data.js';
+import type { SandboxDataset } from './types.js';
+import { generateVambe } from './vambe-data.js';
+
+export type * from './types.js';
+
+/**
+ * Generates the whole sandbox dataset. Same seed and same `now` give an identical
+ * dataset; each vendor draws from its own stream, so growing one vendor's data
+ * leaves the others unchanged.
+ */
+export function generateDataset(seed: number, now: number): SandboxDataset {
+  return {
+    seed,
+    now,
+    avaamo: { agents: generateAvaamoAgents(createRng(streamSeed(seed, 1)), now) },
+    vambe: generateVambe(createRng(streamSeed(seed, 2)), now),
+    rocketchat: generateRocketChat(createRng(streamSeed(seed, 3)), now),
+  };
+}
+
+function streamSeed(seed: number, stream: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(stream, 0x85ebca6b)) >>> 0;
+}

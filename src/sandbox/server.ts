@@ -1,0 +1,229 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { avaamoRoutes } from './avaamo-routes.js';
+import { generateDataset, type SandboxDataset } from './data.js';
+import { createRateLimiter } from './rate-limit.js';
+import { rocketchatRoutes } from './rocketchat-routes.js';
+import type { Route, RouteResponse, SandboxRequest, SandboxState } from './route.js';
+import { vambeRoutes } from './vambe-routes.js';
+
+export interface SandboxOptions {
+  /** Port to listen on; 0 picks any free port. @default 0 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Delay added before every upstream response, in ms. @default 0 */
+  latencyMs?: number;
+  /** Seed of the generated dataset. @default 42 */
+  seed?: number;
+  /** Epoch ms the dataset is anchored at (its data covers the 30 days before). @default Date.now() at start */
+  now?: number;
+  /**
+   * Enforce the vendors' rate limits: Avaamo 50 calls/min per token, Rocket.Chat 10 calls
+   * per 60 s per client per route, both answered 429. @default false
+   */
+  rateLimits?: boolean;
+}
+
+export interface SandboxStats {
+  total: number;
+  /** Keyed `METHOD <route template>`, e.g. `GET /v1/messages.json`. */
+  byRoute: Record<string, number>;
+}
+
+export interface SandboxRequestRecord {
+  method: string;
+  route: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number;
+  /** The kind of credential presented ('avaamo-user', 'avaamo-agent:<id>', 'vambe', 'rocketchat', 'none', 'invalid'), never the secret. */
+  credential: string;
+}
+
+export interface Sandbox {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:4010. */
+  url: string;
+  port: number;
+  /** The live data: POSTed messages land here too, so it stays the reference for assertions. */
+  dataset: SandboxDataset;
+  stats(): SandboxStats;
+  requests(): SandboxRequestRecord[];
+  /** Zeroes the stats, clears the request log and the rate-limit windows; keeps the data. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const ROUTES: readonly Route[] = [...avaamoRoutes, ...vambeRoutes, ...rocketchatRoutes];
+const MAX_LOGGED_REQUESTS = 2000;
+const MAX_BODY_BYTES = 1_000_000;
+
+/** Starts the upstream simulator: Avaamo, Vambe and Rocket.Chat behind one HTTP server. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const { port = 0, host = '127.0.0.1', latencyMs = 0, seed = 42, rateLimits = false } = options;
+  const startedAt = Date.now();
+  const anchor = options.now ?? startedAt;
+  const state: SandboxState = {
+    dataset: generateDataset(seed, anchor),
+    // The simulated clock starts at the anchor and runs in real time, so a fixed `now` keeps "recent" data recent.
+    clock: () => anchor + (Date.now() - startedAt),
+    limits: rateLimits ? { avaamo: createRateLimiter(50, 60_000), rocketchat: createRateLimiter(10, 60_000) } : null,
+  };
+  const log = createRequestLog();
+  const reset = (): void => {
+    log.reset();
+    state.limits?.avaamo.clear();
+    state.limits?.rocketchat.clear();
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res, { state, log, reset, latencyMs }).catch(() => {
+      if (!res.headersSent) send(res, { status: 500, body: { error: 'Internal sandbox error' } });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
+    dataset: state.dataset,
+    stats: log.stats,
+    requests: log.requests,
+    reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface RequestLog {
+  record(entry: SandboxRequestRecord): void;
+  stats(): SandboxStats;
+  requests(): SandboxRequestRecord[];
+  reset(): void;
+}
+
+function createRequestLog(): RequestLog {
+  let byRoute: Record<string, number> = {};
+  let total = 0;
+  let entries: SandboxRequestRecord[] = [];
+  return {
+    record(entry) {
+      const key = `${entry.method} ${entry.route}`;
+      byRoute[key] = (byRoute[key] ?? 0) + 1;
+      total++;
+      entries.push(entry);
+      if (entries.length > MAX_LOGGED_REQUESTS) entries = entries.slice(-MAX_LOGGED_REQUESTS);
+    },
+    stats: () => ({ total, byRoute: { ...byRoute } }),
+    requests: () => [...entries],
+    reset() {
+      byRoute = {};
+      total = 0;
+      entries = [];
+    },
+  };
+}
+
+interface Handling {
+  state: SandboxState;
+  log: RequestLog;
+  reset(): void;
+  latencyMs: number;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, { state, log, reset, latencyMs }: Handling): Promise<void> {
+  const method = req.method ?? 'GET';
+  const target = req.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
+
+  const control = controlRoute(method, path, log, reset);
+  if (control) {
+    req.resume();
+    return send(res, control);
+  }
+  const match = findRoute(method, path);
+  if (!match) {
+    req.resume();
+    return send(res, { status: 404, body: { error: 'Not found', path } });
+  }
+  const { route, params } = match;
+  const body = await readBody(req);
+  const request: SandboxRequest = { method, path, query, headers: req.headers, body: body ?? '', client: req.socket.remoteAddress ?? 'unknown', params };
+  const response = body === null ? { status: 413, body: { error: 'Request body too large' } } : safely(() => route.handle(request, state));
+  log.record({ method, route: route.template, path, query: queryRecord(query), status: response.status, credential: route.credential(req.headers) });
+  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+  send(res, response);
+}
+
+/** The sandbox's own routes: not upstream calls, so neither counted nor delayed. */
+function controlRoute(method: string, path: string, log: RequestLog, reset: () => void): RouteResponse | null {
+  if (method === 'GET' && path === '/__sandbox/stats') return { status: 200, body: log.stats() };
+  if (method === 'GET' && path === '/__sandbox/requests') return { status: 200, body: log.requests() };
+  if (method === 'POST' && path === '/__sandbox/reset') {
+    reset();
+    return { status: 200, body: { ok: true } };
+  }
+  return null;
+}
+
+/** [I] a known path with the wrong method is a plain 404, like an unknown path, and is not counted. */
+function findRoute(method: string, path: string): { route: Route; params: string[] } | null {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (match) return { route, params: match.slice(1).map((param) => param ?? '') };
+  }
+  return null;
+}
+
+/** The body as text, or null when it exceeds the limit (read to the end anyway, so the 413 reaches the client). */
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
+  }
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+function safely(run: () => RouteResponse): RouteResponse {
+  try {
+    return run();
+  } catch {
+    return { status: 500, body: { error: 'Internal sandbox error' } };
+  }
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    record[key] = values.length === 1 ? (values[0] ?? '') : values;
+  }
+  return record;
+}
+
+function send(res: ServerResponse, response: RouteResponse): void {
+  const payload = JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...response.headers,
+  });
+  res.end(payload);
+}

@@ -1,0 +1,111 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { sandboxCredentials } from './credentials.js';
+import { header, respond, single, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from './route.js';
+import type { VambeChatStatus, VambeContact, VambeContactRecord, VambePlatform } from './types.js';
+
+export const vambeRoutes: Route[] = [
+  {
+    method: 'GET',
+    template: '/api/public/analytics/contacts/by-status',
+    pattern: /^\/api\/public\/analytics\/contacts\/by-status$/,
+    credential: vambeCredential,
+    handle: getContactsByStatus,
+  },
+];
+
+const PAGE_SIZE = 50;
+
+const STATUSES: Record<string, VambeChatStatus> = {
+  unattended: 'UNATTENDED',
+  attended: 'ATTENDED',
+  'ai-attended': 'AI_ATTENDED',
+  'ai-away': 'AI_AWAY',
+};
+
+const PLATFORMS: readonly VambePlatform[] = ['whatsapp', 'playground', 'instagram', 'webchat', 'web-whatsapp', 'messenger', 'sms'];
+const ORDER_BY = ['contact_created_at', 'ticket_created_at', 'last_inbound_message', 'last_outbound_message', 'id'] as const;
+
+/**
+ * Contacts with an active ticket in one status, longest wait first, 50 a page (CONTRACTS §5).
+ * [I] the platform filter is named `channel` and the sort option `orderBy`, as on the sibling
+ * endpoint; `orderBy` is validated but the documented order (waiting_time desc, then id) always wins.
+ */
+function getContactsByStatus(request: SandboxRequest, state: SandboxState): RouteResponse {
+  const credential = vambeCredential(request.headers);
+  if (credential !== 'vambe') return nestError(401, credential === 'none' ? 'Missing API key' : 'Invalid API key');
+  const params = parseParams(request.query);
+  if (typeof params === 'string') return nestError(400, params);
+
+  const now = state.clock();
+  const matching = state.dataset.vambe.contacts
+    .filter((record) => isListed(record, params))
+    .map((record) => withWaitingTime(record, now))
+    .sort((a, b) => b.waiting_time - a.waiting_time || compareIds(a.id, b.id));
+  const start = (params.page - 1) * PAGE_SIZE;
+  // [I] a page past the end is an empty page with the same total.
+  return respond(200, { data: matching.slice(start, start + PAGE_SIZE), total: matching.length });
+}
+
+interface Params {
+  page: number;
+  status: VambeChatStatus;
+  pipelineId: string | null;
+  platform: VambePlatform | null;
+}
+
+/** The validated query, or the 400 message. [I] class-validator-style messages, first problem wins. */
+function parseParams(query: URLSearchParams): Params | string {
+  const page = single(query, 'page');
+  if (typeof page !== 'string' || !/^\d{1,15}$/.test(page) || Number(page) < 1) {
+    return 'page must be a number string greater than or equal to 1';
+  }
+  const status = single(query, 'status');
+  const chatStatus = typeof status === 'string' ? STATUSES[status] : undefined;
+  if (!chatStatus) return `status must be one of the following values: ${Object.keys(STATUSES).join(', ')}`;
+  const channel = single(query, 'channel');
+  if (channel !== null && (channel === undefined || !isPlatform(channel))) {
+    return `channel must be one of the following values: ${PLATFORMS.join(', ')}`;
+  }
+  const orderBy = single(query, 'orderBy');
+  if (orderBy === undefined || (orderBy !== null && !(ORDER_BY as readonly string[]).includes(orderBy))) {
+    return `orderBy must be one of the following values: ${ORDER_BY.join(', ')}`;
+  }
+  const pipelineId = single(query, 'pipelineId');
+  if (pipelineId === undefined) return 'pipelineId must be a string';
+  return { page: Number(page), status: chatStatus, pipelineId, platform: channel };
+}
+
+function isPlatform(value: string): value is VambePlatform {
+  return (PLATFORMS as readonly string[]).includes(value);
+}
+
+function isListed(record: VambeContactRecord, params: Params): boolean {
+  const { contact } = record;
+  return (
+    contact.active_ticket_v2 !== null &&
+    contact.chat_status === params.status &&
+    (params.pipelineId === null || record.pipelineId === params.pipelineId) &&
+    (params.platform === null || contact.platform === params.platform)
+  );
+}
+
+/** Whole seconds since the last inbound message, at request time. [I] never wrote → 0. */
+function withWaitingTime(record: VambeContactRecord, now: number): VambeContact {
+  const waiting = record.lastInboundAt === null ? 0 : Math.max(0, Math.floor((now - record.lastInboundAt) / 1000));
+  return { ...record.contact, waiting_time: waiting };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function vambeCredential(headers: IncomingHttpHeaders): string {
+  const key = header(headers, 'x-api-key');
+  if (key === undefined || key === '') return 'none';
+  return key === sandboxCredentials.vambeApiKey ? 'vambe' : 'invalid';
+}
+
+/** [I] Vambe documents statuses only; bodies follow NestJS's default exception shape. */
+function nestError(statusCode: 400 | 401, message: string): RouteResponse {
+  return respond(statusCode, { statusCode, message, error: statusCode === 400 ? 'Bad Request' : 'Unauthorized' });
+}
