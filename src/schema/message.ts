@@ -1,17 +1,10 @@
-import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
 import type { AgentMessageWire, AvaamoUser } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
+import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { formatEntryKey, parseEntryKey, windowAround } from './entry-id.js';
 import { badUserInput } from './errors.js';
-import { listFingerprint, resolvePagedConnection } from './pagination.js';
 import { checkRange } from './time-range.js';
-
-interface MessageShape {
-  agentId: number;
-  wire: AgentMessageWire;
-}
 
 export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implement({
   description: 'A participant of an Avaamo conversation (a customer, a live agent or the bot).',
@@ -88,25 +81,19 @@ function parseSequence(sequence: string | null | undefined) {
   return match ? { index: Number(match[1]), total: Number(match[2]) } : null;
 }
 
-export const Message = builder.node(builder.objectRef<MessageShape>('Message'), {
+export const Message = builder.node(builder.objectRef<AgentEntry<AgentMessageWire>>('Message'), {
   description: 'A message of an Avaamo agent\'s conversations: a user\'s, the bot\'s or a live agent\'s.',
   id: {
     resolve: ({ agentId, wire }) => formatEntryKey({ agentId, uuid: wire.uuid, createdAt: wire.created_at }),
   },
-  loadOne: async (id, context) => {
-    const key = parseEntryKey(id, 'Message');
-    const { from, to } = windowAround(key.createdAt);
-    const page = await context.loaders.avaamo.messagesPage.load({
-      agentId: key.agentId,
-      since: from,
-      until: to,
-      deviceInfo: false,
-      page: 1,
-      perPage: AVAAMO_MAX_PER_PAGE,
-    });
-    const wire = page.entries.find((entry) => entry.uuid === key.uuid);
-    return wire ? { agentId: key.agentId, wire } : null;
-  },
+  loadOne: (id, context) =>
+    refetchEntry(
+      id,
+      'Message',
+      (agentId, { from, to, ...page }) =>
+        context.loaders.avaamo.messagesPage.load({ agentId, since: from, until: to, deviceInfo: false, ...page }),
+      (wire) => wire.uuid,
+    ),
   fields: (t) => ({
     uuid: t.string({ resolve: ({ wire }) => wire.uuid }),
     content: t.string({ nullable: true, resolve: ({ wire }) => wire.content ?? null }),
@@ -155,23 +142,17 @@ builder.objectField(Agent, 'messages', (t) =>
       },
       resolve: (agent, args, context) => {
         const filters = {
-          agentId: agent.agentId,
           since: args.since ?? undefined,
           until: args.until ?? undefined,
           deviceInfo: args.includeDeviceInfo ?? false,
         };
         checkRange(filters.since, filters.until, 'since', 'until');
-        return resolvePagedConnection({
+        return agentEntryConnection({
+          list: 'messages',
+          agentId: agent.agentId,
+          filters,
           args,
-          fingerprint: listFingerprint('messages', filters),
-          pageSize: AVAAMO_MAX_PER_PAGE,
-          fetchPage: async (page) => {
-            const result = await context.loaders.avaamo.messagesPage.load({ ...filters, page, perPage: AVAAMO_MAX_PER_PAGE });
-            return {
-              items: result.entries.map((wire) => ({ agentId: agent.agentId, wire })),
-              total: result.total_entries,
-            };
-          },
+          loadPage: (page) => context.loaders.avaamo.messagesPage.load({ agentId: agent.agentId, ...filters, ...page }),
         });
       },
     },

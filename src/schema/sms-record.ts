@@ -1,16 +1,9 @@
-import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
 import type { SmsReportEntryWire } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
+import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { formatEntryKey, parseEntryKey, windowAround } from './entry-id.js';
-import { listFingerprint, resolvePagedConnection } from './pagination.js';
 import { checkRange } from './time-range.js';
-
-interface SmsRecordShape {
-  agentId: number;
-  wire: SmsReportEntryWire;
-}
 
 export const SmsStatus = builder.enumType('SmsStatus', {
   description: 'Delivery state of an SMS as the carrier reported it.',
@@ -28,22 +21,18 @@ export function toE164(phone: string): string | null {
   return phone.trim().startsWith('+') && digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
 }
 
-export const SmsRecord = builder.node(builder.objectRef<SmsRecordShape>('SmsRecord'), {
+export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntryWire>>('SmsRecord'), {
   description: 'An SMS sent through an agent\'s SMS gateway (Avaamo SMS reporting).',
   id: {
     resolve: ({ agentId, wire }) => formatEntryKey({ agentId, uuid: wire.uuid, createdAt: wire.created_at }),
   },
-  loadOne: async (id, context) => {
-    const key = parseEntryKey(id, 'SmsRecord');
-    const page = await context.loaders.avaamo.smsReportPage.load({
-      agentId: key.agentId,
-      ...windowAround(key.createdAt),
-      page: 1,
-      perPage: AVAAMO_MAX_PER_PAGE,
-    });
-    const wire = page.entries.find((entry) => entry.uuid === key.uuid);
-    return wire ? { agentId: key.agentId, wire } : null;
-  },
+  loadOne: (id, context) =>
+    refetchEntry(
+      id,
+      'SmsRecord',
+      (agentId, window) => context.loaders.avaamo.smsReportPage.load({ agentId, ...window }),
+      (wire) => wire.uuid,
+    ),
   fields: (t) => ({
     uuid: t.string({ resolve: ({ wire }) => wire.uuid }),
     fromPhone: t.string({ description: 'As Avaamo sent it.', resolve: ({ wire }) => wire.from_phone }),
@@ -84,7 +73,6 @@ builder.objectField(Agent, 'smsRecords', (t) =>
       },
       resolve: (agent, args, context) => {
         const filters = {
-          agentId: agent.agentId,
           from: args.from ?? undefined,
           to: args.to ?? undefined,
           fromPhone: args.fromPhone ?? undefined,
@@ -92,14 +80,12 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           status: args.status ?? undefined,
         };
         checkRange(filters.from, filters.to, 'from', 'to');
-        return resolvePagedConnection({
+        return agentEntryConnection({
+          list: 'smsRecords',
+          agentId: agent.agentId,
+          filters,
           args,
-          fingerprint: listFingerprint('smsRecords', filters),
-          pageSize: AVAAMO_MAX_PER_PAGE,
-          fetchPage: async (page) => {
-            const result = await context.loaders.avaamo.smsReportPage.load({ ...filters, page, perPage: AVAAMO_MAX_PER_PAGE });
-            return { items: result.entries.map((wire) => ({ agentId: agent.agentId, wire })), total: result.total_entries };
-          },
+          loadPage: (page) => context.loaders.avaamo.smsReportPage.load({ agentId: agent.agentId, ...filters, ...page }),
         });
       },
     },

@@ -1,32 +1,21 @@
-import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
 import type { UnhandledMessageWire } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
+import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { formatEntryKey, parseEntryKey, windowAround } from './entry-id.js';
-import { listFingerprint, resolvePagedConnection } from './pagination.js';
 
-interface UnhandledMessageShape {
-  agentId: number;
-  wire: UnhandledMessageWire;
-}
-
-export const UnhandledMessage = builder.node(builder.objectRef<UnhandledMessageShape>('UnhandledMessage'), {
+export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<UnhandledMessageWire>>('UnhandledMessage'), {
   description: 'A user query the agent could not handle (Avaamo analytics).',
   id: {
     resolve: ({ agentId, wire }) => formatEntryKey({ agentId, uuid: wire.message_uuid, createdAt: wire.created_at }),
   },
-  loadOne: async (id, context) => {
-    const key = parseEntryKey(id, 'UnhandledMessage');
-    const page = await context.loaders.avaamo.unhandledMessagesPage.load({
-      agentId: key.agentId,
-      ...windowAround(key.createdAt),
-      page: 1,
-      perPage: AVAAMO_MAX_PER_PAGE,
-    });
-    const wire = page.entries.find((entry) => entry.message_uuid === key.uuid);
-    return wire ? { agentId: key.agentId, wire } : null;
-  },
+  loadOne: (id, context) =>
+    refetchEntry(
+      id,
+      'UnhandledMessage',
+      (agentId, window) => context.loaders.avaamo.unhandledMessagesPage.load({ agentId, ...window }),
+      (wire) => wire.message_uuid,
+    ),
   fields: (t) => ({
     messageUuid: t.string({ resolve: ({ wire }) => wire.message_uuid }),
     content: t.string({ description: 'What the user wrote.', resolve: ({ wire }) => wire.content }),
@@ -56,15 +45,13 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
         to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
       },
       resolve: (agent, args, context) => {
-        const filters = { agentId: agent.agentId, from: args.from ?? undefined, to: args.to ?? undefined };
-        return resolvePagedConnection({
+        const filters = { from: args.from ?? undefined, to: args.to ?? undefined };
+        return agentEntryConnection({
+          list: 'unhandledMessages',
+          agentId: agent.agentId,
+          filters,
           args,
-          fingerprint: listFingerprint('unhandledMessages', filters),
-          pageSize: AVAAMO_MAX_PER_PAGE,
-          fetchPage: async (page) => {
-            const result = await context.loaders.avaamo.unhandledMessagesPage.load({ ...filters, page, perPage: AVAAMO_MAX_PER_PAGE });
-            return { items: result.entries.map((wire) => ({ agentId: agent.agentId, wire })), total: result.total_entries };
-          },
+          loadPage: (page) => context.loaders.avaamo.unhandledMessagesPage.load({ agentId: agent.agentId, ...filters, ...page }),
         });
       },
     },

@@ -1,0 +1,83 @@
+import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
+import type { AvaamoPage } from '../upstreams/avaamo/types.js';
+import { badUserInput } from './errors.js';
+import { listFingerprint, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
+
+/** An Avaamo list entry with the agent it was read for (the agent is not in the wire shape). */
+export interface AgentEntry<Wire> {
+  agentId: number;
+  wire: Wire;
+}
+
+/**
+ * Avaamo has no get-by-id endpoints, so the local part of an entry's global
+ * id carries what a refetch needs: the agent, the entry's uuid and its
+ * creation time (epoch seconds as Avaamo sent them), which becomes a narrow
+ * time window on the list endpoint.
+ */
+export interface EntryKey {
+  agentId: number;
+  uuid: string;
+  createdAt: number;
+}
+
+export function formatEntryKey({ agentId, uuid, createdAt }: EntryKey): string {
+  return `${agentId}:${uuid}:${createdAt}`;
+}
+
+export function parseEntryKey(id: string, typename: string): EntryKey {
+  const [agent, uuid, created, ...rest] = id.split(':');
+  const agentId = Number(agent);
+  const createdAt = Number(created);
+  if (rest.length > 0 || !uuid || !Number.isSafeInteger(agentId) || agentId <= 0 || !Number.isFinite(createdAt)) {
+    throw badUserInput(`invalid ${typename} id`);
+  }
+  return { agentId, uuid, createdAt };
+}
+
+/** One page of an Avaamo list as a loader request: the grid is always Avaamo's largest page. */
+export interface GridPage {
+  page: number;
+  perPage: number;
+}
+
+/**
+ * Refetches one entry from the page of its list around its creation time; a
+ * second either side absorbs rounding to whole seconds.
+ */
+export async function refetchEntry<Wire>(
+  id: string,
+  typename: string,
+  loadWindow: (agentId: number, window: { from: Date; to: Date } & GridPage) => Promise<AvaamoPage<Wire>>,
+  uuidOf: (wire: Wire) => string,
+): Promise<AgentEntry<Wire> | null> {
+  const key = parseEntryKey(id, typename);
+  const page = await loadWindow(key.agentId, {
+    from: new Date((key.createdAt - 1) * 1000),
+    to: new Date((key.createdAt + 1) * 1000),
+    page: 1,
+    perPage: AVAAMO_MAX_PER_PAGE,
+  });
+  const wire = page.entries.find((entry) => uuidOf(entry) === key.uuid);
+  return wire ? { agentId: key.agentId, wire } : null;
+}
+
+/** A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's 100-entry grid. */
+export function agentEntryConnection<Wire>(options: {
+  list: string;
+  agentId: number;
+  filters: Record<string, unknown>;
+  args: ConnectionArgs;
+  loadPage: (page: GridPage) => Promise<AvaamoPage<Wire>>;
+}) {
+  const { list, agentId, filters, args, loadPage } = options;
+  return resolvePagedConnection<AgentEntry<Wire>>({
+    args,
+    fingerprint: listFingerprint(list, { agentId, ...filters }),
+    pageSize: AVAAMO_MAX_PER_PAGE,
+    fetchPage: async (page) => {
+      const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE });
+      return { items: result.entries.map((wire) => ({ agentId, wire })), total: result.total_entries };
+    },
+  });
+}
