@@ -10,6 +10,7 @@ interface WireAgent {
     created_at: number;
     updated_at: number;
     skills: { id: number; name: string; type: string; status: string }[];
+    language_packs: { language: string; default: boolean }[];
   };
 }
 
@@ -52,6 +53,9 @@ describe('agents', () => {
       updatedAt: isoFromSeconds(wire.updated_at),
       skills: wire.skills.map((skill) => ({ id: String(skill.id), name: skill.name, type: skill.type, status: skill.status })),
     });
+    const languages = data!.agent.languages as string[];
+    expect([...languages].sort()).toEqual(wire.language_packs.map((pack) => pack.language).sort());
+    expect(languages[0]).toBe(wire.language_packs.find((pack) => pack.default)?.language);
     expect((await stack.stats()).byRoute).toEqual({ 'GET /api/v1/agents/{id}.json': 1 });
   });
 

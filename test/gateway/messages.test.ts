@@ -9,8 +9,12 @@ interface WireMessage {
   created_at: number;
   sequence: string | null;
   request_message_uuid: string | null;
-  conversation: { uuid: string; display_name: string };
-  user: { first_name: string; avaamo_id: number };
+  conversation: { uuid: string; display_name: string; locale: string | null };
+  user: { first_name: string; last_name: string; layer_id: string; email: string | null; phone: string[] | null; avaamo_id: number };
+  custom_properties: Record<string, unknown>;
+  attachments: unknown[];
+  device_uuid: string;
+  read_acks: { read_at: number; user: { first_name: string } }[];
 }
 
 interface MessageNode {
@@ -21,8 +25,20 @@ interface MessageNode {
   createdAt: string;
   requestMessageUuid: string | null;
   sequence: { index: number; total: number } | null;
-  conversation: { uuid: string; displayName: string | null } | null;
-  sender: { firstName: string | null; avaamoId: number | null; device: { osName: string | null } | null } | null;
+  conversation: { uuid: string; displayName: string | null; locale?: string | null } | null;
+  sender: {
+    firstName: string | null;
+    lastName?: string | null;
+    layerId?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    avaamoId: number | null;
+    device: { osName: string | null } | null;
+  } | null;
+  customProperties?: unknown;
+  attachments?: unknown;
+  deviceUuid?: string | null;
+  readReceipts?: { readAt: string; user: { firstName: string | null } | null }[];
 }
 interface MessagesData {
   agent: {
@@ -44,8 +60,10 @@ const MESSAGES = /* GraphQL */ `
           node {
             id uuid content contentType createdAt requestMessageUuid
             sequence { index total }
-            conversation { uuid displayName }
-            sender { firstName avaamoId device { osName } }
+            conversation { uuid displayName locale }
+            sender { firstName lastName layerId email phone avaamoId device { osName } }
+            customProperties attachments deviceUuid
+            readReceipts { readAt user { firstName } }
           }
         }
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
@@ -78,19 +96,39 @@ beforeEach(() => stack.resetStats());
 describe('Agent.messages', () => {
   it('returns the sandbox messages newest first with every field mapped', async () => {
     expect(reference.length).toBeGreaterThan(250);
-    const { data, errors } = await stack.execute<MessagesData>(MESSAGES, { agentId: busiest, first: 10 });
+    const { data, errors } = await stack.execute<MessagesData>(MESSAGES, { agentId: busiest, first: 60 });
     expect(errors).toBeUndefined();
     const nodes = data!.agent.messages.edges.map((edge) => edge.node);
-    expect(nodes.map((node) => node.uuid)).toEqual(reference.slice(0, 10).map((wire) => wire.uuid));
+    expect(nodes.map((node) => node.uuid)).toEqual(reference.slice(0, 60).map((wire) => wire.uuid));
+    // The window holds every kind of sender and extra the mapping must carry.
+    expect(reference.slice(0, 60).some((wire) => wire.read_acks.length > 0)).toBe(true);
+    expect(reference.slice(0, 60).some((wire) => wire.sequence === null)).toBe(true);
     nodes.forEach((node, index) => {
       const wire = reference[index]!;
       expect(node.content).toBe(wire.content);
       expect(node.contentType).toBe(wire.content_type);
       expect(node.createdAt).toBe(isoFromSeconds(wire.created_at));
-      expect(node.conversation).toEqual({ uuid: wire.conversation.uuid, displayName: wire.conversation.display_name });
+      expect(node.conversation).toEqual({
+        uuid: wire.conversation.uuid,
+        displayName: wire.conversation.display_name,
+        locale: wire.conversation.locale,
+      });
       expect(node.requestMessageUuid).toBe(wire.request_message_uuid);
-      expect(node.sender?.avaamoId).toBe(wire.user.avaamo_id);
-      expect(node.sender?.device).toBeNull();
+      expect(node.sender).toEqual({
+        firstName: wire.user.first_name,
+        lastName: wire.user.last_name,
+        layerId: wire.user.layer_id,
+        email: wire.user.email,
+        phone: wire.user.phone?.[0] ?? null,
+        avaamoId: wire.user.avaamo_id,
+        device: null,
+      });
+      expect(node.customProperties).toEqual(wire.custom_properties);
+      expect(node.attachments).toEqual(wire.attachments);
+      expect(node.deviceUuid).toBe(wire.device_uuid);
+      expect(node.readReceipts).toEqual(
+        wire.read_acks.map((ack) => ({ readAt: isoFromSeconds(ack.read_at), user: { firstName: ack.user.first_name } })),
+      );
       const [position, total] = wire.sequence ? wire.sequence.split('/').map(Number) : [];
       expect(node.sequence).toEqual(wire.sequence ? { index: position, total } : null);
     });
