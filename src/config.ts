@@ -97,7 +97,9 @@ const sandboxEnvSchema = z.object({
 
 const envSchema = sandboxEnvSchema.extend({
   PORT: port(4000),
-  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
+  // Loopback by default: the gateway holds upstream tokens and answers anyone
+  // who reaches it, so serving the network is a deliberate choice.
+  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   UPSTREAM_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).default(15_000)),
   AVAAMO_BASE_URL: optionalUrl,

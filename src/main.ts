@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, resolve);
   });
 
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;
   console.log(`cx-gateway: GraphiQL at http://${shownHost}:${config.port}/graphql`);
   if (sandbox) {
     console.log(`Upstreams: the embedded sandbox at ${sandbox.url} (generated data, no accounts needed; SANDBOX=off to use real upstreams)`);
