@@ -1,3 +1,4 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
@@ -34,6 +35,9 @@ export function createGateway(
     context: () => createContext(clients, config.upstreams),
     maskedErrors: { maskError },
     plugins: [useUpstreamErrors()],
+    // GraphiQL's scripts and styles are served from here, not a CDN: it must
+    // work on networks without internet access.
+    renderGraphiQL,
     graphiql: {
       title: 'cx-gateway',
       defaultQuery: exampleQuery(new Date()),
