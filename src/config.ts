@@ -128,16 +128,19 @@ export function loadConfig(env: Env): Config {
   const sandboxOn = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl);
   const sandbox = sandboxOn ? sandboxSettings(parsed) : null;
   const warnings: string[] = [];
-  const upstreams = sandbox
-    ? sandboxUpstreams(`http://${sandbox.host}:${sandbox.port}`)
-    : configuredUpstreams(parsed, warnings);
+  const problems: string[] = [];
+  // With SANDBOX=auto the upstream variables are checked even when none has a
+  // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
+  const configured = parsed.SANDBOX === 'on' ? null : configuredUpstreams(parsed, warnings, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const upstreams = sandbox ? sandboxUpstreams(`http://${sandbox.host}:${sandbox.port}`) : configured!;
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
     sandbox,
     upstreams,
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
-    warnings,
+    warnings: sandbox ? [] : warnings,
   });
 }
 
@@ -178,40 +181,43 @@ function sandboxSettings(parsed: z.infer<typeof sandboxEnvSchema>): SandboxSetti
   };
 }
 
-function configuredUpstreams(parsed: ParsedEnv, warnings: string[]): UpstreamSettings {
-  const missing = (name: string, vars: Record<string, unknown>) => {
-    const absent = Object.entries(vars)
-      .filter(([, value]) => value === undefined)
-      .map(([key]) => key);
-    if (absent.length > 0) warnings.push(`${name} is not configured (missing ${absent.join(', ')}); its fields will answer UPSTREAM_NOT_CONFIGURED.`);
-    return absent.length > 0;
+/**
+ * An upstream with none of its variables is left out (a warning); one with
+ * some but not all is a mistake and stops the start.
+ */
+function configuredUpstreams(parsed: ParsedEnv, warnings: string[], problems: string[]): UpstreamSettings {
+  const complete = (name: string, vars: Record<string, unknown>, optional: Record<string, unknown> = {}) => {
+    const names = Object.keys(vars);
+    const absent = names.filter((key) => vars[key] === undefined);
+    const anySet = absent.length < names.length || Object.values(optional).some((value) => value !== undefined);
+    if (absent.length === 0) return true;
+    if (anySet) problems.push(`${name} is half configured: ${absent.join(', ')} must be set too (or unset all of ${name}'s variables).`);
+    else warnings.push(`${name} is not configured (${names.join(', ')}); its fields will answer UPSTREAM_NOT_CONFIGURED.`);
+    return false;
   };
-  const avaamo = missing('Avaamo', {
-    AVAAMO_BASE_URL: parsed.AVAAMO_BASE_URL,
-    AVAAMO_USER_TOKEN: parsed.AVAAMO_USER_TOKEN,
-  })
-    ? null
-    : {
-        baseUrl: parsed.AVAAMO_BASE_URL!,
-        userToken: parsed.AVAAMO_USER_TOKEN!,
-        agents: parsed.AVAAMO_AGENTS ?? [],
-      };
-  if (avaamo && avaamo.agents.length === 0) {
+
+  const agents = parsed.AVAAMO_AGENTS ?? [];
+  const duplicates = agents.filter((agent, index) => agents.findIndex((other) => other.id === agent.id) !== index);
+  if (duplicates.length > 0) problems.push(`AVAAMO_AGENTS: agent ids must be unique (repeated: ${duplicates.map((agent) => agent.id).join(', ')})`);
+  const avaamo = complete(
+    'Avaamo',
+    { AVAAMO_BASE_URL: parsed.AVAAMO_BASE_URL, AVAAMO_USER_TOKEN: parsed.AVAAMO_USER_TOKEN },
+    { AVAAMO_AGENTS: parsed.AVAAMO_AGENTS },
+  )
+    ? { baseUrl: parsed.AVAAMO_BASE_URL!, userToken: parsed.AVAAMO_USER_TOKEN!, agents }
+    : null;
+  if (avaamo && agents.length === 0) {
     warnings.push('AVAAMO_AGENTS is empty: `agents` lists nothing and no agent messages can be read.');
   }
-  const vambe = missing('Vambe', { VAMBE_BASE_URL: parsed.VAMBE_BASE_URL, VAMBE_API_KEY: parsed.VAMBE_API_KEY })
-    ? null
-    : { baseUrl: parsed.VAMBE_BASE_URL!, apiKey: parsed.VAMBE_API_KEY! };
-  const rocketchat = missing('Rocket.Chat', {
+  const vambe = complete('Vambe', { VAMBE_BASE_URL: parsed.VAMBE_BASE_URL, VAMBE_API_KEY: parsed.VAMBE_API_KEY })
+    ? { baseUrl: parsed.VAMBE_BASE_URL!, apiKey: parsed.VAMBE_API_KEY! }
+    : null;
+  const rocketchat = complete('Rocket.Chat', {
     ROCKETCHAT_BASE_URL: parsed.ROCKETCHAT_BASE_URL,
     ROCKETCHAT_USER_ID: parsed.ROCKETCHAT_USER_ID,
     ROCKETCHAT_AUTH_TOKEN: parsed.ROCKETCHAT_AUTH_TOKEN,
   })
-    ? null
-    : {
-        baseUrl: parsed.ROCKETCHAT_BASE_URL!,
-        userId: parsed.ROCKETCHAT_USER_ID!,
-        authToken: parsed.ROCKETCHAT_AUTH_TOKEN!,
-      };
+    ? { baseUrl: parsed.ROCKETCHAT_BASE_URL!, userId: parsed.ROCKETCHAT_USER_ID!, authToken: parsed.ROCKETCHAT_AUTH_TOKEN! }
+    : null;
   return { avaamo, vambe, rocketchat };
 }

@@ -14,11 +14,11 @@ export interface UpstreamClients {
   rocketchat: RocketChatClient | null;
 }
 
-export function createUpstreamClients(http: HttpClient, upstreams: UpstreamSettings): UpstreamClients {
+export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClients {
   return {
-    avaamo: upstreams.avaamo && createAvaamoClient(http, upstreams.avaamo.baseUrl),
-    vambe: upstreams.vambe && createVambeClient(http, upstreams.vambe.baseUrl),
-    rocketchat: upstreams.rocketchat && createRocketChatClient(http, upstreams.rocketchat.baseUrl),
+    avaamo: upstreams.avaamo && createAvaamoClient(upstreams.avaamo.baseUrl),
+    vambe: upstreams.vambe && createVambeClient(upstreams.vambe.baseUrl),
+    rocketchat: upstreams.rocketchat && createRocketChatClient(upstreams.rocketchat.baseUrl),
   };
 }
 
@@ -33,13 +33,13 @@ export type Context = Readonly<{
 }>;
 
 /** One per GraphQL request: loaders memoise within it and never across callers. */
-export function createContext(clients: UpstreamClients, upstreams: UpstreamSettings): Context {
+export function createContext(http: HttpClient, clients: UpstreamClients, upstreams: UpstreamSettings): Context {
   return {
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     loaders: {
-      avaamo: createAvaamoLoaders(clients.avaamo, upstreams.avaamo),
-      vambe: createVambeLoaders(clients.vambe, upstreams.vambe),
-      rocketchat: createRocketChatLoaders(clients.rocketchat, upstreams.rocketchat),
+      avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
+      vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),
+      rocketchat: createRocketChatLoaders(http, clients.rocketchat, upstreams.rocketchat),
     },
   };
 }

@@ -27,12 +27,12 @@ export function createGateway(
     timeoutMs: config.upstreamTimeoutMs,
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
-  const clients = createUpstreamClients(http, config.upstreams);
+  const clients = createUpstreamClients(config.upstreams);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    context: () => createContext(clients, config.upstreams),
+    context: () => createContext(http, clients, config.upstreams),
     maskedErrors: { maskError },
     plugins: [useUpstreamErrors()],
     // GraphiQL's scripts and styles are served from here, not a CDN: it must

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { createLimiter, type Limiter } from './limit.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
@@ -37,6 +38,22 @@ export function canonicalUrl(baseUrl: string, path: string, query: Record<string
     if (value !== undefined) url.searchParams.append(key, String(value));
   }
   return url.toString();
+}
+
+/**
+ * What makes two requests the same request: method, canonical URL, body and
+ * credentials. Credentials enter only as a hash, so the key can be kept and
+ * logged without carrying a token, and two tokens never share a key.
+ */
+export function requestKey(request: UpstreamRequest<unknown>): string {
+  const headers = Object.entries(request.headers)
+    .map(([name, value]) => [name.toLowerCase(), value])
+    .sort(([a], [b]) => (a! < b! ? -1 : 1));
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([headers, request.body ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+  return `${request.method} ${canonicalUrl(request.baseUrl, request.path, request.query)} ${fingerprint}`;
 }
 
 /**
@@ -85,7 +102,7 @@ export function createHttpClient({
     }
     const body = parseJson(text);
     if (!response.ok) {
-      throw upstreamErrorFromResponse(request.upstream, response.status, body, response.headers.get('retry-after'));
+      throw upstreamErrorFromResponse(request.upstream, response.status, body, response.headers);
     }
     if (body === undefined) {
       throw new UpstreamError(request.upstream, 'UPSTREAM_ERROR', `${label} answered with a body that is not JSON`, {

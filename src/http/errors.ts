@@ -60,7 +60,7 @@ export function upstreamErrorFromResponse(
   upstream: UpstreamName,
   status: number,
   body: unknown,
-  retryAfterHeader: string | null,
+  headers: Headers,
 ): UpstreamError {
   const code = codeForStatus(status);
   const label = upstreamLabels[upstream];
@@ -68,7 +68,7 @@ export function upstreamErrorFromResponse(
   const message = vendorMessage
     ? `${label}: ${vendorMessage}`
     : `${label} answered ${status} (${genericReason(code)})`;
-  const retryAfter = parseRetryAfter(retryAfterHeader);
+  const retryAfter = retryAfterSeconds(headers);
   return new UpstreamError(upstream, code, message, {
     status,
     ...(retryAfter === undefined ? {} : { retryAfter }),
@@ -106,10 +106,18 @@ function messageOf(body: unknown): string | undefined {
   return text.length > MAX_VENDOR_MESSAGE ? `${text.slice(0, MAX_VENDOR_MESSAGE)}…` : text;
 }
 
-function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+/**
+ * Seconds until the upstream accepts calls again: Retry-After (seconds or an
+ * HTTP date), else Rocket.Chat's X-RateLimit-Reset (epoch milliseconds, §6).
+ */
+export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - now) / 1000));
+  }
+  const reset = Number(headers.get('x-ratelimit-reset') ?? Number.NaN);
+  return Number.isFinite(reset) && reset > 0 ? Math.max(0, Math.ceil((reset - now) / 1000)) : undefined;
 }

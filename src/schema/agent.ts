@@ -1,18 +1,11 @@
-import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { builder } from './builder.js';
-import { badUserInput } from './errors.js';
+import { agentNotServed, badUserInput } from './errors.js';
 import { listFingerprint, resolveArrayConnection } from './pagination.js';
 
 export interface AgentShape {
   agentId: number;
-}
-
-function notConfiguredAgent(agentId: number) {
-  return new GraphQLError(`Agent ${agentId} is not one of the agents this gateway is configured for (AVAAMO_AGENTS).`, {
-    extensions: { code: 'NOT_FOUND' },
-  });
 }
 
 /**
@@ -31,7 +24,7 @@ export const Agent = builder.loadableNode('Agent', {
     },
   },
   load: async (agentIds: number[], context: Context): Promise<(AgentShape | Error)[]> =>
-    agentIds.map((agentId) => (context.agentIds.includes(agentId) ? { agentId } : notConfiguredAgent(agentId))),
+    agentIds.map((agentId) => (context.agentIds.includes(agentId) ? { agentId } : agentNotServed(agentId))),
   fields: (t) => {
     const details = (agent: AgentShape, context: Context) => context.loaders.avaamo.agentDetails.load(agent.agentId);
     return {

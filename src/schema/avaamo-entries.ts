@@ -1,6 +1,7 @@
 import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
 import type { AvaamoPage } from '../upstreams/avaamo/types.js';
-import { badUserInput } from './errors.js';
+import { fromEpochSeconds } from '../upstreams/time.js';
+import { agentNotServed, badUserInput } from './errors.js';
 import { listFingerprint, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
 
 /** An Avaamo list entry with the agent it was read for (the agent is not in the wire shape). */
@@ -29,7 +30,10 @@ export function parseEntryKey(id: string, typename: string): EntryKey {
   const [agent, uuid, created, ...rest] = id.split(':');
   const agentId = Number(agent);
   const createdAt = Number(created);
-  if (rest.length > 0 || !uuid || !Number.isSafeInteger(agentId) || agentId <= 0 || !Number.isFinite(createdAt)) {
+  // Epoch seconds between 1970 and 5138: anything else would turn into NaN or
+  // nonsense bounds on the refetch request.
+  const plausibleTime = createdAt > 0 && createdAt < 1e11;
+  if (rest.length > 0 || !uuid || !Number.isSafeInteger(agentId) || agentId <= 0 || !plausibleTime) {
     throw badUserInput(`invalid ${typename} id`);
   }
   return { agentId, uuid, createdAt };
@@ -48,13 +52,15 @@ export interface GridPage {
 export async function refetchEntry<Wire>(
   id: string,
   typename: string,
+  servedAgentIds: readonly number[],
   loadWindow: (agentId: number, window: { from: Date; to: Date } & GridPage) => Promise<AvaamoPage<Wire>>,
   uuidOf: (wire: Wire) => string,
 ): Promise<AgentEntry<Wire> | null> {
   const key = parseEntryKey(id, typename);
+  if (!servedAgentIds.includes(key.agentId)) throw agentNotServed(key.agentId);
   const page = await loadWindow(key.agentId, {
-    from: new Date((key.createdAt - 1) * 1000),
-    to: new Date((key.createdAt + 1) * 1000),
+    from: fromEpochSeconds(key.createdAt - 1),
+    to: fromEpochSeconds(key.createdAt + 1),
     page: 1,
     perPage: AVAAMO_MAX_PER_PAGE,
   });

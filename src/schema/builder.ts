@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
+import { checkNodeType, decodeGlobalId, encodeGlobalId } from './global-id.js';
 import type { Connection } from './pagination.js';
 
 export const builder = new SchemaBuilder<{
@@ -25,6 +26,20 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: true,
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    encodeGlobalID: encodeGlobalId,
+    decodeGlobalID: decodeGlobalId,
+    nodeQueryOptions: {
+      resolve: (_root, { id }, _context, info, resolveNode) => {
+        checkNodeType(info.schema, id.typename);
+        return resolveNode(id);
+      },
+    },
+    nodesQueryOptions: {
+      resolve: (_root, { ids }, _context, info, resolveNodes) => {
+        for (const id of ids) checkNodeType(info.schema, id.typename);
+        return resolveNodes(ids);
+      },
+    },
   },
 });
 

@@ -63,7 +63,7 @@ builder.queryField('contacts', (t) =>
       type: Contact,
       nullable: true,
       description:
-        'Contacts in one conversation status, longest waiting first (Vambe). Waiting times are live, so the order can change between pages: each page is ordered as of its own upstream answer.',
+        'Contacts in one conversation status, longest waiting first (Vambe). Waiting times are live, so the order can change between pages: each page is ordered as of its own upstream answer. Should Vambe answer without a total, totalCount counts the contacts read so far.',
       args: {
         status: t.arg({ type: ContactStatus, required: true }),
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
@@ -81,9 +81,7 @@ builder.queryField('contacts', (t) =>
           pageSize: VAMBE_PAGE_SIZE,
           fetchPage: async (page) => {
             const result = await context.loaders.vambe.contactsPage.load({ ...filters, page });
-            // A bare-array answer has no total: count what is known to exist.
-            const total = result.total ?? (page - 1) * VAMBE_PAGE_SIZE + result.contacts.length;
-            return { items: result.contacts, total };
+            return { items: result.contacts, total: result.total };
           },
         });
       },

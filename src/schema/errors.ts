@@ -8,6 +8,13 @@ export function badUserInput(message: string, extensions: Record<string, unknown
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 }
 
+/** The gateway serves only its configured agents (AVAAMO_AGENTS); any other is not found. */
+export function agentNotServed(agentId: number): GraphQLError {
+  return new GraphQLError(`Agent ${agentId} is not one of the agents this gateway is configured for (AVAAMO_AGENTS).`, {
+    extensions: { code: 'NOT_FOUND' },
+  });
+}
+
 /**
  * The error a caller sees for a failure below the schema: the code from the
  * one status table, which upstream failed and its status. Never a URL or a

@@ -3,7 +3,7 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { badUserInput } from './errors.js';
+import { agentNotServed, badUserInput } from './errors.js';
 import { checkRange } from './time-range.js';
 
 export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implement({
@@ -90,6 +90,7 @@ export const Message = builder.node(builder.objectRef<AgentEntry<AgentMessageWir
     refetchEntry(
       id,
       'Message',
+      context.agentIds,
       (agentId, { from, to, ...page }) =>
         context.loaders.avaamo.messagesPage.load({ agentId, since: from, until: to, deviceInfo: false, ...page }),
       (wire) => wire.uuid,
@@ -131,7 +132,7 @@ builder.objectField(Agent, 'messages', (t) =>
       // cost only this field, not the agent and its other lists.
       nullable: true,
       description:
-        'Latest messages of this agent across its conversations, newest first. Without `since` all messages up to `until`; `until` alone reads the 30 days before it (Avaamo alone would return only the latest 5).',
+        'Latest messages of this agent across its conversations, newest first. `since` and `until` bound the range (inclusive); `until` without `since` reads the 30 days before it (Avaamo alone would return only the latest 5); neither reads them all.',
       args: {
         since: t.arg({ type: 'DateTime', description: 'Only messages at or after this instant.' }),
         until: t.arg({ type: 'DateTime', description: 'Only messages at or before this instant; default now.' }),
@@ -205,9 +206,7 @@ builder.mutationField('postAgentMessage', (t) =>
       if (!CONVERSATION_UUID.test(input.conversationUuid)) {
         throw badUserInput('`conversationUuid` must be a 32-character hexadecimal conversation id.');
       }
-      if (!context.agentIds.includes(input.agentId)) {
-        throw badUserInput(`Agent ${input.agentId} is not one of the agents this gateway is configured for.`);
-      }
+      if (!context.agentIds.includes(input.agentId)) throw agentNotServed(input.agentId);
       const result = await context.loaders.avaamo.postMessage({
         message: hasText ? input.text! : (input.richContent as Record<string, unknown>),
         conversation: { uuid: input.conversationUuid },

@@ -21,10 +21,10 @@ export interface Connection<T> {
   totalCount: number;
 }
 
-/** One upstream page: its items and the total the upstream reports for the whole list. */
+/** One upstream page: its items and the total the upstream reports for the whole list (null: it did not say). */
 export interface FetchedPage<T> {
   items: T[];
-  total: number;
+  total: number | null;
 }
 
 /**
@@ -137,33 +137,55 @@ export async function resolvePagedConnection<T>(options: {
   // A forward window is known from the cursor alone; a backward one without
   // `before` needs the total first, which any page reports.
   const guessStart = request.afterOffset === null ? 0 : request.afterOffset + 1;
-  let total: number;
+  let size: ListSize;
   if (request.last !== null && request.beforeOffset === null) {
-    total = (await page(Math.floor(guessStart / pageSize) + 1)).total;
+    const firstPage = Math.floor(guessStart / pageSize) + 1;
+    size = listSize([[firstPage, await page(firstPage)]], pageSize);
+    if (size.open) throw badUserInput('This list\'s upstream reports no total: page it forwards with `first`/`after`.');
   } else {
     const guess = selectWindow(request, Number.MAX_SAFE_INTEGER);
-    const fetched = await Promise.all(pagesCovering(guess.start, guess.end, pageSize).map(page));
-    total = fetched[0]!.total;
+    const numbers = pagesCovering(guess.start, guess.end, pageSize);
+    const fetched = await Promise.all(numbers.map(page));
+    size = listSize(numbers.map((number, index) => [number, fetched[index]!] as const), pageSize);
   }
-  const window = selectWindow(request, total);
+  // An open-ended list is treated as endless for the window: slicing stops
+  // where the items do, and pageInfo says more may follow.
+  const windowTotal = size.open ? Number.MAX_SAFE_INTEGER : size.total;
+  const window = selectWindow(request, windowTotal);
   const covering = pagesCovering(window.start, window.end, pageSize);
   const fetched = await Promise.all(covering.map(page));
   const firstOffset = (covering[0]! - 1) * pageSize;
   const items = fetched.flatMap((result) => result.items).slice(window.start - firstOffset, window.end - firstOffset);
-  return buildConnection(items, window.start, total, request, window, fingerprint);
+  return buildConnection(items, window.start, windowTotal, size.total, request, window, fingerprint);
+}
+
+interface ListSize {
+  total: number;
+  /** The upstream gave no total and the last page read was full: more may follow. */
+  open: boolean;
+}
+
+/** The list's size from the pages read: the upstream's total, or what the pages show when it gives none. */
+function listSize(pages: ReadonlyArray<readonly [number, FetchedPage<unknown>]>, pageSize: number): ListSize {
+  const reported = pages.find(([, fetched]) => fetched.total !== null)?.[1].total;
+  if (reported !== undefined && reported !== null) return { total: reported, open: false };
+  const filled = pages.filter(([, fetched]) => fetched.items.length > 0);
+  const [number, last] = filled.at(-1) ?? [1, { items: [] }];
+  return { total: (number - 1) * pageSize + last.items.length, open: last.items.length === pageSize };
 }
 
 /** A connection over a list the gateway already holds whole (agents, Rocket.Chat rows). */
 export function resolveArrayConnection<T>(args: ConnectionArgs, fingerprint: string, list: readonly T[]): Connection<T> {
   const request = parsePagingArgs(args, fingerprint);
   const window = selectWindow(request, list.length);
-  return buildConnection(list.slice(window.start, window.end), window.start, list.length, request, window, fingerprint);
+  return buildConnection(list.slice(window.start, window.end), window.start, list.length, list.length, request, window, fingerprint);
 }
 
 function buildConnection<T>(
   items: readonly T[],
   start: number,
   total: number,
+  totalCount: number,
   request: PagingRequest,
   window: ReturnType<typeof selectWindow>,
   fingerprint: string,
@@ -184,6 +206,6 @@ function buildConnection<T>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: total,
+    totalCount,
   };
 }

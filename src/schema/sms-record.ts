@@ -30,6 +30,7 @@ export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntr
     refetchEntry(
       id,
       'SmsRecord',
+      context.agentIds,
       (agentId, window) => context.loaders.avaamo.smsReportPage.load({ agentId, ...window }),
       (wire) => wire.uuid,
     ),

@@ -13,6 +13,7 @@ export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<Unhand
     refetchEntry(
       id,
       'UnhandledMessage',
+      context.agentIds,
       (agentId, window) => context.loaders.avaamo.unhandledMessagesPage.load({ agentId, ...window }),
       (wire) => wire.message_uuid,
     ),

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestKey, type HttpClient, type UpstreamRequest } from '../http/client.js';
 
 /**
  * A stable spelling of a request: object keys sorted, Dates as ISO strings,
@@ -21,25 +22,39 @@ export function canonicalKey(value: unknown): string {
 }
 
 /**
- * A per-request loader for one upstream operation. The upstreams have no
- * batch endpoints, so a batch is its distinct requests sent concurrently (the
- * HTTP layer bounds how many at once); a failure is an Error in its own slot
- * and fails only the fields that asked for it.
+ * A per-request loader for one upstream operation, keyed by the upstream
+ * request itself (method, URL with converted units, credential hash): two
+ * fields whose arguments spell the same upstream request share it, even when
+ * they differ below the upstream's precision. The upstreams have no batch
+ * endpoints, so a batch is its distinct requests sent concurrently (the HTTP
+ * layer bounds how many at once); a failure is an Error in its own slot and
+ * fails only the fields that asked for it.
  */
 export function createRequestLoader<Request, Response>(
-  send: (request: Request) => Promise<Response>,
+  http: HttpClient,
+  describe: (request: Request) => UpstreamRequest<Response>,
 ): DataLoader<Request, Response, string> {
   return new DataLoader<Request, Response, string>(
     (requests) =>
       Promise.all(
         requests.map(async (request) => {
           try {
-            return await send(request);
+            return await http.request(describe(request));
           } catch (error) {
             return error instanceof Error ? error : new Error(String(error));
           }
         }),
       ),
-    { cacheKeyFn: canonicalKey },
+    {
+      cacheKeyFn: (request) => {
+        try {
+          return requestKey(describe(request));
+        } catch {
+          // Not describable (an upstream not configured): the load fails the
+          // same way for every field, so any stable key will do.
+          return canonicalKey(request);
+        }
+      },
+    },
   );
 }

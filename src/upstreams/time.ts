@@ -1,6 +1,7 @@
 /**
- * Unit conversion at the upstream boundary (CONTRACTS.md §7). Clients take and
- * return Date; only these functions know seconds from microseconds.
+ * Unit conversion at the upstream boundary (CONTRACTS.md §7): clients turn
+ * Dates into each endpoint's unit with these, and the schema reads Avaamo's
+ * epoch seconds back with fromEpochSeconds. Nothing else does unit math.
  */
 
 /** Whole epoch seconds; `round` widens a range bound outward so nothing inside it is cut off. */

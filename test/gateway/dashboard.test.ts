@@ -73,6 +73,22 @@ describe('a dashboard in one operation', () => {
     expect((await stack.stats()).byRoute).toEqual({ 'GET /v1/messages.json': 1 });
   });
 
+  it('asks once when two arguments differ only below the upstream\'s precision', async () => {
+    // The SMS report takes whole seconds: both ranges are the same upstream request.
+    const { data, errors } = await stack.execute<{ agent: { a: { totalCount: number }; b: { totalCount: number } } }>(
+      `query($agentId: Int!) {
+        agent(agentId: $agentId) {
+          a: smsRecords(from: "2026-01-01T00:00:00.100Z", first: 5) { totalCount }
+          b: smsRecords(from: "2026-01-01T00:00:00.900Z", first: 5) { totalCount }
+        }
+      }`,
+      { agentId: agentIds[0] },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.agent.a).toEqual(data!.agent.b);
+    expect((await stack.stats()).byRoute).toEqual({ 'GET /api/v1/agents/{id}/sms/report.json': 1 });
+  });
+
   it('does not share pages between two operations (that is the cross-request cache\'s job)', async () => {
     const query = `query($agentId: Int!) { agent(agentId: $agentId) { messages(first: 5) { totalCount } } }`;
     await stack.execute(query, { agentId: agentIds[0] });

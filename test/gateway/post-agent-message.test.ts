@@ -58,11 +58,16 @@ describe('postAgentMessage', () => {
     ['richContent that is a string', { richContent: 'card' }],
     ['empty text', { text: '   ' }],
     ['a conversation id that is not 32-hex', { text: 'hi', conversationUuid: 'abc&bot_id=1' }],
-    ['an agent the gateway does not serve', { text: 'hi', agentId: 999 }],
   ])('refuses %s with BAD_USER_INPUT and sends nothing', async (_name, fields) => {
     const response = await stack.execute(POST, { input: { agentId, conversationUuid, ...fields } });
     expect(errorAt(response, ['postAgentMessage'])?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.data).toEqual({ postAgentMessage: null });
+    expect((await stack.stats()).total).toBe(0);
+  });
+
+  it('answers NOT_FOUND for an agent the gateway does not serve, and sends nothing', async () => {
+    const response = await stack.execute(POST, { input: { agentId: 999, conversationUuid, text: 'hi' } });
+    expect(errorAt(response, ['postAgentMessage'])?.extensions?.code).toBe('NOT_FOUND');
     expect((await stack.stats()).total).toBe(0);
   });
 

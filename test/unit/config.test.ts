@@ -44,4 +44,27 @@ describe('configuration', () => {
     const problems = (error as ConfigError).problems.join('\n');
     for (const name of ['PORT', 'SANDBOX', 'AVAAMO_BASE_URL', 'AVAAMO_AGENTS']) expect(problems).toContain(name);
   });
+
+  it('refuses a half-configured upstream instead of silently ignoring it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ VAMBE_API_KEY: 'k', ROCKETCHAT_BASE_URL: 'https://chat.example.com' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/Vambe is half configured: VAMBE_BASE_URL/);
+    expect(problems).toMatch(/Rocket.Chat is half configured: ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN/);
+  });
+
+  it('refuses repeated agent ids', () => {
+    expect(() =>
+      loadConfig({
+        AVAAMO_BASE_URL: 'https://cx.avaamo.com',
+        AVAAMO_USER_TOKEN: 'u',
+        AVAAMO_AGENTS: '[{"id": 1, "accessToken": "a"}, {"id": 1, "accessToken": "b"}]',
+      }),
+    ).toThrow(/unique \(repeated: 1\)/);
+  });
 });

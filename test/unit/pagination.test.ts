@@ -129,4 +129,36 @@ describe('connections over an upstream page grid', () => {
       }
     }
   });
+
+  describe('when the upstream reports no total', () => {
+    const items = Array.from({ length: 120 }, (_, index) => index);
+    const fetchPage = async (page: number) => ({ items: items.slice((page - 1) * 50, page * 50), total: null });
+
+    it('counts what it has read and says more may follow after a full page', async () => {
+      const first = await resolvePagedConnection({ args: { first: 50 }, fingerprint, pageSize: 50, fetchPage });
+      expect(first.edges).toHaveLength(50);
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      expect(first.totalCount).toBe(50);
+    });
+
+    it('slices across pages as with a known total', async () => {
+      const after = encodeCursor(44, fingerprint);
+      const page = await resolvePagedConnection({ args: { first: 20, after }, fingerprint, pageSize: 50, fetchPage });
+      expect(page.edges.map((edge) => edge.node)).toEqual(items.slice(45, 65));
+    });
+
+    it('knows the end at a short page', async () => {
+      const after = encodeCursor(99, fingerprint);
+      const page = await resolvePagedConnection({ args: { first: 50, after }, fingerprint, pageSize: 50, fetchPage });
+      expect(page.edges.map((edge) => edge.node)).toEqual(items.slice(100));
+      expect(page.pageInfo.hasNextPage).toBe(false);
+      expect(page.totalCount).toBe(120);
+    });
+
+    it('refuses `last` without `before`, which needs the total', async () => {
+      await expect(resolvePagedConnection({ args: { last: 3 }, fingerprint, pageSize: 50, fetchPage })).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { HttpClient, QueryValue } from '../../http/client.js';
+import type { QueryValue, UpstreamRequest } from '../../http/client.js';
 import { toEpochMicros, toEpochSeconds } from '../time.js';
 import {
   agentDetailsResponse,
@@ -50,16 +50,25 @@ function lowerBound(from: Date | undefined, to: Date | undefined): Date | undefi
 }
 
 /**
- * One typed method per Avaamo endpoint. Each takes the token it needs:
- * Avaamo has two kinds, a user token and one agent token per agent (§1).
+ * One typed method per Avaamo endpoint, each spelling the upstream request
+ * (path, parameters in Avaamo's units, auth header) for the HTTP layer to
+ * send. Each takes the token it needs: Avaamo has two kinds, a user token and
+ * one agent token per agent (§1).
  */
-export function createAvaamoClient(http: HttpClient, baseUrl: string) {
-  const get = <T>(path: string, token: string, query: Record<string, QueryValue>, schema: ZodType<T>) =>
-    http.request({ upstream: 'avaamo', method: 'GET', baseUrl, path, query, headers: { 'access-token': token }, schema });
+export function createAvaamoClient(baseUrl: string) {
+  const get = <T>(path: string, token: string, query: Record<string, QueryValue>, schema: ZodType<T>): UpstreamRequest<T> => ({
+    upstream: 'avaamo',
+    method: 'GET',
+    baseUrl,
+    path,
+    query,
+    headers: { 'access-token': token },
+    schema,
+  });
 
   return {
-    agentDetails: async (agentId: number, userToken: string) =>
-      (await get(`/api/v1/agents/${encodeURIComponent(agentId)}.json`, userToken, {}, agentDetailsResponse)).agent,
+    agentDetails: (agentId: number, userToken: string) =>
+      get(`/api/v1/agents/${encodeURIComponent(agentId)}.json`, userToken, {}, agentDetailsResponse),
 
     // The unit of these timetokens is undocumented; seconds, as the SMS report
     // uses (CONTRACTS.md §7.1).
@@ -112,16 +121,15 @@ export function createAvaamoClient(http: HttpClient, baseUrl: string) {
     },
 
     /** Needs a user token with edit permission on the agent. */
-    postMessage: (body: PostAgentMessageBody, userToken: string) =>
-      http.request({
-        upstream: 'avaamo',
-        method: 'POST',
-        baseUrl,
-        path: '/bots_api/v1/messages.json',
-        headers: { 'access-token': userToken },
-        body,
-        schema: postMessageResponse,
-      }),
+    postMessage: (body: PostAgentMessageBody, userToken: string): UpstreamRequest<{ success: boolean }> => ({
+      upstream: 'avaamo',
+      method: 'POST',
+      baseUrl,
+      path: '/bots_api/v1/messages.json',
+      headers: { 'access-token': userToken },
+      body,
+      schema: postMessageResponse,
+    }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AvaamoSettings } from '../../config.js';
+import type { HttpClient, UpstreamRequest } from '../../http/client.js';
 import { UpstreamError } from '../../http/errors.js';
 import { notConfigured } from '../not-configured.js';
 import { createRequestLoader } from '../request-loader.js';
@@ -9,15 +10,19 @@ export interface AgentMessagesRequest extends MessagesRequest {
   agentId: number;
 }
 
-/**
- * Per-request loaders for Avaamo, bound to the credentials of this request.
- * Keys are whole requests (agent, filters, page), so equal pages are asked once.
- */
-export function createAvaamoLoaders(client: AvaamoClient | null, settings: AvaamoSettings | null) {
+/** Per-request loaders for Avaamo, bound to the credentials of this request. */
+export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | null, settings: AvaamoSettings | null) {
   const ready = () => {
     if (!client || !settings) throw notConfigured('avaamo');
     return { client, settings };
   };
+  /** Spells a request made with the user token. */
+  const asUser =
+    <Request, Response>(describe: (client: AvaamoClient, request: Request, userToken: string) => UpstreamRequest<Response>) =>
+    (request: Request) => {
+      const { client, settings } = ready();
+      return describe(client, request, settings.userToken);
+    };
   const agentToken = (agentId: number) => {
     const token = ready().settings.agents.find((agent) => agent.id === agentId)?.accessToken;
     if (!token) {
@@ -31,26 +36,18 @@ export function createAvaamoLoaders(client: AvaamoClient | null, settings: Avaam
   };
 
   return {
-    agentDetails: createRequestLoader(async (agentId: number) => {
-      const { client, settings } = ready();
-      return client.agentDetails(agentId, settings.userToken);
-    }),
-    unhandledMessagesPage: createRequestLoader(async (request: UnhandledMessagesRequest) => {
-      const { client, settings } = ready();
-      return client.unhandledMessages(request, settings.userToken);
-    }),
-    messagesPage: createRequestLoader(async ({ agentId, ...request }: AgentMessagesRequest) =>
+    agentDetails: createRequestLoader(http, asUser((c, agentId: number, token) => c.agentDetails(agentId, token))),
+    unhandledMessagesPage: createRequestLoader(
+      http,
+      asUser((c, request: UnhandledMessagesRequest, token) => c.unhandledMessages(request, token)),
+    ),
+    smsReportPage: createRequestLoader(http, asUser((c, request: SmsReportRequest, token) => c.smsReport(request, token))),
+    messagesPage: createRequestLoader(http, ({ agentId, ...request }: AgentMessagesRequest) =>
       ready().client.messages(request, agentToken(agentId)),
     ),
-    smsReportPage: createRequestLoader(async (request: SmsReportRequest) => {
-      const { client, settings } = ready();
-      return client.smsReport(request, settings.userToken);
-    }),
     /** A write: never deduplicated, two posts in one operation are two messages. */
-    postMessage: async (body: PostAgentMessageBody) => {
-      const { client, settings } = ready();
-      return client.postMessage(body, settings.userToken);
-    },
+    postMessage: async (body: PostAgentMessageBody) =>
+      http.request(asUser((c, post: PostAgentMessageBody, token) => c.postMessage(post, token))(body)),
   };
 }
 

@@ -37,7 +37,8 @@ export const agentSkill = z.looseObject({
   status: z.string().nullish(),
 });
 
-export const agentDetailsResponse = z.looseObject({
+export const agentDetailsResponse = z
+  .looseObject({
   agent: z.looseObject({
     id: z.number(),
     display_name: z.string().nullish(),
@@ -49,8 +50,9 @@ export const agentDetailsResponse = z.looseObject({
       .array(z.looseObject({ id: z.union([z.number(), z.string()]), language: z.string(), default: z.boolean().nullish() }))
       .nullish(),
   }),
-});
-export type AgentDetails = z.infer<typeof agentDetailsResponse>['agent'];
+  })
+  .transform((body) => body.agent);
+export type AgentDetails = z.infer<typeof agentDetailsResponse>;
 
 export const unhandledMessage = z.looseObject({
   message_uuid: z.string(),

@@ -1,5 +1,5 @@
-import type { HttpClient } from '../../http/client.js';
-import { conversationsByAgentResponse } from './types.js';
+import type { UpstreamRequest } from '../../http/client.js';
+import { conversationsByAgentResponse, type ConversationsByAgentWire } from './types.js';
 
 export interface RocketChatCredentials {
   userId: string;
@@ -11,15 +11,17 @@ export interface ConversationsByAgentRequest {
   end: Date;
 }
 
-export function createRocketChatClient(http: HttpClient, baseUrl: string) {
+export function createRocketChatClient(baseUrl: string) {
   return {
     /**
      * Sends only start and end: the route rejects any other parameter
      * (`additionalProperties: false`, so never a departmentId, §7.20), and the
      * gateway orders rows itself so one upstream answer serves every order.
      */
-    conversationsByAgent: (request: ConversationsByAgentRequest, credentials: RocketChatCredentials) =>
-      http.request({
+    conversationsByAgent: (
+      request: ConversationsByAgentRequest,
+      credentials: RocketChatCredentials,
+    ): UpstreamRequest<ConversationsByAgentWire> => ({
         upstream: 'rocketchat',
         method: 'GET',
         baseUrl,
@@ -27,7 +29,7 @@ export function createRocketChatClient(http: HttpClient, baseUrl: string) {
         query: { start: request.start.toISOString(), end: request.end.toISOString() },
         headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
         schema: conversationsByAgentResponse,
-      }),
+    }),
   };
 }
 

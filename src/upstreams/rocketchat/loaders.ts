@@ -1,11 +1,12 @@
 import type { RocketChatSettings } from '../../config.js';
+import type { HttpClient } from '../../http/client.js';
 import { notConfigured } from '../not-configured.js';
 import { createRequestLoader } from '../request-loader.js';
 import type { ConversationsByAgentRequest, RocketChatClient } from './client.js';
 
-export function createRocketChatLoaders(client: RocketChatClient | null, settings: RocketChatSettings | null) {
+export function createRocketChatLoaders(http: HttpClient, client: RocketChatClient | null, settings: RocketChatSettings | null) {
   return {
-    conversationsByAgent: createRequestLoader(async (request: ConversationsByAgentRequest) => {
+    conversationsByAgent: createRequestLoader(http, (request: ConversationsByAgentRequest) => {
       if (!client || !settings) throw notConfigured('rocketchat');
       return client.conversationsByAgent(request, settings);
     }),

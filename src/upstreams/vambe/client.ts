@@ -1,5 +1,5 @@
-import type { HttpClient } from '../../http/client.js';
-import { contactsByStatusResponse, type ContactPlatformWire, type ContactStatusWire, type VambeContactWire } from './types.js';
+import type { UpstreamRequest } from '../../http/client.js';
+import { contactsByStatusResponse, type ContactPlatformWire, type ContactStatusWire, type ContactsPage } from './types.js';
 
 /** Vambe's fixed page size; it takes no per_page (CONTRACTS.md §5). */
 export const VAMBE_PAGE_SIZE = 50;
@@ -11,33 +11,24 @@ export interface ContactsRequest {
   platform?: ContactPlatformWire;
 }
 
-export interface ContactsPage {
-  contacts: VambeContactWire[];
-  /** Null when Vambe sent a bare array, which carries no total. */
-  total: number | null;
-}
-
-export function createVambeClient(http: HttpClient, baseUrl: string) {
+export function createVambeClient(baseUrl: string) {
   return {
-    contactsByStatus: async (request: ContactsRequest, apiKey: string): Promise<ContactsPage> => {
-      const body = await http.request({
-        upstream: 'vambe',
-        method: 'GET',
-        baseUrl,
-        path: '/api/public/analytics/contacts/by-status',
-        query: {
-          // Documented as a string ("1") in the OpenAPI block (§7.14).
-          page: String(request.page),
-          status: request.status,
-          pipelineId: request.pipelineId,
-          // [I] the platform filter's name is undocumented here; `channel` is its sibling's (§7.13).
-          channel: request.platform,
-        },
-        headers: { 'x-api-key': apiKey },
-        schema: contactsByStatusResponse,
-      });
-      return Array.isArray(body) ? { contacts: body, total: null } : { contacts: body.data, total: body.total };
-    },
+    contactsByStatus: (request: ContactsRequest, apiKey: string): UpstreamRequest<ContactsPage> => ({
+      upstream: 'vambe',
+      method: 'GET',
+      baseUrl,
+      path: '/api/public/analytics/contacts/by-status',
+      query: {
+        // Documented as a string ("1") in the OpenAPI block (§7.14).
+        page: String(request.page),
+        status: request.status,
+        pipelineId: request.pipelineId,
+        // [I] the platform filter's name is undocumented here; `channel` is its sibling's (§7.13).
+        channel: request.platform,
+      },
+      headers: { 'x-api-key': apiKey },
+      schema: contactsByStatusResponse,
+    }),
   };
 }
 

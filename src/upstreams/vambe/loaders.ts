@@ -1,11 +1,12 @@
 import type { VambeSettings } from '../../config.js';
+import type { HttpClient } from '../../http/client.js';
 import { notConfigured } from '../not-configured.js';
 import { createRequestLoader } from '../request-loader.js';
 import type { ContactsRequest, VambeClient } from './client.js';
 
-export function createVambeLoaders(client: VambeClient | null, settings: VambeSettings | null) {
+export function createVambeLoaders(http: HttpClient, client: VambeClient | null, settings: VambeSettings | null) {
   return {
-    contactsPage: createRequestLoader(async (request: ContactsRequest) => {
+    contactsPage: createRequestLoader(http, (request: ContactsRequest) => {
       if (!client || !settings) throw notConfigured('vambe');
       return client.contactsByStatus(request, settings.apiKey);
     }),

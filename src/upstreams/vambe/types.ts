@@ -24,7 +24,7 @@ const teamMember = z
 export const vambeContact = z.looseObject({
   id: z.string(),
   name: z.string().nullish(),
-  created_at: z.string(),
+  created_at: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date'),
   platform: z.string().nullish(),
   chat_status: z.string().nullish(),
   // Seconds on this endpoint (milliseconds on its siblings, §7.15).
@@ -34,8 +34,13 @@ export const vambeContact = z.looseObject({
 });
 export type VambeContactWire = z.infer<typeof vambeContact>;
 
+export interface ContactsPage {
+  contacts: VambeContactWire[];
+  /** Null when Vambe sent a bare array, which carries no total. */
+  total: number | null;
+}
+
 /** The prose documents `{data, total}`, the OpenAPI block a bare array (§7.12): accept both. */
-export const contactsByStatusResponse = z.union([
-  z.looseObject({ data: z.array(vambeContact), total: z.number() }),
-  z.array(vambeContact),
-]);
+export const contactsByStatusResponse = z
+  .union([z.looseObject({ data: z.array(vambeContact), total: z.number() }), z.array(vambeContact)])
+  .transform((body): ContactsPage => (Array.isArray(body) ? { contacts: body, total: null } : { contacts: body.data, total: body.total }));
