@@ -1,11 +1,11 @@
 import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
-import { createAvaamoLoaders } from './upstreams/avaamo/loaders.js';
+import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
 import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
-import { createRocketChatLoaders } from './upstreams/rocketchat/loaders.js';
+import { createRocketChatLoaders, type RocketChatLoaders } from './upstreams/rocketchat/loaders.js';
 import { createVambeClient, type VambeClient } from './upstreams/vambe/client.js';
-import { createVambeLoaders } from './upstreams/vambe/loaders.js';
+import { createVambeLoaders, type VambeLoaders } from './upstreams/vambe/loaders.js';
 
 /** Process-wide and caller-agnostic: one per gateway. */
 export interface UpstreamClients {
@@ -26,9 +26,9 @@ export type Context = Readonly<{
   /** The Avaamo agents this gateway serves, in configuration order. */
   agentIds: readonly number[];
   loaders: Readonly<{
-    avaamo: ReturnType<typeof createAvaamoLoaders>;
-    vambe: ReturnType<typeof createVambeLoaders>;
-    rocketchat: ReturnType<typeof createRocketChatLoaders>;
+    avaamo: AvaamoLoaders;
+    vambe: VambeLoaders;
+    rocketchat: RocketChatLoaders;
   }>;
 }>;
 

@@ -1,8 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { UpstreamError } from '../http/errors.js';
 
-export type ErrorCode = UpstreamError['code'] | 'INTERNAL_SERVER_ERROR';
-
 /** A caller mistake the gateway detects itself: answered at once, nothing sent upstream. */
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });

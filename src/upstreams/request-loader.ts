@@ -2,9 +2,9 @@ import DataLoader from 'dataloader';
 import { requestKey, type HttpClient, type UpstreamRequest } from '../http/client.js';
 
 /**
- * A stable spelling of a request: object keys sorted, Dates as ISO strings,
- * undefined left out. Two fields asking for the same upstream page produce
- * the same key and so share one request.
+ * A stable spelling of a value: object keys sorted, Dates as ISO strings,
+ * undefined left out, so equal arguments always spell the same (list
+ * fingerprints in cursors rely on it).
  */
 export function canonicalKey(value: unknown): string {
   return JSON.stringify(value, (_key, raw: unknown) => {
