@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxRestrictedAgentId } from '../../src/sandbox/credentials.js';
 import type { AvaamoAgentData, AvaamoSmsRecord, AvaamoUnhandledMessage } from '../../src/sandbox/data.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { DAY_S, NOW, agentHeaders, call, query, userHeaders, type AvaamoPage } from './helpers.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { DAY_S, NOW, agentHeaders, call, query, startWithAgent, userHeaders, type AvaamoPage } from './helpers.js';
 
 const AGENT = 20457;
 let sandbox: Sandbox;
 let agent: AvaamoAgentData;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ now: NOW });
-  const data = sandbox.dataset.avaamo.agents[AGENT];
-  if (!data) throw new Error('agent missing from dataset');
-  agent = data;
+  ({ sandbox, agent } = await startWithAgent(AGENT));
 });
 afterAll(() => sandbox.close());
 

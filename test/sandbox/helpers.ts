@@ -1,5 +1,6 @@
 import { sandboxCredentials } from '../../src/sandbox/credentials.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
+import type { AvaamoAgentData } from '../../src/sandbox/data.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 
 /** A fixed anchor, so every test file sees the same dataset for a seed. */
 export const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
@@ -46,4 +47,12 @@ export interface AvaamoPage<T> {
   total_pages: number;
   time_token: number;
   entries: T[];
+}
+
+/** A sandbox anchored at NOW and the dataset of one of its Avaamo agents. */
+export async function startWithAgent(agentId: number): Promise<{ sandbox: Sandbox; agent: AvaamoAgentData }> {
+  const sandbox = await startSandbox({ now: NOW });
+  const agent = sandbox.dataset.avaamo.agents[agentId];
+  if (!agent) throw new Error(`agent ${agentId} missing from dataset`);
+  return { sandbox, agent };
 }
