@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { UpstreamError } from '../http/errors.js';
 import { upstreamGraphQLError } from '../schema/errors.js';

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { UpstreamError } from '../http/errors.js';
+import type { UpstreamError } from '../http/errors.js';
 
 /** A caller mistake the gateway detects itself: answered at once, nothing sent upstream. */
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalKey } from '../upstreams/request-loader.js';
 import { badUserInput } from './errors.js';
 
 /** Largest `first`/`last` a caller may ask for (one Avaamo page). */
@@ -25,6 +24,26 @@ export interface Connection<T> {
 export interface FetchedPage<T> {
   items: T[];
   total: number | null;
+}
+
+/**
+ * A stable spelling of a value: object keys sorted, Dates as ISO strings,
+ * undefined left out, so equal arguments always spell the same (list
+ * fingerprints in cursors rely on it).
+ */
+export function canonicalKey(value: unknown): string {
+  return JSON.stringify(value, (_key, raw: unknown) => {
+    if (raw && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)) {
+      const record = raw as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(record)
+          .sort()
+          .filter((key) => record[key] !== undefined)
+          .map((key) => [key, record[key]]),
+      );
+    }
+    return raw;
+  });
 }
 
 /**
@@ -168,7 +187,7 @@ interface ListSize {
 /** The list's size from the pages read: the upstream's total, or what the pages show when it gives none. */
 function listSize(pages: ReadonlyArray<readonly [number, FetchedPage<unknown>]>, pageSize: number): ListSize {
   const reported = pages.find(([, fetched]) => fetched.total !== null)?.[1].total;
-  if (reported !== undefined && reported !== null) return { total: reported, open: false };
+  if (typeof reported === 'number') return { total: reported, open: false };
   const filled = pages.filter(([, fetched]) => fetched.items.length > 0);
   const [number, last] = filled.at(-1) ?? [1, { items: [] }];
   return { total: (number - 1) * pageSize + last.items.length, open: last.items.length === pageSize };

@@ -46,8 +46,10 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
       ready().client.messages(request, agentToken(agentId)),
     ),
     /** A write: never deduplicated, two posts in one operation are two messages. */
-    postMessage: async (body: PostAgentMessageBody) =>
-      http.request(asUser((c, post: PostAgentMessageBody, token) => c.postMessage(post, token))(body)),
+    postMessage: async (body: PostAgentMessageBody) => {
+      const { client, settings } = ready();
+      return http.request(client.postMessage(body, settings.userToken));
+    },
   };
 }
 
