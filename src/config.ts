@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import type { BreakerSettings } from './http/breaker.js';
+import type { UpstreamName } from './http/errors.js';
+import type { RetrySettings } from './http/retry.js';
+import type { UpstreamTimeouts } from './http/timeouts.js';
 import { sandboxCredentials } from './sandbox/credentials.js';
 
 export interface AvaamoAgentCredential {
@@ -39,9 +43,18 @@ export interface Config {
   /** Set when the gateway starts the embedded sandbox and points every upstream at it. */
   sandbox: SandboxSettings | null;
   upstreams: UpstreamSettings;
-  upstreamTimeoutMs: number;
+  resilience: ResilienceSettings;
   /** Upstreams left unconfigured, said once at start. */
   warnings: readonly string[];
+}
+
+/** How upstream failures are bounded (issue 5): deadlines, timeouts, retries, breakers. */
+export interface ResilienceSettings {
+  /** Nothing of one GraphQL operation outlives this. */
+  operationDeadlineMs: number;
+  timeouts: Record<UpstreamName, UpstreamTimeouts>;
+  retry: RetrySettings;
+  breaker: BreakerSettings;
 }
 
 export class ConfigError extends Error {
@@ -95,13 +108,61 @@ const sandboxEnvSchema = z.object({
   SANDBOX_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
 });
 
+// Resilience (issue 5): per-upstream timeouts default to the UPSTREAM_* values.
+const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(blankToUndefined, schema.default(fallback as never));
+const optionalMs = z.preprocess(blankToUndefined, ms(10, 120_000).optional());
+const UPSTREAM_ENV_PREFIX: Record<UpstreamName, string> = { avaamo: 'AVAAMO', vambe: 'VAMBE', rocketchat: 'ROCKETCHAT' };
+const resilienceEnv = {
+  OPERATION_DEADLINE_MS: withDefault(ms(100, 300_000), 20_000),
+  UPSTREAM_TIMEOUT_MS: withDefault(ms(10, 120_000), 15_000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: withDefault(ms(10, 60_000), 3_000),
+  AVAAMO_TIMEOUT_MS: optionalMs,
+  AVAAMO_CONNECT_TIMEOUT_MS: optionalMs,
+  VAMBE_TIMEOUT_MS: optionalMs,
+  VAMBE_CONNECT_TIMEOUT_MS: optionalMs,
+  ROCKETCHAT_TIMEOUT_MS: optionalMs,
+  ROCKETCHAT_CONNECT_TIMEOUT_MS: optionalMs,
+  UPSTREAM_RETRY_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(10), 3),
+  UPSTREAM_RETRY_BASE_MS: withDefault(ms(1, 60_000), 200),
+  UPSTREAM_RETRY_MAX_MS: withDefault(ms(1, 60_000), 2_000),
+  BREAKER_FAILURE_RATIO: withDefault(z.coerce.number().gt(0).lt(1), 0.5),
+  BREAKER_WINDOW_MS: withDefault(ms(100, 600_000), 30_000),
+  BREAKER_MIN_REQUESTS: withDefault(z.coerce.number().int().min(1).max(100_000), 10),
+  BREAKER_OPEN_MS: withDefault(ms(10, 600_000), 15_000),
+};
+
+function resilienceSettings(parsed: z.infer<z.ZodObject<typeof resilienceEnv>>): ResilienceSettings {
+  const env = parsed as Record<string, number | undefined>;
+  const timeouts = (upstream: UpstreamName): UpstreamTimeouts => ({
+    connectMs: env[`${UPSTREAM_ENV_PREFIX[upstream]}_CONNECT_TIMEOUT_MS`] ?? parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
+    totalMs: env[`${UPSTREAM_ENV_PREFIX[upstream]}_TIMEOUT_MS`] ?? parsed.UPSTREAM_TIMEOUT_MS,
+  });
+  return {
+    operationDeadlineMs: parsed.OPERATION_DEADLINE_MS,
+    timeouts: { avaamo: timeouts('avaamo'), vambe: timeouts('vambe'), rocketchat: timeouts('rocketchat') },
+    retry: {
+      maxAttempts: parsed.UPSTREAM_RETRY_ATTEMPTS,
+      baseDelayMs: parsed.UPSTREAM_RETRY_BASE_MS,
+      maxDelayMs: parsed.UPSTREAM_RETRY_MAX_MS,
+    },
+    breaker: {
+      failureRatio: parsed.BREAKER_FAILURE_RATIO,
+      windowMs: parsed.BREAKER_WINDOW_MS,
+      minRequests: parsed.BREAKER_MIN_REQUESTS,
+      openMs: parsed.BREAKER_OPEN_MS,
+    },
+  };
+}
+
 const envSchema = sandboxEnvSchema.extend({
   PORT: port(4000),
   // Loopback by default: the gateway holds upstream tokens and answers anyone
   // who reaches it, so serving the network is a deliberate choice.
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
-  UPSTREAM_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(120_000).default(15_000)),
+  ...resilienceEnv,
   AVAAMO_BASE_URL: optionalUrl,
   AVAAMO_USER_TOKEN: optionalString,
   AVAAMO_AGENTS: agentList,
@@ -139,7 +200,7 @@ export function loadConfig(env: Env): Config {
     host: parsed.HOST,
     sandbox,
     upstreams,
-    upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+    resilience: resilienceSettings(parsed),
     warnings: sandbox ? [] : warnings,
   });
 }

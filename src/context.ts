@@ -1,5 +1,6 @@
 import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
+import type { Deadline } from './http/deadline.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
 import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
 import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
@@ -32,8 +33,17 @@ export type Context = Readonly<{
   }>;
 }>;
 
-/** One per GraphQL request: loaders memoise within it and never across callers. */
-export function createContext(http: HttpClient, clients: UpstreamClients, upstreams: UpstreamSettings): Context {
+/**
+ * One per GraphQL request: loaders memoise within it and never across callers,
+ * and every upstream call they make ends by the operation's deadline.
+ */
+export function createContext(
+  sharedHttp: HttpClient,
+  clients: UpstreamClients,
+  upstreams: UpstreamSettings,
+  deadline: Deadline,
+): Context {
+  const http: HttpClient = { request: (request) => sharedHttp.request(request, deadline) };
   return {
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     loaders: {

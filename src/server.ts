@@ -3,6 +3,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
+import { createDeadline } from './http/deadline.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
@@ -20,11 +21,11 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
  * over node:http, tests do the same on a free port.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'upstreamTimeoutMs'>,
+  config: Pick<Config, 'upstreams' | 'resilience'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const http = createHttpClient({
-    timeoutMs: config.upstreamTimeoutMs,
+    ...config.resilience,
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
@@ -32,7 +33,9 @@ export function createGateway(
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    context: () => createContext(http, clients, config.upstreams),
+    // The operation's deadline starts when its request arrives and ends early if the caller leaves.
+    context: ({ request }) =>
+      createContext(http, clients, config.upstreams, createDeadline(config.resilience.operationDeadlineMs, request.signal)),
     maskedErrors: { maskError },
     plugins: [useUpstreamErrors()],
     // GraphiQL's scripts and styles are served from here, not a CDN: it must

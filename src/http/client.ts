@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import type { ResilienceSettings } from '../config.js';
+import { createBreakers } from './breaker.js';
+import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, type Limiter } from './limit.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
+import { withRetries } from './retry.js';
+import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -19,12 +25,11 @@ export interface UpstreamRequest<T> {
 }
 
 export interface HttpClient {
-  request<T>(request: UpstreamRequest<T>): Promise<T>;
+  /** `deadline` is the operation's; without one the call gets a deadline of its own. */
+  request<T>(request: UpstreamRequest<T>, deadline?: Deadline): Promise<T>;
 }
 
-export interface HttpClientOptions {
-  /** Whole-request deadline per upstream call. */
-  timeoutMs: number;
+export interface HttpClientOptions extends ResilienceSettings {
   /** Concurrent requests per upstream. @default 6 */
   maxConcurrentPerUpstream?: number;
   fetch?: typeof globalThis.fetch;
@@ -57,14 +62,15 @@ export function requestKey(request: UpstreamRequest<unknown>): string {
 }
 
 /**
- * The one way the gateway talks to an upstream: bounded concurrency, a
- * deadline, JSON in and out, statuses mapped to UpstreamError, wire shapes
- * validated.
+ * The one way the gateway talks to an upstream. One call passes, in order:
+ * the upstream's breaker, retries, the concurrency limit, then fetch with the
+ * upstream's timeouts; the operation's deadline bounds all of it. JSON in and
+ * out, statuses mapped to UpstreamError, wire shapes validated.
  */
 export function createHttpClient({
-  timeoutMs,
   maxConcurrentPerUpstream = 6,
   fetch = globalThis.fetch,
+  ...resilience
 }: HttpClientOptions): HttpClient {
   const limiters = new Map<UpstreamName, Limiter>();
   const limiterFor = (upstream: UpstreamName) => {
@@ -75,12 +81,28 @@ export function createHttpClient({
     }
     return limiter;
   };
+  const dispatchers = new Map<UpstreamName, Dispatcher>();
+  const dispatcherFor = (upstream: UpstreamName) => {
+    let dispatcher = dispatchers.get(upstream);
+    if (!dispatcher) {
+      dispatcher = createDispatcher(resilience.timeouts[upstream]);
+      dispatchers.set(upstream, dispatcher);
+    }
+    return dispatcher;
+  };
+  const breakers = createBreakers(resilience.breaker);
 
-  async function send<T>(request: UpstreamRequest<T>): Promise<T> {
+  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline, markSent: () => void): Promise<T> {
     const label = upstreamLabels[request.upstream];
     const url = canonicalUrl(request.baseUrl, request.path, request.query);
+    // A call that waited in the queue past the deadline must not go out at all.
+    if (deadline.signal.aborted) throw deadlineError(request.upstream, deadline, false);
+    const timeouts = resilience.timeouts[request.upstream];
+    const signal = attemptSignal(timeouts, deadline);
+    const failed = (error: unknown) => transportError(request.upstream, error, { signal, deadline, timeouts, method: request.method });
     let response: Response;
     try {
+      markSent();
       response = await fetch(url, {
         method: request.method,
         headers: {
@@ -89,16 +111,17 @@ export function createHttpClient({
           ...request.headers,
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+        signal,
+        dispatcher: dispatcherFor(request.upstream),
+      } as RequestInit);
     } catch (error) {
-      throw transportError(request.upstream, error, timeoutMs);
+      throw failed(error);
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw transportError(request.upstream, error, timeoutMs);
+      throw failed(error);
     }
     const body = parseJson(text);
     if (!response.ok) {
@@ -124,7 +147,15 @@ export function createHttpClient({
   }
 
   return {
-    request: (request) => limiterFor(request.upstream)(() => send(request)),
+    request(request, deadline = createDeadline(resilience.operationDeadlineMs)) {
+      let sent = false;
+      const call = breakers.run(request.upstream, () =>
+        withRetries(request.method, deadline, resilience.retry, () =>
+          limiterFor(request.upstream)(() => send(request, deadline, () => (sent = true))),
+        ),
+      );
+      return raceSignal(call, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+    },
   };
 }
 
@@ -135,13 +166,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function transportError(upstream: UpstreamName, error: unknown, timeoutMs: number): UpstreamError {
-  const label = upstreamLabels[upstream];
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new UpstreamError(upstream, 'UPSTREAM_TIMEOUT', `${label} did not answer within ${timeoutMs} ms`);
-  }
-  return new UpstreamError(upstream, 'UPSTREAM_ERROR', `${label} could not be reached`);
 }

@@ -14,12 +14,21 @@ export type UpstreamErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_NOT_CONFIGURED';
 
 export interface UpstreamErrorDetails {
   status?: number;
-  /** Seconds, from the upstream's Retry-After. */
+  /** Seconds, from the upstream's Retry-After, or until an open breaker probes again. */
   retryAfter?: number;
+  /** Set when a write may or may not have taken effect (it timed out after being sent). */
+  outcome?: 'unknown';
+  /**
+   * How the exchange failed below HTTP, for the retry rule; never shown to callers.
+   * `connect`: nothing reached the upstream. `network`: the connection broke
+   * after the request may have been sent.
+   */
+  transport?: 'connect' | 'network' | 'timeout';
 }
 
 /**
@@ -39,7 +48,20 @@ export class UpstreamError extends Error {
   }
 }
 
-/** The one table from an upstream HTTP status to the code a caller sees (ARCHITECTURE.md, Errors). */
+/**
+ * What became of one upstream call: an HTTP status, no answer in time, no
+ * connection, or a breaker that refused to try.
+ */
+export type UpstreamOutcome = number | 'timeout' | 'unreachable' | 'breaker-open';
+
+/** The one table from an upstream outcome to the code a caller sees (ARCHITECTURE.md, Errors). */
+export function codeFor(outcome: UpstreamOutcome): UpstreamErrorCode {
+  if (outcome === 'timeout') return 'UPSTREAM_TIMEOUT';
+  if (outcome === 'breaker-open') return 'UPSTREAM_UNAVAILABLE';
+  if (outcome === 'unreachable') return 'UPSTREAM_ERROR';
+  return codeForStatus(outcome);
+}
+
 export function codeForStatus(status: number): UpstreamErrorCode {
   if (status === 400 || status === 422) return 'BAD_USER_INPUT';
   if (status === 401) return 'UNAUTHENTICATED';

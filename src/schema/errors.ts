@@ -27,6 +27,7 @@ export function upstreamGraphQLError(error: UpstreamError, located?: GraphQLErro
       upstream: error.upstream,
       ...(error.details.status === undefined ? {} : { upstreamStatus: error.details.status }),
       ...(error.details.retryAfter === undefined ? {} : { retryAfter: error.details.retryAfter }),
+      ...(error.details.outcome === undefined ? {} : { outcome: error.details.outcome }),
     },
   });
 }

@@ -1,0 +1,75 @@
+import { BrokenCircuitError, circuitBreaker, handleWhen, SamplingBreaker, type CircuitBreakerPolicy } from 'cockatiel';
+import { codeFor, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
+
+export interface BreakerSettings {
+  /** Share of failed calls (0–1, exclusive) in the window that opens the breaker. */
+  failureRatio: number;
+  /** The sliding window the ratio is measured over. */
+  windowMs: number;
+  /** Calls the window must hold before the ratio counts, so two failures at night do not open it. */
+  minRequests: number;
+  /** How long the breaker stays open before one probe may pass (half-open). */
+  openMs: number;
+}
+
+/**
+ * Failures that say the upstream is unwell: no answer, a broken connection, a
+ * 5xx. A 4xx is the caller's or the credentials' business, a 429 the rate
+ * budget's, and a 200 in an unexpected shape will not heal by waiting.
+ */
+function countsAgainst(error: Error): boolean {
+  if (!(error instanceof UpstreamError)) return false;
+  if (error.code === 'UPSTREAM_TIMEOUT') return true;
+  return error.code === 'UPSTREAM_ERROR' && (error.details.status === undefined || error.details.status >= 500);
+}
+
+export interface Breakers {
+  /** Runs `call` through the upstream's breaker; while open, throws UPSTREAM_UNAVAILABLE without calling. */
+  run<T>(upstream: UpstreamName, call: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * One circuit breaker per upstream (cockatiel), so a failing Vambe fails fast
+ * without slowing Avaamo. It wraps the retries: one exhausted call counts once.
+ */
+export function createBreakers(settings: BreakerSettings): Breakers {
+  const breakers = new Map<UpstreamName, { policy: CircuitBreakerPolicy; openedAt: number }>();
+  const breakerFor = (upstream: UpstreamName) => {
+    let entry = breakers.get(upstream);
+    if (!entry) {
+      const policy = circuitBreaker(handleWhen(countsAgainst), {
+        halfOpenAfter: settings.openMs,
+        breaker: new SamplingBreaker({
+          threshold: settings.failureRatio,
+          duration: settings.windowMs,
+          minimumRps: settings.minRequests / (settings.windowMs / 1000),
+        }),
+      });
+      const created = { policy, openedAt: 0 };
+      policy.onBreak(() => {
+        created.openedAt = Date.now();
+      });
+      breakers.set(upstream, created);
+      entry = created;
+    }
+    return entry;
+  };
+
+  return {
+    async run(upstream, call) {
+      const breaker = breakerFor(upstream);
+      try {
+        return await breaker.policy.execute(call);
+      } catch (error) {
+        if (!(error instanceof BrokenCircuitError)) throw error;
+        const waitMs = Math.max(0, breaker.openedAt + settings.openMs - Date.now());
+        throw new UpstreamError(
+          upstream,
+          codeFor('breaker-open'),
+          `${upstreamLabels[upstream]} is failing; the gateway stopped calling it for a while`,
+          { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) },
+        );
+      }
+    },
+  };
+}

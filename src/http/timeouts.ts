@@ -1,0 +1,79 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { Deadline } from './deadline.js';
+import { codeFor, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
+
+export interface UpstreamTimeouts {
+  /** Time to open the TCP (and TLS) connection. */
+  connectMs: number;
+  /** Time for one attempt: connect, send, headers and the whole body. */
+  totalMs: number;
+}
+
+/**
+ * One connection pool per upstream, carrying its connect timeout: fetch has no
+ * connect timeout of its own, and a dead host should fail in seconds, not
+ * after the OS gives up.
+ */
+export function createDispatcher(timeouts: UpstreamTimeouts): Dispatcher {
+  return new Agent({ connect: { timeout: timeouts.connectMs } });
+}
+
+/** Aborts when this attempt has taken too long or the operation's deadline has passed. */
+export function attemptSignal(timeouts: UpstreamTimeouts, deadline: Deadline): AbortSignal {
+  return AbortSignal.any([AbortSignal.timeout(timeouts.totalMs), deadline.signal]);
+}
+
+/** Error codes of failures that happen before any byte of the request left. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A failure below HTTP as an UpstreamError. `sent` says whether a write may
+ * have reached the upstream, which turns a timeout into an unknown outcome.
+ */
+export function transportError(
+  upstream: UpstreamName,
+  error: unknown,
+  { signal, deadline, timeouts, method }: { signal: AbortSignal; deadline: Deadline; timeouts: UpstreamTimeouts; method: string },
+): UpstreamError {
+  const label = upstreamLabels[upstream];
+  const unknownWrite = method === 'GET' ? {} : { outcome: 'unknown' as const };
+  if (signal.aborted) {
+    const message = deadline.signal.aborted
+      ? `${label} did not answer within the operation's deadline (${deadline.totalMs} ms)`
+      : `${label} did not answer within ${timeouts.totalMs} ms`;
+    return new UpstreamError(upstream, codeFor('timeout'), message, { transport: 'timeout', ...unknownWrite });
+  }
+  const code = causeCode(error);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UpstreamError(upstream, codeFor('timeout'), `${label} did not accept a connection within ${timeouts.connectMs} ms`, {
+      transport: 'connect',
+    });
+  }
+  if (code !== undefined && NOT_SENT.has(code)) {
+    return new UpstreamError(upstream, codeFor('unreachable'), `${label} could not be reached`, { transport: 'connect' });
+  }
+  return new UpstreamError(upstream, codeFor('unreachable'), `${label} closed the connection before answering`, {
+    transport: 'network',
+    ...unknownWrite,
+  });
+}
+
+/** fetch wraps the socket's error as `cause` (undici), sometimes twice. */
+function causeCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The error of an operation whose deadline passed while this call was still waiting or running. */
+export function deadlineError(upstream: UpstreamName, deadline: Deadline, writeInFlight: boolean): UpstreamError {
+  return new UpstreamError(
+    upstream,
+    codeFor('timeout'),
+    `${upstreamLabels[upstream]} did not answer within the operation's deadline (${deadline.totalMs} ms)`,
+    writeInFlight ? { transport: 'timeout', outcome: 'unknown' } : { transport: 'timeout' },
+  );
+}
