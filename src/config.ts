@@ -4,6 +4,7 @@ import type { UpstreamName } from './http/errors.js';
 import type { RetrySettings } from './http/retry.js';
 import type { UpstreamTimeouts } from './http/timeouts.js';
 import { sandboxCredentials } from './sandbox/credentials.js';
+import { faultListSchema, type Fault } from './sandbox/faults.js';
 
 export interface AvaamoAgentCredential {
   id: number;
@@ -36,6 +37,7 @@ export interface SandboxSettings {
   latencyMs: number;
   seed: number;
   rateLimits: boolean;
+  faults: readonly Fault[];
 }
 export interface Config {
   port: number;
@@ -79,16 +81,18 @@ const optionalUrl = z.preprocess(
 const port = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 
+/** JSON text as its value; anything else as is, for the schema to reject with its own message. */
+const parseJsonOr = (raw: unknown) => {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(String(raw)) as unknown;
+  } catch {
+    return raw;
+  }
+};
+
 const agentList = z.preprocess(
-  (value) => {
-    const raw = blankToUndefined(value);
-    if (raw === undefined) return undefined;
-    try {
-      return JSON.parse(String(raw));
-    } catch {
-      return raw;
-    }
-  },
+  (value) => parseJsonOr(blankToUndefined(value)),
   z
     .array(
       z.object({
@@ -106,6 +110,10 @@ const sandboxEnvSchema = z.object({
   SANDBOX_LATENCY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
   SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(2 ** 32 - 1).default(42)),
   SANDBOX_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
+  SANDBOX_FAULTS: z.preprocess(
+    (value) => parseJsonOr(blankToUndefined(value)),
+    faultListSchema.default([]),
+  ),
 });
 
 // Resilience (issue 5): per-upstream timeouts default to the UPSTREAM_* values.
@@ -239,6 +247,7 @@ function sandboxSettings(parsed: z.infer<typeof sandboxEnvSchema>): SandboxSetti
     latencyMs: parsed.SANDBOX_LATENCY_MS,
     seed: parsed.SANDBOX_SEED,
     rateLimits: parsed.SANDBOX_RATE_LIMITS === 'on',
+    faults: parsed.SANDBOX_FAULTS,
   };
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { avaamoRoutes } from './avaamo-routes.js';
 import { generateDataset, type SandboxDataset } from './data.js';
+import { createFaults, FAULTS_PATH, type Fault, type Faults } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
 import { rocketchatRoutes } from './rocketchat-routes.js';
 import type { Route, RouteResponse, SandboxRequest, SandboxState } from './route.js';
@@ -23,6 +24,8 @@ export interface SandboxOptions {
    * per 60 s per client per route, both answered 429. @default false
    */
   rateLimits?: boolean;
+  /** Injected upstream failures (faults.ts); changed at run time through POST /__sandbox/faults. @default [] */
+  faults?: readonly Fault[];
 }
 
 export interface SandboxStats {
@@ -39,6 +42,8 @@ export interface SandboxRequestRecord {
   status: number;
   /** The kind of credential presented ('avaamo-user', 'avaamo-agent:<id>', 'vambe', 'rocketchat', 'none', 'invalid'), never the secret. */
   credential: string;
+  /** Epoch ms the request arrived, to observe retry spacing. */
+  at: number;
 }
 
 export interface Sandbox {
@@ -70,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limits: rateLimits ? { avaamo: createRateLimiter(50, 60_000), rocketchat: createRateLimiter(10, 60_000) } : null,
   };
   const log = createRequestLog();
+  const faults = createFaults(options.faults);
   const reset = (): void => {
     log.reset();
     state.limits?.avaamo.clear();
@@ -77,7 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const server = createServer((req, res) => {
-    handle(req, res, { state, log, reset, latencyMs }).catch(() => {
+    handle(req, res, { state, log, reset, latencyMs, faults }).catch(() => {
       if (!res.headersSent) send(res, { status: 500, body: { error: 'Internal sandbox error' } });
       else res.destroy();
     });
@@ -140,15 +146,18 @@ interface Handling {
   log: RequestLog;
   reset(): void;
   latencyMs: number;
+  faults: Faults;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, { state, log, reset, latencyMs }: Handling): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, { state, log, reset, latencyMs, faults }: Handling): Promise<void> {
+  const at = Date.now();
   const method = req.method ?? 'GET';
   const target = req.url ?? '/';
   const queryAt = target.indexOf('?');
   const path = queryAt === -1 ? target : target.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
 
+  if (path === FAULTS_PATH) return faults.control(method, req, res);
   const control = controlRoute(method, path, log, reset);
   if (control) {
     req.resume();
@@ -162,9 +171,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const { route, params } = match;
   const body = await readBody(req);
   const request: SandboxRequest = { method, path, query, headers: req.headers, body: body ?? '', client: req.socket.remoteAddress ?? 'unknown', params };
-  const response = body === null ? { status: 413, body: { error: 'Request body too large' } } : safely(() => route.handle(request, state));
-  log.record({ method, route: route.template, path, query: queryRecord(query), status: response.status, credential: route.credential(req.headers) });
+  const fault = faults.draw(`${method} ${route.template}`);
+  const response = fault?.response ?? (body === null ? { status: 413, body: { error: 'Request body too large' } } : safely(() => route.handle(request, state)));
+  log.record({ method, route: route.template, path, query: queryRecord(query), status: response.status, credential: route.credential(req.headers), at });
   if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+  if (fault) return fault.deliver(res, response);
   send(res, response);
 }
 
