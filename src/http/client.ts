@@ -8,6 +8,7 @@ import { createLimiter, type Limiter } from './limit.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
+import { shapeProblem } from './wire-shape.js';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -98,7 +99,7 @@ export function createHttpClient({
     // A call that waited in the queue past the deadline must not go out at all.
     if (deadline.signal.aborted) throw deadlineError(request.upstream, deadline, false);
     const timeouts = resilience.timeouts[request.upstream];
-    const signal = attemptSignal(timeouts, deadline);
+    const { signal, done } = attemptSignal(timeouts, deadline);
     const failed = (error: unknown) => transportError(request.upstream, error, { signal, deadline, timeouts, method: request.method });
     let response: Response;
     try {
@@ -115,6 +116,7 @@ export function createHttpClient({
         dispatcher: dispatcherFor(request.upstream),
       } as RequestInit);
     } catch (error) {
+      done();
       throw failed(error);
     }
     let text: string;
@@ -122,6 +124,8 @@ export function createHttpClient({
       text = await response.text();
     } catch (error) {
       throw failed(error);
+    } finally {
+      done();
     }
     const body = parseJson(text);
     if (!response.ok) {
@@ -134,12 +138,10 @@ export function createHttpClient({
     }
     const parsed = request.schema.safeParse(body);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown';
       throw new UpstreamError(
         request.upstream,
         'UPSTREAM_ERROR',
-        `${label} answered with an unexpected shape (${where})`,
+        `${label} answered with an unexpected shape (${shapeProblem(parsed.error)})`,
         { status: response.status },
       );
     }

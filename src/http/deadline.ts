@@ -15,12 +15,28 @@ export interface Deadline {
 }
 
 export function createDeadline(totalMs: number, callerGone?: AbortSignal, now = Date.now()): Deadline {
-  const timeout = AbortSignal.timeout(totalMs);
-  const signal = callerGone ? AbortSignal.any([timeout, callerGone]) : timeout;
+  // A timer and a controller rather than AbortSignal.any(AbortSignal.timeout()):
+  // Node 20 may collect a timeout signal only `any` refers to, and then the
+  // deadline never fires. The timer is unref'd: it never keeps a process alive.
+  const controller = new AbortController();
+  const expire = () => controller.abort(new DOMException('The operation deadline passed', 'TimeoutError'));
+  setTimeout(expire, totalMs).unref();
+  if (callerGone) followAbort(callerGone, controller);
   // Every upstream call of a wide operation listens on it; that is by design, not a leak.
-  setMaxListeners(0, signal);
+  setMaxListeners(0, controller.signal);
   const expiresAt = now + totalMs;
-  return { signal, expiresAt, totalMs, remainingMs: () => Math.max(0, expiresAt - Date.now()) };
+  return { signal: controller.signal, expiresAt, totalMs, remainingMs: () => Math.max(0, expiresAt - Date.now()) };
+}
+
+/** Aborts `controller` when `source` aborts; returns how to stop listening. */
+export function followAbort(source: AbortSignal, controller: AbortController): () => void {
+  if (source.aborted) {
+    controller.abort(source.reason);
+    return () => undefined;
+  }
+  const abort = () => controller.abort(source.reason);
+  source.addEventListener('abort', abort, { once: true });
+  return () => source.removeEventListener('abort', abort);
 }
 
 /** Settles with `task`, or rejects with `onAbort()` as soon as `signal` aborts, whichever comes first. */

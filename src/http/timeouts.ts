@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { Deadline } from './deadline.js';
+import { followAbort, type Deadline } from './deadline.js';
 import { codeFor, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
 
 export interface UpstreamTimeouts {
@@ -18,9 +18,21 @@ export function createDispatcher(timeouts: UpstreamTimeouts): Dispatcher {
   return new Agent({ connect: { timeout: timeouts.connectMs } });
 }
 
-/** Aborts when this attempt has taken too long or the operation's deadline has passed. */
-export function attemptSignal(timeouts: UpstreamTimeouts, deadline: Deadline): AbortSignal {
-  return AbortSignal.any([AbortSignal.timeout(timeouts.totalMs), deadline.signal]);
+/**
+ * Aborts when this attempt has taken too long or the operation's deadline has
+ * passed; `done()` releases the timer and the listener once the body is read.
+ */
+export function attemptSignal(timeouts: UpstreamTimeouts, deadline: Deadline): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The upstream timeout passed', 'TimeoutError')), timeouts.totalMs);
+  const unfollow = followAbort(deadline.signal, controller);
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      unfollow();
+    },
+  };
 }
 
 /** Error codes of failures that happen before any byte of the request left. */

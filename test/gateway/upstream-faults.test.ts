@@ -98,6 +98,13 @@ describe('every fault kind costs only the fields that depend on it, within the d
     expect(errorAt(limited, ['contacts'])?.extensions?.retryAfter).toBe(30);
   });
 
+  it('names the field where a wrong shape broke, inside a tolerant union', async () => {
+    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'wrong-shape' }]);
+    const response = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
+    // Vambe answers {data,total} or a bare array (CONTRACTS.md); the object branch got further.
+    expect(errorAt(response, ['contacts'])?.message).toMatch(/^Vambe answered with an unexpected shape \(data: .*expected array/);
+  });
+
   it('a latency below the timeout costs nothing', async () => {
     await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 100 }]);
     const { errors, data } = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });

@@ -1,0 +1,209 @@
+/**
+ * Chaos run (issue 5): the gateway, as its own process, under 60 s of mixed
+ * dashboard queries at concurrency 20 while the sandbox fails 30% of upstream
+ * requests with mixed faults. Loopback only, bounded in time and concurrency.
+ *
+ *   npm run chaos            (CHAOS_SECONDS, CHAOS_CONCURRENCY to change the run)
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Fault } from '../src/sandbox/faults.js';
+import { startSandbox } from '../src/sandbox/server.js';
+import { agentIds, sandboxEnv } from '../test/helpers.js';
+
+const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
+const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 20);
+const FAULT_SHARE = 0.3;
+const DEADLINE_MS = 5000;
+const GATEWAY_ENV = {
+  OPERATION_DEADLINE_MS: String(DEADLINE_MS),
+  UPSTREAM_TIMEOUT_MS: '2000',
+  UPSTREAM_CONNECT_TIMEOUT_MS: '1000',
+};
+
+/** Ten kinds of failure, 3% of upstream requests each: 30% in all. */
+const FAULT_MIX: Array<Omit<Fault, 'route' | 'fraction'>> = [
+  { kind: 'latency', ms: 1500 },
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 502 },
+  { kind: 'status', status: 503 },
+  { kind: 'status', status: 429, retryAfter: 1 },
+  { kind: 'hang' },
+  { kind: 'reset' },
+  { kind: 'truncated' },
+  { kind: 'malformed' },
+  { kind: 'slow-body', ms: 4000 },
+];
+
+/** Each rule sees only what the rules before it let through, so its own fraction is of the remainder. */
+function faultRules(): Fault[] {
+  const each = FAULT_SHARE / FAULT_MIX.length;
+  return FAULT_MIX.map((fault, index) => ({ route: '*', ...fault, fraction: each / (1 - each * index) }));
+}
+
+const QUERIES = {
+  dashboard: `query Dashboard($a: Int!, $b: Int!, $start: DateTime!, $end: DateTime!) {
+    a: agent(agentId: $a) { name messages(first: 10) { totalCount nodes { content } } unhandledMessages(first: 10) { totalCount } smsRecords(first: 10) { totalCount } }
+    b: agent(agentId: $b) { name messages(first: 10) { totalCount } }
+    queue: contacts(status: UNATTENDED, first: 20) { totalCount nodes { name waitingTime } }
+    agentConversationStats(start: $start, end: $end, first: 10) { totalConversations nodes { agentName conversationCount } }
+  }`,
+  queue: `query Queue { unattended: contacts(status: UNATTENDED, first: 50) { totalCount } attended: contacts(status: ATTENDED, first: 10) { totalCount } }`,
+  agent: `query Agent($a: Int!) { agent(agentId: $a) { name messages(first: 30) { nodes { content } } smsRecords(first: 20) { nodes { status } } } }`,
+};
+
+interface Tally {
+  operations: number;
+  wellFormed: number;
+  http5xx: number;
+  withErrors: number;
+  clientFailures: number;
+  slowestMs: number;
+  codes: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox({ faults: faultRules() });
+  const port = await freePort();
+  const gateway = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
+    env: { ...process.env, ...sandboxEnv(sandbox.url), ...GATEWAY_ENV, PORT: String(port), NODE_OPTIONS: '--unhandled-rejections=warn-with-error-code' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let unhandled = 0;
+  let exited: number | null | undefined;
+  const scan = (chunk: Buffer) => {
+    unhandled += (chunk.toString().match(/unhandled ?(promise )?rejection|uncaught exception/gi) ?? []).length;
+  };
+  gateway.stdout.on('data', scan);
+  gateway.stderr.on('data', scan);
+  gateway.on('exit', (code) => (exited = code));
+
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitUntilUp(url);
+
+  const rss: Array<{ at: number; bytes: number }> = [];
+  const started = Date.now();
+  const sampler = setInterval(() => {
+    const bytes = rssOf(gateway.pid!);
+    if (bytes !== undefined) rss.push({ at: Date.now() - started, bytes });
+  }, 1000);
+
+  const tally: Tally = { operations: 0, wellFormed: 0, http5xx: 0, withErrors: 0, clientFailures: 0, slowestMs: 0, codes: {} };
+  const end = new Date(sandbox.dataset.now).toISOString();
+  const start = new Date(sandbox.dataset.now - 7 * 24 * 3600 * 1000).toISOString();
+  const stopAt = started + SECONDS * 1000;
+  let n = 0;
+  const worker = async () => {
+    while (Date.now() < stopAt && exited === undefined) {
+      n += 1;
+      const a = agentIds[n % agentIds.length]!;
+      const b = agentIds[(n + 1) % agentIds.length]!;
+      const pick = n % 4;
+      const body =
+        pick === 0 || pick === 1
+          ? { query: QUERIES.dashboard, variables: { a, b, start, end } }
+          : pick === 2
+            ? { query: QUERIES.queue }
+            : { query: QUERIES.agent, variables: { a } };
+      await one(url, body, tally);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  clearInterval(sampler);
+
+  const rssMb = (samples: typeof rss) => samples.reduce((sum, sample) => sum + sample.bytes, 0) / Math.max(1, samples.length) / 2 ** 20;
+  const first = rss.filter((sample) => sample.at <= 10_000);
+  const last = rss.filter((sample) => sample.at > (SECONDS - 10) * 1000);
+  const peak = Math.max(...rss.map((sample) => sample.bytes)) / 2 ** 20;
+  const stats = sandbox.stats();
+
+  console.log(`chaos: ${SECONDS} s, concurrency ${CONCURRENCY}, ${FAULT_SHARE * 100}% of upstream requests faulted (${FAULT_MIX.map((f) => f.kind === 'status' ? f.status : f.kind).join(', ')})`);
+  console.log(`gateway: ${Object.entries(GATEWAY_ENV).map(([key, value]) => `${key}=${value}`).join(' ')}`);
+  console.log(`operations:                 ${tally.operations} (${(tally.operations / SECONDS).toFixed(1)}/s), ${tally.withErrors} with field errors`);
+  console.log(`well-formed GraphQL:        ${((100 * tally.wellFormed) / Math.max(1, tally.operations)).toFixed(2)}% (${tally.wellFormed}/${tally.operations}); client-side failures ${tally.clientFailures}`);
+  console.log(`HTTP 5xx:                   ${tally.http5xx}`);
+  console.log(`slowest response:           ${tally.slowestMs} ms (deadline ${DEADLINE_MS} ms, target < ${DEADLINE_MS + 1000} ms)`);
+  console.log(`unhandled rejections:       ${unhandled}; gateway crashed: ${exited === undefined ? 'no' : `yes (exit ${exited})`}`);
+  console.log(`peak RSS:                   ${peak.toFixed(1)} MB`);
+  console.log(`RSS first 10 s / last 10 s: ${rssMb(first).toFixed(1)} MB / ${rssMb(last).toFixed(1)} MB (mean of 1 s samples)`);
+  console.log(`upstream requests:          ${stats.total}`);
+  console.log(`error codes seen:           ${Object.entries(tally.codes).sort(([, x], [, y]) => y - x).map(([code, count]) => `${code} ${count}`).join(', ')}`);
+
+  gateway.kill('SIGTERM');
+  await sandbox.close();
+  process.exit(exited === undefined && unhandled === 0 ? 0 : 1);
+}
+
+async function one(url: string, body: unknown, tally: Tally): Promise<void> {
+  const began = Date.now();
+  tally.operations += 1;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify(body),
+      // Far beyond the deadline: only a gateway that broke its promise gets here.
+      signal: AbortSignal.timeout(DEADLINE_MS + 30_000),
+    });
+    const text = await response.text();
+    tally.slowestMs = Math.max(tally.slowestMs, Date.now() - began);
+    if (response.status >= 500) tally.http5xx += 1;
+    const result = JSON.parse(text) as { data?: unknown; errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> };
+    if (isWellFormed(result)) tally.wellFormed += 1;
+    if (result.errors?.length) tally.withErrors += 1;
+    for (const error of result.errors ?? []) {
+      const code = String(error.extensions?.code ?? 'none');
+      tally.codes[code] = (tally.codes[code] ?? 0) + 1;
+    }
+  } catch {
+    tally.slowestMs = Math.max(tally.slowestMs, Date.now() - began);
+    tally.clientFailures += 1;
+  }
+}
+
+/** A GraphQL response a program can act on: data (an object) and/or errors, each with a message and a code. */
+function isWellFormed(result: { data?: unknown; errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> }): boolean {
+  const hasData = typeof result.data === 'object' && result.data !== null;
+  const errorsOk = result.errors === undefined || (Array.isArray(result.errors) && result.errors.every((error) => typeof error.message === 'string' && typeof error.extensions?.code === 'string'));
+  return (hasData || (result.errors?.length ?? 0) > 0) && errorsOk;
+}
+
+function rssOf(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(url: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    try {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ agents { totalCount } }"}' });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the gateway did not start');
+}
+
+main().catch((error: unknown) => {
+  console.error('chaos run failed:', error);
+  process.exit(1);
+});
