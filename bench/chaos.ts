@@ -1,16 +1,17 @@
 /**
- * Chaos run (issue 5): the gateway, as its own process, under 60 s of mixed
+ * Chaos run (issue 5): the gateway and the sandbox, each its own process (so
+ * the load generator's timings and the gateway's RSS are their own), under 60 s of mixed
  * dashboard queries at concurrency 20 while the sandbox fails 30% of upstream
  * requests with mixed faults. Loopback only, bounded in time and concurrency.
  *
  *   npm run chaos            (CHAOS_SECONDS, CHAOS_CONCURRENCY to change the run)
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Fault } from '../src/sandbox/faults.js';
-import { startSandbox } from '../src/sandbox/server.js';
+import type { SandboxStats } from '../src/sandbox/server.js';
 import { agentIds, sandboxEnv } from '../test/helpers.js';
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
@@ -65,23 +66,38 @@ interface Tally {
 }
 
 async function main(): Promise<void> {
-  const sandbox = await startSandbox({ faults: faultRules() });
-  const port = await freePort();
-  const gateway = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
-    env: { ...process.env, ...sandboxEnv(sandbox.url), ...GATEWAY_ENV, PORT: String(port), NODE_OPTIONS: '--unhandled-rejections=warn-with-error-code' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let unhandled = 0;
-  let exited: number | null | undefined;
-  const scan = (chunk: Buffer) => {
-    unhandled += (chunk.toString().match(/unhandled ?(promise )?rejection|uncaught exception/gi) ?? []).length;
+  let exited: string | undefined;
+  const run = (name: string, script: string, env: Record<string, string>): ChildProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url))], {
+      env: { ...process.env, ...env, NODE_OPTIONS: '--unhandled-rejections=warn-with-error-code' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const scan = (chunk: Buffer) => {
+      unhandled += (chunk.toString().match(/unhandled ?(promise )?rejection|uncaught exception/gi) ?? []).length;
+    };
+    child.stdout!.on('data', scan);
+    child.stderr!.on('data', scan);
+    child.on('exit', (code, signal) => {
+      if (!stopping) exited = `${name} exited (${code ?? signal})`;
+    });
+    return child;
   };
-  gateway.stdout.on('data', scan);
-  gateway.stderr.on('data', scan);
-  gateway.on('exit', (code) => (exited = code));
+  let stopping = false;
 
+  const sandboxPort = await freePort();
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const sandbox = run('sandbox', '../src/sandbox/main.ts', {
+    SANDBOX_HOST: '127.0.0.1',
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_FAULTS: JSON.stringify(faultRules()),
+  });
+  await waitUntilUp(`${sandboxUrl}/__sandbox/stats`, 'GET');
+  const port = await freePort();
+  const gateway = run('gateway', '../src/main.ts', { ...sandboxEnv(sandboxUrl), ...GATEWAY_ENV, PORT: String(port) });
   const url = `http://127.0.0.1:${port}/graphql`;
-  await waitUntilUp(url);
+  await waitUntilUp(url, 'POST');
+  const now = Date.now();
 
   const rss: Array<{ at: number; bytes: number }> = [];
   const started = Date.now();
@@ -91,8 +107,8 @@ async function main(): Promise<void> {
   }, 1000);
 
   const tally: Tally = { operations: 0, wellFormed: 0, http5xx: 0, withErrors: 0, clientFailures: 0, slowestMs: 0, codes: {} };
-  const end = new Date(sandbox.dataset.now).toISOString();
-  const start = new Date(sandbox.dataset.now - 7 * 24 * 3600 * 1000).toISOString();
+  const end = new Date(now).toISOString();
+  const start = new Date(now - 7 * 24 * 3600 * 1000).toISOString();
   const stopAt = started + SECONDS * 1000;
   let n = 0;
   const worker = async () => {
@@ -117,7 +133,7 @@ async function main(): Promise<void> {
   const first = rss.filter((sample) => sample.at <= 10_000);
   const last = rss.filter((sample) => sample.at > (SECONDS - 10) * 1000);
   const peak = Math.max(...rss.map((sample) => sample.bytes)) / 2 ** 20;
-  const stats = sandbox.stats();
+  const stats = (await (await fetch(`${sandboxUrl}/__sandbox/stats`)).json()) as SandboxStats;
 
   console.log(`chaos: ${SECONDS} s, concurrency ${CONCURRENCY}, ${FAULT_SHARE * 100}% of upstream requests faulted (${FAULT_MIX.map((f) => f.kind === 'status' ? f.status : f.kind).join(', ')})`);
   console.log(`gateway: ${Object.entries(GATEWAY_ENV).map(([key, value]) => `${key}=${value}`).join(' ')}`);
@@ -125,14 +141,15 @@ async function main(): Promise<void> {
   console.log(`well-formed GraphQL:        ${((100 * tally.wellFormed) / Math.max(1, tally.operations)).toFixed(2)}% (${tally.wellFormed}/${tally.operations}); client-side failures ${tally.clientFailures}`);
   console.log(`HTTP 5xx:                   ${tally.http5xx}`);
   console.log(`slowest response:           ${tally.slowestMs} ms (deadline ${DEADLINE_MS} ms, target < ${DEADLINE_MS + 1000} ms)`);
-  console.log(`unhandled rejections:       ${unhandled}; gateway crashed: ${exited === undefined ? 'no' : `yes (exit ${exited})`}`);
+  console.log(`unhandled rejections:       ${unhandled}; crashes: ${exited ?? 'none'}`);
   console.log(`peak RSS:                   ${peak.toFixed(1)} MB`);
   console.log(`RSS first 10 s / last 10 s: ${rssMb(first).toFixed(1)} MB / ${rssMb(last).toFixed(1)} MB (mean of 1 s samples)`);
   console.log(`upstream requests:          ${stats.total}`);
   console.log(`error codes seen:           ${Object.entries(tally.codes).sort(([, x], [, y]) => y - x).map(([code, count]) => `${code} ${count}`).join(', ')}`);
 
+  stopping = true;
   gateway.kill('SIGTERM');
-  await sandbox.close();
+  sandbox.kill('SIGTERM');
   process.exit(exited === undefined && unhandled === 0 ? 0 : 1);
 }
 
@@ -190,17 +207,20 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilUp(url: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
+async function waitUntilUp(url: string, method: 'GET' | 'POST'): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ agents { totalCount } }"}' });
+      const response =
+        method === 'GET'
+          ? await fetch(url)
+          : await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: '{"query":"{ agents { totalCount } }"}' });
       if (response.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('the gateway did not start');
+  throw new Error(`${url} did not come up`);
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@
  * The sandbox alone (`npm run sandbox`): the upstream simulator, for pointing a gateway,
  * curl or a REST client at. Configured from the environment:
  * SANDBOX_PORT (4010), SANDBOX_HOST (127.0.0.1), SANDBOX_LATENCY_MS (0), SANDBOX_SEED (42),
- * SANDBOX_RATE_LIMITS (on|off, off).
+ * SANDBOX_RATE_LIMITS (on|off, off), SANDBOX_FAULTS (a JSON list, see faults.ts).
  */
 import { ConfigError, loadSandboxSettings, type SandboxSettings } from '../config.js';
 import { sandboxCredentials, sandboxRestrictedAgentId } from './credentials.js';
@@ -22,7 +22,7 @@ function describe(sandbox: Sandbox, settings: SandboxSettings): string {
   const c = sandboxCredentials;
   const agents = c.avaamoAgents.map((a) => `    agent ${a.id}  access-token: ${a.accessToken}`).join('\n');
   return `cx-gateway sandbox listening on ${sandbox.url}
-  seed ${settings.seed}, latency ${settings.latencyMs} ms, rate limits ${settings.rateLimits ? 'on' : 'off'}
+  seed ${settings.seed}, latency ${settings.latencyMs} ms, rate limits ${settings.rateLimits ? 'on' : 'off'}, ${settings.faults.length} fault(s) armed
 
 Credentials (they grant nothing anywhere else):
   Avaamo user token (access-token header): ${c.avaamoUserToken}
@@ -41,6 +41,7 @@ Routes:
   GET  /api/public/analytics/contacts/by-status?page=1&status=unattended
   GET  /api/v1/livechat/analytics/dashboards/conversations-by-agent?start=…&end=…
   GET  /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
+  GET|POST /__sandbox/faults   (POST {"faults": [{"route": "*", "kind": "status", "status": 503, "fraction": 0.3}]})
 
 Try: curl -H 'access-token: ${c.avaamoAgents[0]?.accessToken ?? ''}' '${sandbox.url}/v1/messages.json?per_page=1'`;
 }
