@@ -105,6 +105,18 @@ describe('every fault kind costs only the fields that depend on it, within the d
     expect(errorAt(response, ['contacts'])?.message).toMatch(/^Vambe answered with an unexpected shape \(data: .*expected array/);
   });
 
+  it('locates a failure deep in the operation on its own field', async () => {
+    await setFaults(stack, [{ route: 'GET /v1/messages.json', kind: 'reset' }]);
+    const response = await stack.execute<{ agent: Record<string, unknown> }>(
+      `query($agentId: Int!) { agent(agentId: $agentId) { name messages(first: 2) { totalCount } smsRecords(first: 2) { totalCount } } }`,
+      { agentId: agentIds[0] },
+    );
+    expect(response.errors).toHaveLength(1);
+    expect(errorAt(response, ['agent', 'messages'])?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'avaamo' });
+    expect(response.data!.agent).toMatchObject({ name: expect.any(String), messages: null, smsRecords: { totalCount: expect.any(Number) } });
+    expect((await stack.stats()).byRoute['GET /v1/messages.json']).toBe(3);
+  });
+
   it('a latency below the timeout costs nothing', async () => {
     await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 100 }]);
     const { errors, data } = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
