@@ -103,53 +103,64 @@ function arm(faults: readonly Fault[]): ArmedFault[] {
 }
 
 function injection(fault: Fault): Injection {
+  const answer = async (res: ServerResponse, response: RouteResponse) => sendJson(res, response.status, response.body, response.headers);
   switch (fault.kind) {
     case 'latency':
-      return { deliver: async (res, response) => {
-        await sleep(fault.ms ?? 1000);
-        sendJson(res, response.status, response.body, response.headers);
-      } };
+      return {
+        async deliver(res, response) {
+          await sleep(fault.ms ?? 1000);
+          await answer(res, response);
+        },
+      };
     case 'status': {
       const status = fault.status ?? 503;
-      return {
-        response: {
-          status,
-          body: { error: `Injected fault: ${status}` },
-          ...(fault.retryAfter === undefined ? {} : { headers: { 'retry-after': String(fault.retryAfter) } }),
-        },
-        deliver: async (res, response) => sendJson(res, response.status, response.body, response.headers),
-      };
+      const headers = fault.retryAfter === undefined ? undefined : { 'retry-after': String(fault.retryAfter) };
+      return { response: { status, body: { error: `Injected fault: ${status}` }, ...(headers ? { headers } : {}) }, deliver: answer };
     }
     case 'hang':
       // The socket stays open until the client gives up or the sandbox closes.
       return { deliver: async () => undefined };
     case 'reset':
-      return { deliver: async (res) => void res.socket?.resetAndDestroy() };
+      return {
+        async deliver(res) {
+          res.socket?.resetAndDestroy();
+        },
+      };
     case 'truncated':
-      return { deliver: async (res, response) => {
-        const payload = Buffer.from(JSON.stringify(response.body));
-        res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
-        res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy());
-      } };
+      return {
+        async deliver(res, response) {
+          const payload = Buffer.from(JSON.stringify(response.body));
+          res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
+          res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy());
+        },
+      };
     case 'malformed':
-      return { deliver: async (res, response) => {
-        const payload = JSON.stringify(response.body);
-        sendRaw(res, response.status, payload.slice(0, Math.max(1, Math.floor(payload.length / 2))));
-      } };
+      return {
+        async deliver(res, response) {
+          const payload = JSON.stringify(response.body);
+          sendRaw(res, response.status, payload.slice(0, Math.max(1, Math.floor(payload.length / 2))));
+        },
+      };
     case 'wrong-shape':
-      return { deliver: async (res, response) => sendJson(res, response.status, { unexpected: 'shape', items: 'none' }) };
+      return {
+        async deliver(res, response) {
+          sendJson(res, response.status, { unexpected: 'shape', items: 'none' });
+        },
+      };
     case 'slow-body':
-      return { deliver: async (res, response) => {
-        const payload = Buffer.from(JSON.stringify(response.body));
-        res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
-        const chunks = 10;
-        const size = Math.ceil(payload.length / chunks);
-        for (let offset = 0; offset < payload.length && !res.destroyed; offset += size) {
-          await sleep((fault.ms ?? 2000) / chunks);
-          res.write(payload.subarray(offset, offset + size));
-        }
-        res.end();
-      } };
+      return {
+        async deliver(res, response) {
+          const payload = Buffer.from(JSON.stringify(response.body));
+          res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
+          const chunks = 10;
+          const size = Math.ceil(payload.length / chunks);
+          for (let offset = 0; offset < payload.length && !res.destroyed; offset += size) {
+            await sleep((fault.ms ?? 2000) / chunks);
+            res.write(payload.subarray(offset, offset + size));
+          }
+          res.end();
+        },
+      };
   }
 }
 
