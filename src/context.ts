@@ -1,5 +1,6 @@
 import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
+import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
 import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
 import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
@@ -25,6 +26,8 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 export type Context = Readonly<{
   /** The Avaamo agents this gateway serves, in configuration order. */
   agentIds: readonly number[];
+  /** What this request cost upstream (`extensions.upstream`). */
+  upstreamStats: UpstreamStats;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -33,9 +36,12 @@ export type Context = Readonly<{
 }>;
 
 /** One per GraphQL request: loaders memoise within it and never across callers. */
-export function createContext(http: HttpClient, clients: UpstreamClients, upstreams: UpstreamSettings): Context {
+export function createContext(gatewayHttp: HttpClient, clients: UpstreamClients, upstreams: UpstreamSettings): Context {
+  const upstreamStats = createUpstreamStats();
+  const http = gatewayHttp.forRequest(upstreamStats);
   return {
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
+    upstreamStats,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
+import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { exampleQuery } from './graphiql-example.js';
@@ -20,11 +21,15 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
  * over node:http, tests do the same on a free port.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'upstreamTimeoutMs'>,
+  config: Pick<Config, 'upstreams' | 'upstreamTimeoutMs' | 'traffic'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const http = createHttpClient({
     timeoutMs: config.upstreamTimeoutMs,
+    cache: config.traffic.cache,
+    budgets: config.traffic.budgets,
+    maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
+    dataloader: config.traffic.dataloader,
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
@@ -34,7 +39,7 @@ export function createGateway(
     landingPage: false,
     context: () => createContext(http, clients, config.upstreams),
     maskedErrors: { maskError },
-    plugins: [useUpstreamErrors()],
+    plugins: [useUpstreamErrors(), useUpstreamStats({ always: config.traffic.debugUpstream })],
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,
