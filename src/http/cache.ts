@@ -103,6 +103,8 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
     maxSize: Math.max(1, settings.maxBytes),
     sizeCalculation: (entry) => entry.bytes,
     perf: clock,
+    // Read the clock on every check (lru-cache otherwise reuses one reading for 1 ms).
+    ttlResolution: 0,
     fetchMethod: async (key, _stale, { context }) => {
       const value = await context.load(context.hasStale);
       const bytes = Buffer.byteLength(JSON.stringify(value) ?? '') * MEMORY_PER_JSON_BYTE + key.length * 2 + ENTRY_OVERHEAD_BYTES;
