@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { createBudgets, type BudgetSettings } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Clock } from './cache.js';
+import { createUpstreamCache, type CacheSettings, type Clock, type Sized } from './cache.js';
 import { createLimiter, type Limiter } from './limit.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import type { UpstreamRoute } from './routes.js';
@@ -115,7 +115,7 @@ export function createHttpClient({
     return limiter;
   };
 
-  async function send<T>(request: UpstreamRequest<T>): Promise<T> {
+  async function send<T>(request: UpstreamRequest<T>): Promise<Sized<T>> {
     const label = upstreamLabels[request.upstream];
     const url = canonicalUrl(request.baseUrl, request.path, request.query);
     let response: Response;
@@ -159,7 +159,7 @@ export function createHttpClient({
         { status: response.status },
       );
     }
-    return parsed.data;
+    return { value: parsed.data, bytes: Buffer.byteLength(text) };
   }
 
   /**
@@ -169,14 +169,14 @@ export function createHttpClient({
    */
   function pipeline<T>(request: UpstreamRequest<T>, stats: UpstreamStats): Promise<T> {
     const credential = credentialFingerprint(request.headers);
-    const call = async (hasStale: boolean): Promise<T> => {
+    const call = async (hasStale: boolean): Promise<Sized<T>> => {
       await budgets?.take({ upstream: request.upstream, route: request.route, credential }, { wait: !hasStale });
       return limiterFor(request.upstream)(() => {
         stats.record(request.route, 'request');
         return send(request);
       });
     };
-    if (!cache || request.method !== 'GET') return call(false);
+    if (!cache || request.method !== 'GET') return call(false).then((sized) => sized.value);
     return cache.get({ route: request.route, credential, request: requestKey(request) }, call, (outcome) =>
       stats.record(request.route, outcome),
     );

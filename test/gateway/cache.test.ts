@@ -82,7 +82,7 @@ describe('the cross-request cache, counted at the sandbox', () => {
   });
 
   it('coalesces identical operations arriving together into one upstream request', async () => {
-    stack = await cached({ sandbox: { latencyMs: 300 } });
+    stack = await cached({ sandbox: { latencyMs: 1_000 } });
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => withUpstreamCounts(stack!.url, MESSAGES, { agentId: agentIds[0] })),
     );
@@ -90,7 +90,10 @@ describe('the cross-request cache, counted at the sandbox', () => {
     for (const answer of answers) expect(answer.data).toEqual(answers[0]!.data);
     const counts = answers.map((answer) => answer.extensions!.upstream!);
     expect(counts.reduce((sum, count) => sum + count.requests, 0)).toBe(1);
-    expect(counts.reduce((sum, count) => sum + count.coalesced, 0)).toBe(9);
+    // On a busy machine a late one may find the answer already cached instead of in flight.
+    const coalesced = counts.reduce((sum, count) => sum + count.coalesced, 0);
+    expect(coalesced).toBeGreaterThanOrEqual(1);
+    expect(coalesced + counts.reduce((sum, count) => sum + count.cacheHits, 0)).toBe(9);
   });
 
   it('keeps two credentials apart: the same URL with two tokens is two requests, and no data crosses', async () => {
