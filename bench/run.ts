@@ -33,8 +33,9 @@ interface Row {
   name: string;
   mode: string;
   /** Upstream requests of one run (one operation; scenario 4: 50 at once; scenario 5: the 40-page walk). */
-  upstreamCold: number;
-  upstreamWarm: number;
+  /** null for scenario 6, which has no upstream. */
+  upstreamCold: number | null;
+  upstreamWarm: number | null;
   operationsPerRun: number;
   /** Upstream requests per operation under load. */
   upstreamPerOpUnderLoad: number | null;
@@ -113,8 +114,8 @@ function measureMemory(sandbox: Sandbox, mode: Mode, nodeFlags: string[] = []): 
         scenario: 6,
         name: `${MEMORY_KEYS.toLocaleString('en')} distinct keys through the cache (in-process; keys/s in the req/s column)`,
         mode: nodeFlags.length > 0 ? `${mode} + heap flags` : mode,
-        upstreamCold: MEMORY_KEYS,
-        upstreamWarm: 0,
+        upstreamCold: null,
+        upstreamWarm: null,
         operationsPerRun: MEMORY_KEYS,
         upstreamPerOpUnderLoad: null,
         requestsPerSecond: round(result.keysPerSecond, 0),
@@ -139,7 +140,7 @@ function table(rows: Row[]): string {
   const lines = rows.map((row) => {
     const baseline = naive.get(row.scenario);
     const ratio = row.mode === 'cache' && row.scenario !== 6 && baseline?.requestsPerSecond && row.requestsPerSecond ? `${round(row.requestsPerSecond / baseline.requestsPerSecond, 1)}×` : '';
-    return [row.scenario, row.mode, row.operationsPerRun, row.upstreamCold, row.upstreamWarm, row.upstreamPerOpUnderLoad ?? '—', row.requestsPerSecond ?? '—', row.p50Ms ?? '—', row.p99Ms ?? '—', row.non2xx ?? '—', row.peakRssMiB, ratio].map(String);
+    return [row.scenario, row.mode, row.operationsPerRun, row.upstreamCold ?? '—', row.upstreamWarm ?? '—', row.upstreamPerOpUnderLoad ?? '—', row.requestsPerSecond ?? '—', row.p50Ms ?? '—', row.p99Ms ?? '—', row.non2xx ?? '—', row.peakRssMiB, ratio].map(String);
   });
   const widths = header.map((cell, index) => Math.max(cell.length, ...lines.map((line) => line[index]!.length)));
   const format = (cells: string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`;
