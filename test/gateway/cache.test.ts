@@ -81,6 +81,17 @@ describe('the cross-request cache, counted at the sandbox', () => {
     expect(JSON.stringify(plain)).not.toContain('cacheHits');
   });
 
+  it('with DEBUG_UPSTREAM=1 every response carries the counts, header or not', async () => {
+    stack = await cached({ env: { DEBUG_UPSTREAM: '1' } });
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: MESSAGES, variables: { agentId: agentIds[0] } }),
+    });
+    const body = (await response.json()) as { extensions?: { upstream?: UpstreamExtension } };
+    expect(body.extensions?.upstream).toMatchObject({ requests: 1, byRoute: { 'avaamo.messages': { requests: 1 } } });
+  });
+
   it('coalesces identical operations arriving together into one upstream request', async () => {
     stack = await cached({ sandbox: { latencyMs: 1_000 } });
     const answers = await Promise.all(
