@@ -3,6 +3,9 @@ import type { BreakerSettings } from './http/breaker.js';
 import type { UpstreamName } from './http/errors.js';
 import type { RetrySettings } from './http/retry.js';
 import type { UpstreamTimeouts } from './http/timeouts.js';
+import { DEFAULT_BUDGET_RULES, type BudgetSettings } from './http/budget.js';
+import { DEFAULT_ROUTE_POLICIES, type CacheSettings } from './http/cache.js';
+import { upstreamRouteNames, type UpstreamRoute } from './http/routes.js';
 import { sandboxCredentials } from './sandbox/credentials.js';
 import { faultListSchema, type Fault } from './sandbox/faults.js';
 
@@ -46,6 +49,7 @@ export interface Config {
   sandbox: SandboxSettings | null;
   upstreams: UpstreamSettings;
   resilience: ResilienceSettings;
+  traffic: TrafficSettings;
   /** Upstreams left unconfigured, said once at start. */
   warnings: readonly string[];
 }
@@ -57,6 +61,17 @@ export interface ResilienceSettings {
   timeouts: Record<UpstreamName, UpstreamTimeouts>;
   retry: RetrySettings;
   breaker: BreakerSettings;
+}
+
+/** How the gateway spares the upstreams: cache, budgets, concurrency, and showing what it cost. */
+export interface TrafficSettings {
+  cache: CacheSettings;
+  budgets: BudgetSettings;
+  maxConcurrentPerUpstream: number;
+  /** Every response carries `extensions.upstream` (otherwise only when the caller asks). */
+  debugUpstream: boolean;
+  /** `false` only for the benchmark's naive baseline. */
+  dataloader: boolean;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +118,41 @@ const agentList = z.preprocess(
     )
     .optional(),
 );
+
+// ---- Traffic: cache, budgets, concurrency (README, Configuration) ----------
+const MiB = 1024 * 1024;
+const onOff = (fallback: 'on' | 'off') => z.preprocess(blankToUndefined, z.enum(['on', 'off']).default(fallback));
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+/** 0 = no budget; 1 cannot be split into burst and refill (budget.ts). */
+const callsPerMinute = (fallback: number) =>
+  int(0, 100_000, fallback).refine((value) => value !== 1, 'must be 0 (no budget) or at least 2');
+const ttlOverrides = z.preprocess(
+  (value) => {
+    const raw = blankToUndefined(value);
+    try {
+      return raw === undefined ? {} : JSON.parse(String(raw));
+    } catch {
+      return raw;
+    }
+  },
+  z.partialRecord(z.enum(upstreamRouteNames as [UpstreamRoute, ...UpstreamRoute[]]), z.number().int().min(0).max(86_400), {
+    error: `must be a JSON object of seconds by route (${upstreamRouteNames.join(', ')})`,
+  }),
+);
+const trafficEnvSchema = z.object({
+  CACHE: onOff('on'),
+  CACHE_MAX_BYTES: int(0, 2 ** 40, 64 * MiB),
+  CACHE_TTL_SECONDS: ttlOverrides,
+  CACHE_MAX_STALE_SECONDS: int(0, 86_400, 300),
+  AVAAMO_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.avaamo?.callsPerMinute ?? 0),
+  VAMBE_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.vambe?.callsPerMinute ?? 0),
+  ROCKETCHAT_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.rocketchat?.callsPerMinute ?? 0),
+  BUDGET_MAX_WAIT_MS: int(0, 60_000, 2_000),
+  UPSTREAM_MAX_CONCURRENCY: int(1, 1_000, 6),
+  DEBUG_UPSTREAM: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
+  DATALOADER: onOff('on'),
+});
 
 const sandboxEnvSchema = z.object({
   SANDBOX_PORT: port(4010),
@@ -165,6 +215,7 @@ function resilienceSettings(parsed: z.infer<z.ZodObject<typeof resilienceEnv>>):
 }
 
 const envSchema = sandboxEnvSchema.extend({
+  ...trafficEnvSchema.shape,
   PORT: port(4000),
   // Loopback by default: the gateway holds upstream tokens and answers anyone
   // who reaches it, so serving the network is a deliberate choice.
@@ -181,6 +232,36 @@ const envSchema = sandboxEnvSchema.extend({
   ROCKETCHAT_AUTH_TOKEN: optionalString,
 });
 type ParsedEnv = z.infer<typeof envSchema>;
+
+function trafficSettings(parsed: z.infer<typeof trafficEnvSchema>): TrafficSettings {
+  const policies = Object.fromEntries(
+    upstreamRouteNames.map((route) => [
+      route,
+      { ...DEFAULT_ROUTE_POLICIES[route], ttlSeconds: parsed.CACHE_TTL_SECONDS[route] ?? DEFAULT_ROUTE_POLICIES[route].ttlSeconds },
+    ]),
+  ) as CacheSettings['policies'];
+  const rule = (upstream: keyof typeof DEFAULT_BUDGET_RULES, callsPerMinute: number) =>
+    callsPerMinute > 0 ? { callsPerMinute, perRoute: DEFAULT_BUDGET_RULES[upstream]?.perRoute ?? false } : null;
+  return {
+    cache: {
+      enabled: parsed.CACHE === 'on',
+      maxBytes: parsed.CACHE_MAX_BYTES,
+      policies,
+      maxStaleSeconds: parsed.CACHE_MAX_STALE_SECONDS,
+    },
+    budgets: {
+      rules: {
+        avaamo: rule('avaamo', parsed.AVAAMO_CALLS_PER_MINUTE),
+        vambe: rule('vambe', parsed.VAMBE_CALLS_PER_MINUTE),
+        rocketchat: rule('rocketchat', parsed.ROCKETCHAT_CALLS_PER_MINUTE),
+      },
+      maxWaitMs: parsed.BUDGET_MAX_WAIT_MS,
+    },
+    maxConcurrentPerUpstream: parsed.UPSTREAM_MAX_CONCURRENCY,
+    debugUpstream: parsed.DEBUG_UPSTREAM === '1',
+    dataloader: parsed.DATALOADER === 'on',
+  };
+}
 
 /** Settings of the sandbox alone (`npm run sandbox`): only the SANDBOX_* variables are read. */
 export function loadSandboxSettings(env: Env): SandboxSettings {
@@ -209,6 +290,7 @@ export function loadConfig(env: Env): Config {
     sandbox,
     upstreams,
     resilience: resilienceSettings(parsed),
+    traffic: trafficSettings(parsed),
     warnings: sandbox ? [] : warnings,
   });
 }

@@ -1,6 +1,7 @@
 import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
+import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
 import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
 import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
@@ -26,6 +27,8 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 export type Context = Readonly<{
   /** The Avaamo agents this gateway serves, in configuration order. */
   agentIds: readonly number[];
+  /** What this request cost upstream (`extensions.upstream`). */
+  upstreamStats: UpstreamStats;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -35,17 +38,20 @@ export type Context = Readonly<{
 
 /**
  * One per GraphQL request: loaders memoise within it and never across callers,
- * and every upstream call they make ends by the operation's deadline.
+ * its upstream calls count into its stats, and every one of them ends by the
+ * operation's deadline.
  */
 export function createContext(
-  sharedHttp: HttpClient,
+  gatewayHttp: HttpClient,
   clients: UpstreamClients,
   upstreams: UpstreamSettings,
   deadline: Deadline,
 ): Context {
-  const http: HttpClient = { request: (request) => sharedHttp.request(request, deadline) };
+  const upstreamStats = createUpstreamStats();
+  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline });
   return {
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
+    upstreamStats,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

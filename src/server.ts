@@ -5,6 +5,7 @@ import { createContext, createUpstreamClients, type Context } from './context.js
 import { createHttpClient } from './http/client.js';
 import { createDeadline } from './http/deadline.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
+import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { exampleQuery } from './graphiql-example.js';
@@ -21,11 +22,15 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
  * over node:http, tests do the same on a free port.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'resilience'>,
+  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const http = createHttpClient({
     ...config.resilience,
+    cache: config.traffic.cache,
+    budgets: config.traffic.budgets,
+    maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
+    dataloader: config.traffic.dataloader,
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
@@ -37,7 +42,7 @@ export function createGateway(
     context: ({ request }) =>
       createContext(http, clients, config.upstreams, createDeadline(config.resilience.operationDeadlineMs, request.signal)),
     maskedErrors: { maskError },
-    plugins: [useUpstreamErrors()],
+    plugins: [useUpstreamErrors(), useUpstreamStats({ always: config.traffic.debugUpstream })],
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,

@@ -40,6 +40,11 @@ export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string 
     ROCKETCHAT_BASE_URL: sandboxUrl,
     ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
     ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
+    // Tests count what one operation costs upstream: the cross-request cache
+    // and budgets are off unless a test turns them on (test/gateway/cache*.test.ts).
+    CACHE: 'off',
+    AVAAMO_CALLS_PER_MINUTE: '0',
+    ROCKETCHAT_CALLS_PER_MINUTE: '0',
     ...overrides,
   };
 }

@@ -3,17 +3,23 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { ResilienceSettings } from '../config.js';
 import { createBreakers } from './breaker.js';
+import { createBudgets, type BudgetSettings } from './budget.js';
+import { createUpstreamCache, type CacheSettings, type Clock, type Sized } from './cache.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, type Limiter } from './limit.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
+import type { UpstreamRoute } from './routes.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
+import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
 import { shapeProblem } from './wire-shape.js';
 
 export type QueryValue = string | number | boolean | undefined;
 
 export interface UpstreamRequest<T> {
   upstream: UpstreamName;
+  /** Names the route for cache TTLs, budgets and stats. */
+  route: UpstreamRoute;
   method: 'GET' | 'POST';
   baseUrl: string;
   /** Already encoded path segments (clients encode what they interpolate). */
@@ -26,14 +32,35 @@ export interface UpstreamRequest<T> {
 }
 
 export interface HttpClient {
-  /** `deadline` is the operation's; without one the call gets a deadline of its own. */
-  request<T>(request: UpstreamRequest<T>, deadline?: Deadline): Promise<T>;
+  request<T>(request: UpstreamRequest<T>): Promise<T>;
+  /** Drops the cached answers of one route read with these credentials (a write changed them). */
+  invalidate(route: UpstreamRoute, headers: Record<string, string>): void;
+  /**
+   * The same client (same cache, budgets, breakers, limits) for one GraphQL
+   * operation: its calls count into its stats and end by its deadline.
+   */
+  forOperation(operation: OperationScope): HttpClient;
+  /** `false` only for the benchmark's naive baseline: loaders then deduplicate nothing. */
+  readonly dataloader: boolean;
+}
+
+export interface OperationScope {
+  stats: UpstreamStats;
+  deadline: Deadline;
 }
 
 export interface HttpClientOptions extends ResilienceSettings {
-  /** Concurrent requests per upstream. @default 6 */
+  /** Concurrent requests per upstream, across all GraphQL requests. @default 6 */
   maxConcurrentPerUpstream?: number;
+  /** The cross-request cache. @default off */
+  cache?: CacheSettings;
+  /** Call budgets per upstream and credential. @default none */
+  budgets?: BudgetSettings;
+  /** @default true */
+  dataloader?: boolean;
   fetch?: typeof globalThis.fetch;
+  /** For tests: the clock of cache TTLs and budget refills. */
+  clock?: Clock;
 }
 
 /** URL with parameters in sorted order, so one request always has one spelling. */
@@ -52,27 +79,47 @@ export function canonicalUrl(baseUrl: string, path: string, query: Record<string
  * logged without carrying a token, and two tokens never share a key.
  */
 export function requestKey(request: UpstreamRequest<unknown>): string {
-  const headers = Object.entries(request.headers)
-    .map(([name, value]) => [name.toLowerCase(), value])
-    .sort(([a], [b]) => (a! < b! ? -1 : 1));
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify([headers, request.body ?? null]))
-    .digest('base64url')
-    .slice(0, 22);
+  const fingerprint = hash([sortedHeaders(request.headers), request.body ?? null]);
   return `${request.method} ${canonicalUrl(request.baseUrl, request.path, request.query)} ${fingerprint}`;
 }
 
 /**
- * The one way the gateway talks to an upstream. One call passes, in order:
- * the upstream's breaker, retries, the concurrency limit, then fetch with the
- * upstream's timeouts; the operation's deadline bounds all of it. JSON in and
- * out, statuses mapped to UpstreamError, wire shapes validated.
+ * A hash of the credential actually sent (every header a request carries is
+ * an auth header): what cache entries and budgets belong to.
+ */
+export function credentialFingerprint(headers: Record<string, string>): string {
+  return hash(sortedHeaders(headers));
+}
+
+function sortedHeaders(headers: Record<string, string>) {
+  return Object.entries(headers)
+    .map(([name, value]) => [name.toLowerCase(), value])
+    .sort(([a], [b]) => (a! < b! ? -1 : 1));
+}
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The one way the gateway talks to an upstream. One per gateway, so the
+ * cache, budgets, breakers and limits hold across all GraphQL requests. A call
+ * passes, in order: the cross-request cache, the upstream's breaker, retries
+ * (each attempt spends a budget token), the concurrency limit, then fetch with
+ * the upstream's timeouts; the operation's deadline bounds all of it. JSON in
+ * and out, statuses mapped to UpstreamError, wire shapes validated.
  */
 export function createHttpClient({
   maxConcurrentPerUpstream = 6,
+  cache: cacheSettings,
+  budgets: budgetSettings,
+  dataloader = true,
   fetch = globalThis.fetch,
+  clock = performance,
   ...resilience
 }: HttpClientOptions): HttpClient {
+  const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
+  const budgets = budgetSettings ? createBudgets(budgetSettings, clock) : null;
   const limiters = new Map<UpstreamName, Limiter>();
   const limiterFor = (upstream: UpstreamName) => {
     let limiter = limiters.get(upstream);
@@ -93,7 +140,7 @@ export function createHttpClient({
   };
   const breakers = createBreakers(resilience.breaker);
 
-  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline, markSent: () => void): Promise<T> {
+  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline, markSent: () => void): Promise<Sized<T>> {
     const label = upstreamLabels[request.upstream];
     const url = canonicalUrl(request.baseUrl, request.path, request.query);
     // A call that waited in the queue past the deadline must not go out at all.
@@ -145,20 +192,45 @@ export function createHttpClient({
         { status: response.status },
       );
     }
-    return parsed.data;
+    return { value: parsed.data, bytes: Buffer.byteLength(text) };
   }
 
-  return {
-    request(request, deadline = createDeadline(resilience.operationDeadlineMs)) {
-      let sent = false;
-      const call = breakers.run(request.upstream, () =>
-        withRetries(request.method, deadline, resilience.retry, () =>
-          limiterFor(request.upstream)(() => send(request, deadline, () => (sent = true))),
-        ),
+  /**
+   * Writes skip the cache but still spend budget. A call that joins an
+   * identical one in flight waits for it, but never past its own deadline.
+   */
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline }: OperationScope): Promise<T> {
+    const ticket = { upstream: request.upstream, route: request.route, credential: credentialFingerprint(request.headers) };
+    let sent = false;
+    const call = (hasStale: boolean): Promise<Sized<T>> =>
+      breakers.run(request.upstream, () =>
+        withRetries(request.method, deadline, resilience.retry, async () => {
+          await budgets?.take(ticket, { wait: !hasStale });
+          return limiterFor(request.upstream)(() => {
+            stats.record(request.route, 'request');
+            return send(request, deadline, () => (sent = true));
+          });
+        }),
       );
-      return raceSignal(call, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+    const answer =
+      !cache || request.method !== 'GET'
+        ? call(false).then((sized) => sized.value)
+        : cache.get({ route: request.route, credential: ticket.credential, request: requestKey(request) }, call, (outcome) =>
+            stats.record(request.route, outcome),
+          );
+    return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+  }
+
+  const scoped = (operation: OperationScope | null): HttpClient => ({
+    request: (request) =>
+      pipeline(request, operation ?? { stats: noUpstreamStats, deadline: createDeadline(resilience.operationDeadlineMs) }),
+    invalidate: (route, headers) => {
+      cache?.invalidate(route, credentialFingerprint(headers));
     },
-  };
+    forOperation: scoped,
+    dataloader,
+  });
+  return scoped(null);
 }
 
 function parseJson(text: string): unknown {

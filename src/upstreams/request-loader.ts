@@ -29,7 +29,7 @@ export function createRequestLoader<Request, Response>(
           }
         }),
       ),
-    { cacheKeyFn: requestKey },
+    { cacheKeyFn: requestKey, cache: http.dataloader },
   );
   // Spelled once per load; a request that cannot be spelled (an upstream not
   // configured) rejects that load alone.

@@ -67,4 +67,27 @@ describe('configuration', () => {
       }),
     ).toThrow(/unique \(repeated: 1\)/);
   });
+
+  it('spares the upstreams by default: cache on, the vendors\' budgets, 6 calls in flight', () => {
+    const { traffic } = loadConfig({});
+    expect(traffic.cache).toMatchObject({ enabled: true, maxBytes: 64 * 1024 * 1024, maxStaleSeconds: 300 });
+    expect(traffic.cache.policies['avaamo.messages'].ttlSeconds).toBe(15);
+    expect(traffic.cache.policies['vambe.contactsByStatus'].ttlSeconds).toBe(5);
+    expect(traffic.budgets.rules).toEqual({
+      avaamo: { callsPerMinute: 50, perRoute: false },
+      vambe: null,
+      rocketchat: { callsPerMinute: 10, perRoute: true },
+    });
+    expect(traffic).toMatchObject({ maxConcurrentPerUpstream: 6, debugUpstream: false, dataloader: true });
+  });
+
+  it('takes TTL overrides per route and budgets per upstream, and refuses what it cannot use', () => {
+    const { traffic } = loadConfig({ CACHE_TTL_SECONDS: '{"avaamo.messages": 30}', AVAAMO_CALLS_PER_MINUTE: '0', CACHE: 'off' });
+    expect(traffic.cache.policies['avaamo.messages']).toEqual({ ttlSeconds: 30, staleWhileRevalidate: false });
+    expect(traffic.cache.enabled).toBe(false);
+    expect(traffic.budgets.rules.avaamo).toBeNull();
+    expect(() => loadConfig({ CACHE_TTL_SECONDS: '{"avaamo.mesages": 30}' })).toThrow(/CACHE_TTL_SECONDS/);
+    expect(() => loadConfig({ AVAAMO_CALLS_PER_MINUTE: '1' })).toThrow(/at least 2/);
+    expect(() => loadConfig({ CACHE_MAX_BYTES: 'lots' })).toThrow(/CACHE_MAX_BYTES/);
+  });
 });

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { QueryValue, UpstreamRequest } from '../../http/client.js';
+import type { UpstreamRoute } from '../../http/routes.js';
 import { toEpochMicros, toEpochSeconds } from '../time.js';
 import {
   agentDetailsResponse,
@@ -56,8 +57,15 @@ function lowerBound(from: Date | undefined, to: Date | undefined): Date | undefi
  * one agent token per agent (§1).
  */
 export function createAvaamoClient(baseUrl: string) {
-  const get = <T>(path: string, token: string, query: Record<string, QueryValue>, schema: ZodType<T>): UpstreamRequest<T> => ({
+  const get = <T>(
+    route: UpstreamRoute,
+    path: string,
+    token: string,
+    query: Record<string, QueryValue>,
+    schema: ZodType<T>,
+  ): UpstreamRequest<T> => ({
     upstream: 'avaamo',
+    route,
     method: 'GET',
     baseUrl,
     path,
@@ -68,12 +76,13 @@ export function createAvaamoClient(baseUrl: string) {
 
   return {
     agentDetails: (agentId: number, userToken: string) =>
-      get(`/api/v1/agents/${encodeURIComponent(agentId)}.json`, userToken, {}, agentDetailsResponse),
+      get('avaamo.agentDetails', `/api/v1/agents/${encodeURIComponent(agentId)}.json`, userToken, {}, agentDetailsResponse),
 
     // The unit of these timetokens is undocumented; seconds, as the SMS report
     // uses (CONTRACTS.md §7.1).
     unhandledMessages: (request: UnhandledMessagesRequest, userToken: string) =>
       get(
+        'avaamo.unhandledMessages',
         `/bots/analytics/${encodeURIComponent(request.agentId)}/unhandled_messages.json`,
         userToken,
         {
@@ -89,6 +98,7 @@ export function createAvaamoClient(baseUrl: string) {
     messages: (request: MessagesRequest, agentToken: string) => {
       const since = lowerBound(request.since, request.until);
       return get(
+        'avaamo.messages',
         '/v1/messages.json',
         agentToken,
         {
@@ -105,6 +115,7 @@ export function createAvaamoClient(baseUrl: string) {
     smsReport: (request: SmsReportRequest, userToken: string) => {
       const from = lowerBound(request.from, request.to);
       return get(
+        'avaamo.smsReport',
         `/api/v1/agents/${encodeURIComponent(request.agentId)}/sms/report.json`,
         userToken,
         {
@@ -123,6 +134,7 @@ export function createAvaamoClient(baseUrl: string) {
     /** Needs a user token with edit permission on the agent. */
     postMessage: (body: PostAgentMessageBody, userToken: string): UpstreamRequest<{ success: boolean }> => ({
       upstream: 'avaamo',
+      route: 'avaamo.postMessage',
       method: 'POST',
       baseUrl,
       path: '/bots_api/v1/messages.json',

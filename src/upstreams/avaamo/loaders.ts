@@ -45,10 +45,18 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
     messagesPage: createRequestLoader(http, ({ agentId, ...request }: AgentMessagesRequest) =>
       ready().client.messages(request, agentToken(agentId)),
     ),
-    /** A write: never deduplicated, two posts in one operation are two messages. */
+    /**
+     * A write: never deduplicated, two posts in one operation are two
+     * messages. Once posted, the agent's cached message pages are out of date.
+     */
     postMessage: async (body: PostAgentMessageBody) => {
       const { client, settings } = ready();
-      return http.request(client.postMessage(body, settings.userToken));
+      const result = await http.request(client.postMessage(body, settings.userToken));
+      if (result.success) {
+        const pages = client.messages({ page: 1, perPage: 1, deviceInfo: false }, agentToken(body.bot_id));
+        http.invalidate(pages.route, pages.headers);
+      }
+      return result;
     },
   };
 }

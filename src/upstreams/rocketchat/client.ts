@@ -23,6 +23,7 @@ export function createRocketChatClient(baseUrl: string) {
       credentials: RocketChatCredentials,
     ): UpstreamRequest<ConversationsByAgentWire> => ({
         upstream: 'rocketchat',
+        route: 'rocketchat.conversationsByAgent',
         method: 'GET',
         baseUrl,
         path: '/api/v1/livechat/analytics/dashboards/conversations-by-agent',

@@ -15,6 +15,7 @@ export function createVambeClient(baseUrl: string) {
   return {
     contactsByStatus: (request: ContactsRequest, apiKey: string): UpstreamRequest<ContactsPage> => ({
       upstream: 'vambe',
+      route: 'vambe.contactsByStatus',
       method: 'GET',
       baseUrl,
       path: '/api/public/analytics/contacts/by-status',

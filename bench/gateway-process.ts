@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { sandboxCredentials } from '../src/sandbox/credentials.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface GatewayProcess {
+  url: string;
+  /** Peak resident memory of the gateway process so far (Linux VmHWM), in bytes. */
+  peakRss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The gateway as `npm start` runs it, in its own process so its memory is
+ * measured alone, pointed at the bench's sandbox.
+ */
+export async function startGatewayProcess(sandboxUrl: string, env: Record<string, string>): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      SANDBOX: 'off',
+      AVAAMO_BASE_URL: sandboxUrl,
+      AVAAMO_USER_TOKEN: sandboxCredentials.avaamoUserToken,
+      AVAAMO_AGENTS: JSON.stringify(sandboxCredentials.avaamoAgents),
+      VAMBE_BASE_URL: sandboxUrl,
+      VAMBE_API_KEY: sandboxCredentials.vambeApiKey,
+      ROCKETCHAT_BASE_URL: sandboxUrl,
+      ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
+      ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForListening(child);
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    peakRss: () => peakRssOf(child.pid!),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function waitForListening(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('GraphiQL at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export async function peakRssOf(pid: number | 'self'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}

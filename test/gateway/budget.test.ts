@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const SMS = `query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, first: 1) { totalCount } } }`;
+/** Distinct whole seconds, so each operation is its own upstream request. */
+const from = (index: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString();
+
+describe('upstream budgets, counted at the sandbox', () => {
+  it('a burst of 200 operations never exceeds Avaamo\'s 50 calls a minute', async () => {
+    stack = await startStack({
+      sandbox: { rateLimits: true },
+      env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '50', BUDGET_MAX_WAIT_MS: '300' },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => stack!.execute(SMS, { agentId: agentIds[0], from: from(index) })),
+    );
+    const requests = await stack.requests();
+    expect(requests.length).toBeGreaterThanOrEqual(25);
+    expect(requests.length).toBeLessThanOrEqual(50);
+    // The sandbox enforces the vendor's limit: it never had to refuse one.
+    expect(requests.filter((request) => request.status === 429)).toEqual([]);
+    const answered = responses.filter((response) => response.errors === undefined);
+    const limited = responses.filter((response) => errorAt(response, ['agent', 'smsRecords'])?.extensions?.code === 'RATE_LIMITED');
+    expect(answered.length).toBe(requests.length);
+    expect(answered.length + limited.length).toBe(200);
+    for (const response of limited) {
+      expect(errorAt(response, ['agent', 'smsRecords'])!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('answers RATE_LIMITED with retryAfter when the budget is spent and nothing stale exists', async () => {
+    stack = await startStack({ env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' } });
+    const first = await stack.execute(SMS, { agentId: agentIds[0], from: from(1) });
+    expect(first.errors).toBeUndefined();
+    const second = await stack.execute(SMS, { agentId: agentIds[0], from: from(2) });
+    const error = errorAt(second, ['agent', 'smsRecords']);
+    expect(error?.extensions).toMatchObject({ code: 'RATE_LIMITED', upstream: 'avaamo' });
+    expect(error!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(error!.extensions!.retryAfter).toBeLessThanOrEqual(60);
+    expect((await stack.stats()).total).toBe(1);
+  });
+
+  it('serves an expired answer instead when the budget is spent', async () => {
+    stack = await startStack({
+      env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0', CACHE_TTL_SECONDS: '{"avaamo.messages": 1}' },
+    });
+    const query = `query($agentId: Int!) { agent(agentId: $agentId) { messages(first: 3) { nodes { uuid } } } }`;
+    const first = await stack.execute(query, { agentId: agentIds[0] });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const second = await stack.execute(query, { agentId: agentIds[0] });
+    expect(second.errors).toBeUndefined();
+    expect(second.data).toEqual(first.data);
+    expect((await stack.stats()).total).toBe(1);
+  });
+});
