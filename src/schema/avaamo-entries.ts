@@ -43,6 +43,8 @@ export function parseEntryKey(id: string, typename: string): EntryKey {
 export interface GridPage {
   page: number;
   perPage: number;
+  /** The traversal's pinned `time_token`; absent on its first page. */
+  snapshot?: number;
 }
 
 /**
@@ -68,7 +70,10 @@ export async function refetchEntry<Wire>(
   return wire ? { agentId: key.agentId, wire } : null;
 }
 
-/** A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's 100-entry grid. */
+/**
+ * A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's
+ * 100-entry grid and pinned to the `time_token` of its traversal's first page.
+ */
 export function agentEntryConnection<Wire>(options: {
   list: string;
   agentId: number;
@@ -81,9 +86,13 @@ export function agentEntryConnection<Wire>(options: {
     args,
     fingerprint: listFingerprint(list, { agentId, ...filters }),
     pageSize: AVAAMO_MAX_PER_PAGE,
-    fetchPage: async (page) => {
-      const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE });
-      return { items: result.entries.map((wire) => ({ agentId, wire })), total: result.total_entries };
+    fetchPage: async (page, snapshot) => {
+      const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE, ...(snapshot === null ? {} : { snapshot }) });
+      return {
+        items: result.entries.map((wire) => ({ agentId, wire })),
+        total: result.total_entries,
+        snapshot: result.time_token ?? null,
+      };
     },
   });
 }
