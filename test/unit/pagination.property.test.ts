@@ -7,6 +7,7 @@ import {
   listFingerprint,
   resolveArrayConnection,
   resolvePagedConnection,
+  type Connection,
 } from '../../src/schema/pagination.js';
 import { specConnection, type SpecArgs } from '../relay-spec.js';
 
@@ -84,7 +85,7 @@ describe('connections equal the spec slice of the list (fast-check)', () => {
         const collected: number[] = [];
         let after: string | null = null;
         for (let guard = 0; guard <= size + 1; guard++) {
-          const connection = await resolvePagedConnection({ args: { first, after }, fingerprint, pageSize, fetchPage });
+          const connection: Connection<number> = await resolvePagedConnection({ args: { first, after }, fingerprint, pageSize, fetchPage });
           collected.push(...connection.edges.map((edge) => edge.node));
           if (!connection.pageInfo.hasNextPage) break;
           after = connection.pageInfo.endCursor;
