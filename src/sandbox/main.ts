@@ -41,6 +41,7 @@ Routes:
   GET  /api/public/analytics/contacts/by-status?page=1&status=unattended
   GET  /api/v1/livechat/analytics/dashboards/conversations-by-agent?start=…&end=…
   GET  /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
+  POST /__sandbox/messages|sms|unhandled?agent={id}&count=n   (add entries now)
 
 Try: curl -H 'access-token: ${c.avaamoAgents[0]?.accessToken ?? ''}' '${sandbox.url}/v1/messages.json?per_page=1'`;
 }

@@ -70,6 +70,15 @@ export async function refetchEntry<Wire>(
   return wire ? { agentId: key.agentId, wire } : null;
 }
 
+/** What a client can rely on when paging an Avaamo list: the description of its connection type. */
+export function pinnedConnectionDescription(entries: string, caveat = ''): string {
+  return (
+    `A page of ${entries}. A traversal reads one snapshot: its first page (no cursor) pins Avaamo's server time of that ` +
+    'answer into every cursor, and later pages read the list as it was then, so entries arriving meanwhile neither ' +
+    `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat}`
+  );
+}
+
 /**
  * A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's
  * 100-entry grid and pinned to the `time_token` of its traversal's first page.
