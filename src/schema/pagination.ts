@@ -71,6 +71,8 @@ export interface CursorState {
 
 /** Length of one seen-item tag in a cursor (base64url characters, 36 bits). */
 export const SEEN_TAG_LENGTH = 6;
+/** Room for a live list's 1,000 seen tags; anything longer is no cursor of ours. */
+const MAX_CURSOR_LENGTH = 12_000;
 
 /**
  * Opaque and versioned: base64url JSON of {v, o, s?, n?, k}, where k is a
@@ -86,6 +88,7 @@ export function encodeCursor(offset: number, fingerprint: string, snapshot: numb
 }
 
 export function decodeCursor(cursor: string, fingerprint: string): CursorState {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
   let record: unknown;
   try {
     record = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -214,6 +217,8 @@ export async function resolvePagedConnection<T>(options: {
   const { args, fingerprint, pageSize, fetchPage } = options;
   const request = parsePagingArgs(args, fingerprint);
   let snapshot = request.snapshot;
+  // Only a traversal's first page may pin; a cursor without a pin stays unpinned.
+  const learnsPin = request.afterOffset === null && request.beforeOffset === null;
   const pages = new Map<number, Promise<FetchedPage<T>>>();
   const page = (number: number) => {
     let pending = pages.get(number);
@@ -232,13 +237,13 @@ export async function resolvePagedConnection<T>(options: {
   if (request.last !== null && request.beforeOffset === null) {
     const firstPage = Math.floor(guessStart / pageSize) + 1;
     const fetched = await page(firstPage);
-    snapshot ??= fetched.snapshot ?? null;
+    if (learnsPin) snapshot = fetched.snapshot ?? null;
     size = listSize([[firstPage, fetched]], pageSize);
     if (size.open) throw badUserInput('This list\'s upstream reports no total: page it forwards with `first`/`after`.');
   } else {
     const guess = selectWindow(request, Number.MAX_SAFE_INTEGER);
     const numbers = pagesCovering(guess.start, guess.end, pageSize);
-    if (snapshot === null) snapshot = (await page(numbers[0]!)).snapshot ?? null;
+    if (learnsPin) snapshot = (await page(numbers[0]!)).snapshot ?? null;
     const fetched = await Promise.all(numbers.map(page));
     size = listSize(numbers.map((number, index) => [number, fetched[index]!] as const), pageSize);
   }

@@ -60,9 +60,13 @@ describe('connections equal the spec slice of the list (fast-check)', () => {
         // the pages its cursor and size span, plus one for the total.
         const distinct = new Set(fetched.map((entry) => entry.page));
         expect(distinct.size).toBe(fetched.length);
-        const spanStart = args.after === null ? 0 : args.after + 1;
-        const spanSize = withDefaults(args).first ?? withDefaults(args).last!;
-        const spanPages = Math.floor((spanStart + Math.max(spanSize, 1) - 1) / pageSize) - Math.floor(spanStart / pageSize) + 1;
+        const sized = withDefaults(args);
+        const pagesOf = (start: number, end: number) => Math.floor((Math.max(end, start + 1) - 1) / pageSize) - Math.floor(start / pageSize) + 1;
+        const from = args.after === null ? 0 : args.after + 1;
+        const spanPages =
+          sized.first !== null
+            ? pagesOf(from, from + sized.first)
+            : pagesOf(Math.max(from, (args.before ?? size) - sized.last!), args.before ?? size);
         expect(fetched.length).toBeLessThanOrEqual(spanPages + 1);
         // A traversal with a pin asks every page with it; a new one asks its first page without.
         if (args.after !== null || args.before !== null) expect(fetched.every((entry) => entry.snapshot === snapshot)).toBe(true);

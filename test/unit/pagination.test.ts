@@ -50,6 +50,10 @@ describe('cursors', () => {
     }
   });
 
+  it('refuse an oversized cursor without reading it', () => {
+    expect(codeOf(() => decodeCursor('A'.repeat(50_000), fingerprint))).toBe('BAD_USER_INPUT');
+  });
+
   it('refuse `after` and `before` from two traversals', () => {
     const after = encodeCursor(1, fingerprint, 1000);
     const before = encodeCursor(9, fingerprint, 2000);
