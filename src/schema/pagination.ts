@@ -282,7 +282,7 @@ export function resolveArrayConnection<T>(args: ConnectionArgs, fingerprint: str
   return buildConnection(list.slice(window.start, window.end), window.start, list.length, list.length, request, window, cursor);
 }
 
-export function buildConnection<T>(
+function buildConnection<T>(
   items: readonly T[],
   start: number,
   total: number,

@@ -9,6 +9,8 @@ import { agentIds, startStack, type Stack } from '../helpers.js';
 /**
  * Real Relay-style clients page through a connection against the real
  * gateway, merging pages in their normalized caches the way an app would.
+ * Messages arrive between pages; the traversal still yields the list as it
+ * was when it started, each message once, in order.
  */
 const QUERY = /* GraphQL */ `
   query AgentMessages($agentId: Int!, $first: Int, $after: String) {
@@ -37,17 +39,25 @@ interface Data {
 let stack: Stack;
 const agentId = agentIds[0]!;
 const PAGE = 50;
-let reference: string[];
 
 beforeAll(async () => {
   stack = await startStack();
-  reference = stack.sandbox.dataset.avaamo.agents[agentId]!.messages.map((message) => message.uuid);
 });
+
+/** The agent's messages as the sandbox holds them now, newest first. */
+const current = () => stack.sandbox.dataset.avaamo.agents[agentId]!.messages.map((message) => message.uuid);
+
+/** New messages arrive between pages, as they do while a person scrolls. */
+async function arrive() {
+  const response = await fetch(`${stack.sandbox.url}/__sandbox/messages?agent=${agentId}&count=10`, { method: 'POST' });
+  expect(response.status).toBe(200);
+}
 afterAll(() => stack.close());
 beforeEach(() => stack.resetStats());
 
-describe('Relay-style clients page through Agent.messages', () => {
+describe('Relay-style clients page through Agent.messages while new ones arrive', () => {
   it('urql with @urql/exchange-graphcache relayPagination() collects every message once, in order', async () => {
+    const reference = current();
     const client = new Client({
       url: stack.url,
       exchanges: [
@@ -69,6 +79,7 @@ describe('Relay-style clients page through Agent.messages', () => {
       const pageInfo: Data['agent']['messages']['pageInfo'] = data!.agent.messages.pageInfo;
       if (!pageInfo.hasNextPage) break;
       after = pageInfo.endCursor;
+      await arrive();
       expect(requests).toBeLessThan(100);
     }
     // The cache's merged connection holds every page.
@@ -79,6 +90,7 @@ describe('Relay-style clients page through Agent.messages', () => {
   });
 
   it('Apollo Client with relayStylePagination() collects every message once, in order', async () => {
+    const reference = current();
     const client = new ApolloClient({
       link: new HttpLink({ uri: stack.url }),
       cache: new InMemoryCache({ typePolicies: { Agent: { fields: { messages: relayStylePagination() } } } }),
@@ -92,6 +104,7 @@ describe('Relay-style clients page through Agent.messages', () => {
     await watched.refetch();
     let requests = 1;
     while (merged()!.agent.messages.pageInfo.hasNextPage) {
+      await arrive();
       await watched.fetchMore({ variables: { after: merged()!.agent.messages.pageInfo.endCursor } });
       requests += 1;
       expect(requests).toBeLessThan(100);

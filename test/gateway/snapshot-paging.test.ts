@@ -122,6 +122,25 @@ describe('snapshot-pinned paging of Avaamo lists', () => {
     expect(fresh.totalCount).toBe(first.totalCount + 14);
   });
 
+  it('a backward traversal from the end holds still too', async () => {
+    const original = reference('messages');
+    const query = `query($a: Int!, $last: Int, $before: String) { agent(agentId: $a) { list: messages(last: $last, before: $before) {
+      totalCount edges { node { uuid } } pageInfo { hasPreviousPage startCursor } } } }`;
+    type Backward = { agent: { list: { totalCount: number; edges: { node: { uuid: string } }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string | null } } } };
+    const collected: string[] = [];
+    let before: string | null = null;
+    for (let n = 0; n < 100; n++) {
+      const response: { data?: Backward } = await stack.execute<Backward>(query, { a: agentId, last: 100, before });
+      const connection = response.data!.agent.list;
+      expect(connection.totalCount).toBe(original.length);
+      collected.unshift(...connection.edges.map((edge) => edge.node.uuid));
+      if (!connection.pageInfo.hasPreviousPage) break;
+      before = connection.pageInfo.startCursor;
+      await addNow('messages', 30);
+    }
+    expect(collected).toEqual(original);
+  });
+
   it('refuses a cursor whose snapshot was tampered with', async () => {
     const first = await page('messages', 5, null);
     const record = JSON.parse(Buffer.from(first.pageInfo.endCursor!, 'base64url').toString('utf8')) as { s: number };
