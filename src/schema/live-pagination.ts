@@ -11,7 +11,7 @@ import {
 } from './pagination.js';
 
 /** How many items one traversal of a live list remembers (about 8 KB of cursor). */
-export const MAX_SEEN = 1000;
+const MAX_SEEN = 1000;
 
 /**
  * A connection over a live list that cannot be pinned (Vambe reorders by the
@@ -117,8 +117,8 @@ export async function resolveLiveConnection<T>(options: {
   };
 }
 
-/** A short, stable tag of an item's id: 36 bits, so a 1,000-item traversal mistakes one for another about once in 10^5 traversals (it would then skip it). */
-export function seenTag(id: string): string {
+/** A short, stable tag of an item's id: 36 bits, so a 1,000-item traversal mistakes one item for another about once in 70,000 traversals (and skips it). */
+function seenTag(id: string): string {
   return createHash('sha256').update(id).digest('base64url').slice(0, SEEN_TAG_LENGTH);
 }
 
