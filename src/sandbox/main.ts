@@ -42,6 +42,7 @@ Routes:
   GET  /api/v1/livechat/analytics/dashboards/conversations-by-agent?start=…&end=…
   GET  /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
   GET|POST /__sandbox/faults   (POST {"faults": [{"route": "*", "kind": "status", "status": 503, "fraction": 0.3}]})
+  POST /__sandbox/messages|sms|unhandled?agent={id}&count=n   (add entries now)
 
 Try: curl -H 'access-token: ${c.avaamoAgents[0]?.accessToken ?? ''}' '${sandbox.url}/v1/messages.json?per_page=1'`;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { avaamoRoutes } from './avaamo-routes.js';
+import { entryControlRoute } from './entry-routes.js';
 import { generateDataset, type SandboxDataset } from './data.js';
 import { createFaults, FAULTS_PATH, type Fault, type Faults } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -67,11 +68,13 @@ const MAX_BODY_BYTES = 1_000_000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { port = 0, host = '127.0.0.1', latencyMs = 0, seed = 42, rateLimits = false } = options;
   const startedAt = Date.now();
+  const startedPerf = performance.now();
   const anchor = options.now ?? startedAt;
   const state: SandboxState = {
     dataset: generateDataset(seed, anchor),
     // The simulated clock starts at the anchor and runs in real time, so a fixed `now` keeps "recent" data recent.
-    clock: () => anchor + (Date.now() - startedAt),
+    // Sub-millisecond, like a real server's: an entry added after a response is later than its time_token.
+    clock: () => anchor + (performance.now() - startedPerf),
     limits: rateLimits ? { avaamo: createRateLimiter(50, 60_000), rocketchat: createRateLimiter(10, 60_000) } : null,
   };
   const log = createRequestLog();
@@ -158,7 +161,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
 
   if (path === FAULTS_PATH) return faults.control(method, req, res);
-  const control = controlRoute(method, path, log, reset);
+  const control = controlRoute(method, path, log, reset) ?? entryControlRoute(method, path, query, state);
   if (control) {
     req.resume();
     return send(res, control);

@@ -43,6 +43,8 @@ export function parseEntryKey(id: string, typename: string): EntryKey {
 export interface GridPage {
   page: number;
   perPage: number;
+  /** The traversal's pinned `time_token`; absent on its first page. */
+  snapshot?: number;
 }
 
 /**
@@ -68,7 +70,19 @@ export async function refetchEntry<Wire>(
   return wire ? { agentId: key.agentId, wire } : null;
 }
 
-/** A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's 100-entry grid. */
+/** What a client can rely on when paging an Avaamo list: the description of its connection type. */
+export function pinnedConnectionDescription(entries: string, caveat = ''): string {
+  return (
+    `A page of ${entries}. A traversal reads one snapshot: its first page (no cursor) pins Avaamo's server time of that ` +
+    'answer into every cursor, and later pages read the list as it was then, so entries arriving meanwhile neither ' +
+    `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat}`
+  );
+}
+
+/**
+ * A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's
+ * 100-entry grid and pinned to the `time_token` of its traversal's first page.
+ */
 export function agentEntryConnection<Wire>(options: {
   list: string;
   agentId: number;
@@ -81,9 +95,13 @@ export function agentEntryConnection<Wire>(options: {
     args,
     fingerprint: listFingerprint(list, { agentId, ...filters }),
     pageSize: AVAAMO_MAX_PER_PAGE,
-    fetchPage: async (page) => {
-      const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE });
-      return { items: result.entries.map((wire) => ({ agentId, wire })), total: result.total_entries };
+    fetchPage: async (page, snapshot) => {
+      const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE, ...(snapshot === null ? {} : { snapshot }) });
+      return {
+        items: result.entries.map((wire) => ({ agentId, wire })),
+        total: result.total_entries,
+        snapshot: result.time_token ?? null,
+      };
     },
   });
 }

@@ -1,7 +1,8 @@
 import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
 import { contactPlatforms, contactStatuses, type VambeContactWire } from '../upstreams/vambe/types.js';
 import { builder } from './builder.js';
-import { listFingerprint, resolvePagedConnection } from './pagination.js';
+import { resolveLiveConnection } from './live-pagination.js';
+import { listFingerprint } from './pagination.js';
 
 export const ContactStatus = builder.enumType('ContactStatus', {
   description: 'Where a Vambe conversation stands.',
@@ -63,7 +64,7 @@ builder.queryField('contacts', (t) =>
       type: Contact,
       nullable: true,
       description:
-        'Contacts in one conversation status, longest waiting first (Vambe). Waiting times are live, so the order can change between pages: each page is ordered as of its own upstream answer. Should Vambe answer without a total, totalCount counts the contacts read so far.',
+        'Contacts in one conversation status, longest waiting first (Vambe). Vambe orders by the live waiting time and cannot hold the list still, so what a client can rely on is: within one traversal (the pages reached through `after`/`before` cursors from one first page) a contact never comes twice; each page is ordered as of its own upstream answer; a contact that joins, leaves or moves ahead of the position meanwhile can be missed, and a new traversal (no cursor) sees the list as it is then. totalCount is the total of the latest upstream answer (should Vambe send none, the contacts counted so far). One traversal returns at most 1,000 contacts.',
       args: {
         status: t.arg({ type: ContactStatus, required: true }),
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
@@ -75,7 +76,7 @@ builder.queryField('contacts', (t) =>
           pipelineId: args.pipelineId === null || args.pipelineId === undefined ? undefined : String(args.pipelineId),
           platform: args.platform ?? undefined,
         };
-        return resolvePagedConnection({
+        return resolveLiveConnection({
           args,
           fingerprint: listFingerprint('contacts', filters),
           pageSize: VAMBE_PAGE_SIZE,
@@ -83,6 +84,7 @@ builder.queryField('contacts', (t) =>
             const result = await context.loaders.vambe.contactsPage.load({ ...filters, page });
             return { items: result.contacts, total: result.total };
           },
+          idOf: (contact) => contact.id,
         });
       },
     },

@@ -1,7 +1,7 @@
 import type { AgentMessageWire, AvaamoUser } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
-import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
+import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { agentNotServed, badUserInput } from './errors.js';
 import { checkRange } from './time-range.js';
@@ -157,7 +157,7 @@ builder.objectField(Agent, 'messages', (t) =>
         });
       },
     },
-    { name: 'MessageConnection' },
+    { name: 'MessageConnection', description: pinnedConnectionDescription('messages') },
     { name: 'MessageEdge' },
   ),
 );

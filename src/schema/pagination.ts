@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { badUserInput } from './errors.js';
 
 /** Largest `first`/`last` a caller may ask for (one Avaamo page). */
@@ -24,6 +25,8 @@ export interface Connection<T> {
 export interface FetchedPage<T> {
   items: T[];
   total: number | null;
+  /** A bound the upstream can be asked to hold the list at (Avaamo: its `time_token`); absent when it has none. */
+  snapshot?: number | null;
 }
 
 /**
@@ -55,28 +58,70 @@ export function listFingerprint(list: string, filters: Record<string, unknown>):
   return createHash('sha256').update(canonicalKey({ list, filters })).digest('base64url').slice(0, 12);
 }
 
-export function encodeCursor(offset: number, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ v: CURSOR_VERSION, o: offset, f: fingerprint })).toString('base64url');
+/**
+ * What a cursor says about a position: the absolute offset in the list, the
+ * snapshot bound its traversal is pinned to (null for lists that cannot pin),
+ * and, for live lists, short tags of the items the traversal already returned.
+ */
+export interface CursorState {
+  offset: number;
+  snapshot: number | null;
+  seen: readonly string[];
 }
 
-export function decodeCursor(cursor: string, fingerprint: string): number {
+/** Length of one seen-item tag in a cursor (base64url characters, 36 bits). */
+export const SEEN_TAG_LENGTH = 6;
+/** Room for a live list's 1,000 seen tags; anything longer is no cursor of ours. */
+const MAX_CURSOR_LENGTH = 12_000;
+
+/**
+ * Opaque and versioned: base64url JSON of {v, o, s?, n?, k}, where k is a
+ * checksum over the list's fingerprint and the rest. A cursor from another
+ * list or other arguments, or one garbled in transit, fails the checksum and
+ * is refused rather than read as some other page.
+ */
+export function encodeCursor(offset: number, fingerprint: string, snapshot: number | null = null, seen: readonly string[] = []): string {
+  const payload: CursorPayload = { v: CURSOR_VERSION, o: offset };
+  if (snapshot !== null) payload.s = snapshot;
+  if (seen.length > 0) payload.n = seen.join('');
+  return Buffer.from(JSON.stringify({ ...payload, k: checksum(payload, fingerprint) })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, fingerprint: string): CursorState {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
   let record: unknown;
   try {
     record = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
-  if (
-    typeof record !== 'object' ||
-    record === null ||
-    (record as { v?: unknown }).v !== CURSOR_VERSION ||
-    (record as { f?: unknown }).f !== fingerprint
-  ) {
-    throw invalidCursor();
-  }
-  const offset = (record as { o?: unknown }).o;
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw invalidCursor();
-  return offset;
+  const parsed = cursorRecord.safeParse(record);
+  if (!parsed.success || Buffer.from(cursor, 'base64url').toString('base64url') !== cursor) throw invalidCursor();
+  const { k, ...payload } = parsed.data;
+  if (k !== checksum(payload, fingerprint)) throw invalidCursor();
+  const tags = payload.n ?? '';
+  const seen: string[] = [];
+  for (let at = 0; at < tags.length; at += SEEN_TAG_LENGTH) seen.push(tags.slice(at, at + SEEN_TAG_LENGTH));
+  return { offset: payload.o, snapshot: payload.s ?? null, seen };
+}
+
+interface CursorPayload {
+  v: number;
+  o: number;
+  s?: number;
+  n?: string;
+}
+
+const cursorRecord = z.strictObject({
+  v: z.literal(CURSOR_VERSION),
+  o: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  s: z.number().finite().positive().optional(),
+  n: z.string().regex(new RegExp(`^(?:[A-Za-z0-9_-]{${SEEN_TAG_LENGTH}})+$`)).optional(),
+  k: z.string(),
+});
+
+function checksum(payload: CursorPayload, fingerprint: string): string {
+  return createHash('sha256').update(`${fingerprint}\n${canonicalKey(payload)}`).digest('base64url').slice(0, 16);
 }
 
 function invalidCursor() {
@@ -88,6 +133,10 @@ interface PagingRequest {
   last: number | null;
   afterOffset: number | null;
   beforeOffset: number | null;
+  /** The snapshot the cursors pin this traversal to; null without cursors (a new traversal) or on lists that cannot pin. */
+  snapshot: number | null;
+  /** Items this traversal already returned (live lists only). */
+  seen: readonly string[];
 }
 
 /** Validates and decodes the four Relay arguments (caps, signs, cursors). */
@@ -101,18 +150,36 @@ export function parsePagingArgs(args: ConnectionArgs, fingerprint: string): Pagi
   };
   let first = count('first');
   let last = count('last');
-  const afterOffset = args.after ? decodeCursor(args.after, fingerprint) : null;
-  const beforeOffset = args.before ? decodeCursor(args.before, fingerprint) : null;
+  const after = typeof args.after === 'string' ? decodeCursor(args.after, fingerprint) : null;
+  const before = typeof args.before === 'string' ? decodeCursor(args.before, fingerprint) : null;
+  // Two cursors of one request must come from one traversal.
+  if (after && before && after.snapshot !== before.snapshot) throw invalidCursor();
   // Without a size, page backwards from `before` and forwards otherwise.
   if (first === null && last === null) {
-    if (beforeOffset !== null && afterOffset === null) last = DEFAULT_PAGE_SIZE;
+    if (before !== null && after === null) last = DEFAULT_PAGE_SIZE;
     else first = DEFAULT_PAGE_SIZE;
   }
-  return { first, last, afterOffset, beforeOffset };
+  const seen = [...new Set([...(after?.seen ?? []), ...(before?.seen ?? [])])];
+  return {
+    first,
+    last,
+    afterOffset: after?.offset ?? null,
+    beforeOffset: before?.offset ?? null,
+    snapshot: after?.snapshot ?? before?.snapshot ?? null,
+    seen,
+  };
+}
+
+export type WindowRequest = Pick<PagingRequest, 'first' | 'last' | 'afterOffset' | 'beforeOffset'>;
+export interface Window {
+  start: number;
+  end: number;
+  rangeStart: number;
+  rangeEnd: number;
 }
 
 /** The half-open range of absolute offsets a request selects from a list of `total` items. */
-export function selectWindow(request: PagingRequest, total: number): { start: number; end: number; rangeStart: number; rangeEnd: number } {
+export function selectWindow(request: WindowRequest, total: number): Window {
   const rangeEnd = Math.min(request.beforeOffset ?? total, total);
   const rangeStart = Math.min(request.afterOffset === null ? 0 : request.afterOffset + 1, rangeEnd);
   let start = rangeStart;
@@ -134,36 +201,49 @@ export function pagesCovering(start: number, end: number, pageSize: number): num
  * Maps a Relay window onto a fixed upstream page grid: fetches only the pages
  * covering it (concurrently, through the caller's loader) and slices. The grid
  * never depends on `first`/`last`, so different windows share pages.
+ *
+ * A list that can pin a snapshot (`fetchPage` reports one) is read as of the
+ * first page of its traversal: that page's snapshot goes into every cursor,
+ * and every later page is asked for with it, so entries added meanwhile
+ * neither repeat nor shift what the traversal sees.
  */
 export async function resolvePagedConnection<T>(options: {
   args: ConnectionArgs;
   fingerprint: string;
   pageSize: number;
-  fetchPage: (page: number) => Promise<FetchedPage<T>>;
+  /** One grid page (1-based); `snapshot` is the traversal's pin, null when it has none yet. */
+  fetchPage: (page: number, snapshot: number | null) => Promise<FetchedPage<T>>;
 }): Promise<Connection<T>> {
   const { args, fingerprint, pageSize, fetchPage } = options;
   const request = parsePagingArgs(args, fingerprint);
+  let snapshot = request.snapshot;
+  // Only a traversal's first page may pin; a cursor without a pin stays unpinned.
+  const learnsPin = request.afterOffset === null && request.beforeOffset === null;
   const pages = new Map<number, Promise<FetchedPage<T>>>();
   const page = (number: number) => {
     let pending = pages.get(number);
     if (!pending) {
-      pending = fetchPage(number);
+      pending = fetchPage(number, snapshot);
       pages.set(number, pending);
     }
     return pending;
   };
 
   // A forward window is known from the cursor alone; a backward one without
-  // `before` needs the total first, which any page reports.
+  // `before` needs the total first, which any page reports. A new traversal
+  // (no cursor) reads its first page alone, to learn the snapshot to pin.
   const guessStart = request.afterOffset === null ? 0 : request.afterOffset + 1;
   let size: ListSize;
   if (request.last !== null && request.beforeOffset === null) {
     const firstPage = Math.floor(guessStart / pageSize) + 1;
-    size = listSize([[firstPage, await page(firstPage)]], pageSize);
+    const fetched = await page(firstPage);
+    if (learnsPin) snapshot = fetched.snapshot ?? null;
+    size = listSize([[firstPage, fetched]], pageSize);
     if (size.open) throw badUserInput('This list\'s upstream reports no total: page it forwards with `first`/`after`.');
   } else {
     const guess = selectWindow(request, Number.MAX_SAFE_INTEGER);
     const numbers = pagesCovering(guess.start, guess.end, pageSize);
+    if (learnsPin) snapshot = (await page(numbers[0]!)).snapshot ?? null;
     const fetched = await Promise.all(numbers.map(page));
     size = listSize(numbers.map((number, index) => [number, fetched[index]!] as const), pageSize);
   }
@@ -175,7 +255,8 @@ export async function resolvePagedConnection<T>(options: {
   const fetched = await Promise.all(covering.map(page));
   const firstOffset = (covering[0]! - 1) * pageSize;
   const items = fetched.flatMap((result) => result.items).slice(window.start - firstOffset, window.end - firstOffset);
-  return buildConnection(items, window.start, windowTotal, size.total, request, window, fingerprint);
+  const cursor = (offset: number) => encodeCursor(offset, fingerprint, snapshot);
+  return buildConnection(items, window.start, windowTotal, size.total, request, window, cursor);
 }
 
 interface ListSize {
@@ -197,7 +278,8 @@ function listSize(pages: ReadonlyArray<readonly [number, FetchedPage<unknown>]>,
 export function resolveArrayConnection<T>(args: ConnectionArgs, fingerprint: string, list: readonly T[]): Connection<T> {
   const request = parsePagingArgs(args, fingerprint);
   const window = selectWindow(request, list.length);
-  return buildConnection(list.slice(window.start, window.end), window.start, list.length, list.length, request, window, fingerprint);
+  const cursor = (offset: number) => encodeCursor(offset, fingerprint);
+  return buildConnection(list.slice(window.start, window.end), window.start, list.length, list.length, request, window, cursor);
 }
 
 function buildConnection<T>(
@@ -205,11 +287,11 @@ function buildConnection<T>(
   start: number,
   total: number,
   totalCount: number,
-  request: PagingRequest,
-  window: ReturnType<typeof selectWindow>,
-  fingerprint: string,
+  request: WindowRequest,
+  window: Window,
+  cursor: (offset: number, index: number) => string,
 ): Connection<T> {
-  const edges = items.map((node, index) => ({ cursor: encodeCursor(start + index, fingerprint), node }));
+  const edges = items.map((node, index) => ({ cursor: cursor(start + index, index), node }));
   const rangeLength = window.rangeEnd - window.rangeStart;
   // Relay Cursor Connections spec, PageInfo: `first` and `last` decide when
   // set; otherwise a cursor implies the elements beyond it exist.

@@ -1,7 +1,7 @@
 import type { SmsReportEntryWire } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
-import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
+import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { checkRange } from './time-range.js';
 
@@ -90,7 +90,7 @@ builder.objectField(Agent, 'smsRecords', (t) =>
         });
       },
     },
-    { name: 'SmsRecordConnection' },
+    { name: 'SmsRecordConnection', description: pinnedConnectionDescription('SMS records') },
     { name: 'SmsRecordEdge' },
   ),
 );

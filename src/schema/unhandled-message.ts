@@ -1,7 +1,7 @@
 import type { UnhandledMessageWire } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
-import { agentEntryConnection, formatEntryKey, refetchEntry, type AgentEntry } from './avaamo-entries.js';
+import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 
 export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<UnhandledMessageWire>>('UnhandledMessage'), {
@@ -56,7 +56,7 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
         });
       },
     },
-    { name: 'UnhandledMessageConnection' },
+    { name: 'UnhandledMessageConnection', description: pinnedConnectionDescription('unhandled messages', ' Avaamo stamps these in whole seconds, so one created within the second of the first page can still shift later pages by one.') },
     { name: 'UnhandledMessageEdge' },
   ),
 );

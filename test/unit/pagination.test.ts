@@ -24,8 +24,40 @@ function codeOf(run: () => unknown): unknown {
 }
 
 describe('cursors', () => {
-  it('round-trip an offset', () => {
-    expect(decodeCursor(encodeCursor(1234, fingerprint), fingerprint)).toBe(1234);
+  it('round-trip an offset, a snapshot and seen tags', () => {
+    expect(decodeCursor(encodeCursor(1234, fingerprint), fingerprint)).toEqual({ offset: 1234, snapshot: null, seen: [] });
+    expect(decodeCursor(encodeCursor(7, fingerprint, 1763758748.123456, ['abcdef', 'ABC-_9']), fingerprint)).toEqual({
+      offset: 7,
+      snapshot: 1763758748.123456,
+      seen: ['abcdef', 'ABC-_9'],
+    });
+  });
+
+  it('refuse a cursor whose offset or snapshot was edited', () => {
+    const cursor = encodeCursor(40, fingerprint, 1763758748.5);
+    const record = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    for (const edit of [{ o: 41 }, { s: 1763758749 }, { v: 2 }, { extra: 1 }]) {
+      const edited = Buffer.from(JSON.stringify({ ...record, ...edit })).toString('base64url');
+      expect(codeOf(() => decodeCursor(edited, fingerprint))).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('refuse a cursor with one character changed', () => {
+    const cursor = encodeCursor(12345, fingerprint, 1763758748.5);
+    for (let at = 0; at < cursor.length; at++) {
+      const flipped = cursor.slice(0, at) + (cursor[at] === 'A' ? 'B' : 'A') + cursor.slice(at + 1);
+      expect(codeOf(() => decodeCursor(flipped, fingerprint))).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('refuse an oversized cursor without reading it', () => {
+    expect(codeOf(() => decodeCursor('A'.repeat(50_000), fingerprint))).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuse `after` and `before` from two traversals', () => {
+    const after = encodeCursor(1, fingerprint, 1000);
+    const before = encodeCursor(9, fingerprint, 2000);
+    expect(codeOf(() => parsePagingArgs({ after, before }, fingerprint))).toBe('BAD_USER_INPUT');
   });
 
   it('refuse a cursor from another list or other arguments', () => {

@@ -15,6 +15,12 @@ import {
 export interface PageRequest {
   page: number;
   perPage: number;
+  /**
+   * A traversal's pin: the `time_token` (epoch seconds, as Avaamo sent it) of
+   * its first page. Sent as the upper time bound, so the list holds still
+   * while it is paged; the caller's own upper bound still applies when earlier.
+   */
+  snapshot?: number;
 }
 export interface UnhandledMessagesRequest extends PageRequest {
   agentId: number;
@@ -46,9 +52,23 @@ export const UPPER_BOUND_ONLY_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
  * SMS before it (CONTRACTS.md §7.6), which no caller means; so the client
  * always sends a lower bound with an upper one.
  */
-function lowerBound(from: Date | undefined, to: Date | undefined): Date | undefined {
-  return from ?? (to && new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS));
+function lowerBound(from: Date | undefined, to: Date | undefined, snapshot: number | undefined): Date | undefined {
+  if (from) return from;
+  if (to) return new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS);
+  // A pinned page of an unbounded list: its upper bound is the pin, and the
+  // list it pins reached back to the beginning.
+  return snapshot === undefined ? undefined : new Date(0);
 }
+
+/** The earlier of the caller's upper bound (rounded up to whole seconds) and the pin, in epoch seconds. */
+function upperSeconds(to: Date | undefined, snapshot: number | undefined): number | undefined {
+  const bound = to && toEpochSeconds(to, 'up');
+  if (snapshot === undefined) return bound;
+  return bound === undefined ? snapshot : Math.min(bound, snapshot);
+}
+
+/** Unhandled messages default to the 3 days before their upper bound (CONTRACTS.md §2). */
+const UNHANDLED_DEFAULT_WINDOW_S = 3 * 24 * 60 * 60;
 
 /**
  * One typed method per Avaamo endpoint, each spelling the upstream request
@@ -88,15 +108,23 @@ export function createAvaamoClient(baseUrl: string) {
         {
           page: request.page,
           per_page: request.perPage,
-          from_timetoken: request.from && toEpochSeconds(request.from, 'down'),
-          to_timetoken: request.to && toEpochSeconds(request.to, 'up'),
+          // Pinned, the default window is spelled out: it must stay the one
+          // the traversal's first page got, not slide with the new bound.
+          from_timetoken: request.from
+            ? toEpochSeconds(request.from, 'down')
+            : request.snapshot === undefined
+              ? undefined
+              : (request.to ? toEpochSeconds(request.to, 'up') : request.snapshot) - UNHANDLED_DEFAULT_WINDOW_S,
+          to_timetoken: upperSeconds(request.to, request.snapshot),
         },
         unhandledMessagesResponse,
       ),
 
     /** The agent is implied by its token; microsecond timetokens (§3b). */
     messages: (request: MessagesRequest, agentToken: string) => {
-      const since = lowerBound(request.since, request.until);
+      const since = lowerBound(request.since, request.until, request.snapshot);
+      const until = request.until && toEpochMicros(request.until);
+      const pin = request.snapshot === undefined ? undefined : Math.round(request.snapshot * 1e6);
       return get(
         'avaamo.messages',
         '/v1/messages.json',
@@ -106,14 +134,14 @@ export function createAvaamoClient(baseUrl: string) {
           per_page: request.perPage,
           device_info: request.deviceInfo ? true : undefined,
           since_timetoken: since && toEpochMicros(since),
-          timetoken: request.until && toEpochMicros(request.until),
+          timetoken: pin === undefined ? until : until === undefined ? pin : Math.min(until, pin),
         },
         agentMessagesResponse,
       );
     },
 
     smsReport: (request: SmsReportRequest, userToken: string) => {
-      const from = lowerBound(request.from, request.to);
+      const from = lowerBound(request.from, request.to, request.snapshot);
       return get(
         'avaamo.smsReport',
         `/api/v1/agents/${encodeURIComponent(request.agentId)}/sms/report.json`,
@@ -122,7 +150,7 @@ export function createAvaamoClient(baseUrl: string) {
           page: request.page,
           per_page: request.perPage,
           from_timetoken: from && toEpochSeconds(from, 'down'),
-          to_timetoken: request.to && toEpochSeconds(request.to, 'up'),
+          to_timetoken: upperSeconds(request.to, request.snapshot),
           from_phone: request.fromPhone,
           to_phone: request.toPhone,
           status: request.status,
