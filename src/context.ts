@@ -1,3 +1,5 @@
+import type { Caller } from './auth/callers.js';
+import { withForwardedCredentials } from './auth/forwarded-credentials.js';
 import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
@@ -23,6 +25,7 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 }
 
 export type Context = Readonly<{
+  caller: Caller;
   /** The Avaamo agents this gateway serves, in configuration order. */
   agentIds: readonly number[];
   loaders: Readonly<{
@@ -32,9 +35,26 @@ export type Context = Readonly<{
   }>;
 }>;
 
-/** One per GraphQL request: loaders memoise within it and never across callers. */
-export function createContext(http: HttpClient, clients: UpstreamClients, upstreams: UpstreamSettings): Context {
+export interface RequestScope {
+  caller: Caller;
+  /** The request's headers when callers may forward their own upstream credentials (FORWARD_UPSTREAM_CREDENTIALS). */
+  forwardedFrom: Headers | null;
+}
+
+/**
+ * One per GraphQL request: loaders memoise within it and never across
+ * callers, and are bound to this request's credentials (forwarded or
+ * configured), which every request key hashes.
+ */
+export function createContext(
+  http: HttpClient,
+  clients: UpstreamClients,
+  configured: UpstreamSettings,
+  { caller, forwardedFrom }: RequestScope,
+): Context {
+  const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   return {
+    caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),

@@ -40,6 +40,9 @@ export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string 
     ROCKETCHAT_BASE_URL: sandboxUrl,
     ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
     ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
+    // The gateway sees real upstreams here, which need API keys by default;
+    // tests about callers set GATEWAY_API_KEYS, which wins over this.
+    GATEWAY_AUTH: 'off',
     ...overrides,
   };
 }
