@@ -23,7 +23,7 @@ export function useCostLimit(maxCost: number): Plugin {
         errors: [
           new GraphQLError(
             `The query costs ${cost}, more than this gateway's limit of ${maxCost}: ask for fewer items (first/last) or fewer fields.`,
-            { extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost } },
+            { extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } } },
           ),
         ],
       });

@@ -9,13 +9,13 @@ type Limits = Pick<SecuritySettings, 'maxDepth' | 'maxAliases' | 'maxTokens' | '
  * Rejects documents too deep, too aliased, too long or with too many
  * directives while parsing and validating, before any resolver runs
  * (graphql-armor). Each rejection carries the code QUERY_TOO_COMPLEX and the
- * limit it hit. Cost is checked separately (use-cost-limit.ts), because it
+ * limit it hit, as HTTP 400. Cost is checked separately (use-cost-limit.ts), because it
  * depends on `first`/`last`.
  */
 export function useQueryLimits(limits: Limits): Plugin {
   const coded = [
     (_context: unknown, error: GraphQLError) => {
-      (error.extensions as Record<string, unknown>).code = 'QUERY_TOO_COMPLEX';
+      Object.assign(error.extensions, { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } });
     },
   ];
   return EnvelopArmorPlugin({
