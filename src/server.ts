@@ -9,6 +9,7 @@ import { createContext, createUpstreamClients, type Context } from './context.js
 import { createHttpClient } from './http/client.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
+import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
@@ -48,6 +49,7 @@ export function createGateway(
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
+    useNoEmptyBatch(),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),

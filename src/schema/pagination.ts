@@ -101,8 +101,9 @@ export function parsePagingArgs(args: ConnectionArgs, fingerprint: string): Pagi
   };
   let first = count('first');
   let last = count('last');
-  const afterOffset = args.after ? decodeCursor(args.after, fingerprint) : null;
-  const beforeOffset = args.before ? decodeCursor(args.before, fingerprint) : null;
+  // An empty cursor is no cursor the gateway ever issued: refused like any garbled one.
+  const afterOffset = args.after != null ? decodeCursor(args.after, fingerprint) : null;
+  const beforeOffset = args.before != null ? decodeCursor(args.before, fingerprint) : null;
   // Without a size, page backwards from `before` and forwards otherwise.
   if (first === null && last === null) {
     if (beforeOffset !== null && afterOffset === null) last = DEFAULT_PAGE_SIZE;
