@@ -40,6 +40,13 @@ describe('API keys (GATEWAY_API_KEYS)', () => {
     expect((await stack.stats()).total).toBe(0);
   });
 
+  it('serves the GraphiQL page without a key (it holds no data; its queries send one)', async () => {
+    const page = await fetch(stack.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/cx-gateway/);
+    expect((await postGraphQL(stack.url, { query: '{ agents { totalCount } }' })).status).toBe(401);
+  });
+
   it('lets a read key query', async () => {
     const response = await postGraphQL(stack.url, { query: AGENT }, bearer(KEYS.reader));
     expect(response.status).toBe(200);
