@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/auth/callers.js';
 import { agentIds, startStack, type Stack } from '../helpers.js';
 import { postGraphQL } from '../raw-request.js';
 
@@ -106,5 +107,29 @@ describe('rate limit per caller (RATE_LIMIT_PER_MINUTE)', () => {
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) }) }),
     ]);
     expect((await stack.stats()).total).toBe(0);
+  });
+});
+
+describe('rate limit with API keys', () => {
+  let stack: Stack;
+  const keys = ['first-caller-key-0a1b2c', 'second-caller-key-3d4e5f'];
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        RATE_LIMIT_PER_MINUTE: '2',
+        GATEWAY_API_KEYS: JSON.stringify(keys.map((key, index) => ({ name: `caller-${index}`, keySha256: sha256Hex(key), scopes: ['read'] }))),
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('gives each key its own budget, and counts every operation of a batch', async () => {
+    const one = { query: '{ agents { totalCount } }' };
+    const [first, second] = keys.map((key) => ({ authorization: `Bearer ${key}` }));
+    const batch = await postGraphQL<unknown>(stack.url, [one, one, one], first);
+    const answers = JSON.parse(batch.text) as Array<{ errors?: Array<{ extensions: { code: string } }> }>;
+    expect(answers.map((answer) => answer.errors?.[0]?.extensions.code ?? 'ok')).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+    expect((await postGraphQL(stack.url, one, second)).errors).toBeUndefined();
+    expect(codes((await postGraphQL(stack.url, one, first)).errors)).toEqual(['RATE_LIMITED']);
   });
 });
