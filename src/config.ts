@@ -42,6 +42,38 @@ export interface SandboxSettings {
   rateLimits: boolean;
   faults: readonly Fault[];
 }
+export type Scope = 'read' | 'write';
+export interface ApiKey {
+  name: string;
+  /** Hex SHA-256 of the key: the gateway never holds the key itself. */
+  keySha256: string;
+  scopes: readonly Scope[];
+}
+/** Who may call, and how much a call may ask (see README, Security). */
+export interface SecuritySettings {
+  /** 'keys': every request needs a listed key (an empty list refuses everyone); 'open': no key asked. */
+  auth: 'keys' | 'open';
+  apiKeys: readonly ApiKey[];
+  forwardUpstreamCredentials: boolean;
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Fields cost 1, times the `first`/`last` of the lists they sit in. */
+  maxCost: number;
+  maxBodyBytes: number;
+  /** Operations in one batched request; 0 turns batching off. */
+  maxBatch: number;
+  /** Operations a minute per caller; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Path of the allow-list (sha256 → document) when only persisted operations are accepted. */
+  persistedOperationsFile: string | null;
+  introspection: boolean;
+  graphiql: boolean;
+  csrfPrevention: boolean;
+  /** Origins allowed by CORS; null keeps Yoga's default (any origin). */
+  corsOrigins: readonly string[] | null;
+}
 export interface Config {
   port: number;
   host: string;
@@ -50,7 +82,8 @@ export interface Config {
   upstreams: UpstreamSettings;
   resilience: ResilienceSettings;
   traffic: TrafficSettings;
-  /** Upstreams left unconfigured, said once at start. */
+  security: SecuritySettings;
+  /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
 
@@ -154,6 +187,62 @@ const trafficEnvSchema = z.object({
   DATALOADER: onOff('on'),
 });
 
+const jsonValue = (value: unknown) => {
+  const raw = blankToUndefined(value);
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(String(raw));
+  } catch {
+    return raw;
+  }
+};
+const limit = (fallback: number, max = 1_000_000_000) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(max).default(fallback));
+const flag = (fallback: 'true' | 'false') =>
+  z.preprocess(blankToUndefined, z.enum(['true', 'false']).default(fallback)).transform((value) => value === 'true');
+const optionalFlag = z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional());
+
+const securityEnv = {
+  GATEWAY_API_KEYS: z.preprocess(
+    jsonValue,
+    z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          keySha256: z
+            .string()
+            .regex(/^[0-9a-fA-F]{64}$/, { error: 'keySha256 must be 64 hex digits' })
+            .transform((hex) => hex.toLowerCase()),
+          scopes: z.array(z.enum(['read', 'write'])).min(1),
+        }),
+        { error: 'must be a JSON array of {"name": string, "keySha256": hex, "scopes": ["read" | "write"]}' },
+      )
+      .default([]),
+  ),
+  GATEWAY_AUTH: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
+  FORWARD_UPSTREAM_CREDENTIALS: flag('false'),
+  MAX_DEPTH: limit(12, 1000),
+  MAX_ALIASES: limit(30, 10_000),
+  MAX_TOKENS: limit(2000),
+  MAX_DIRECTIVES: limit(20, 10_000),
+  MAX_COST: limit(20_000),
+  MAX_BODY_BYTES: limit(100_000, 100_000_000),
+  MAX_BATCH: limit(10, 1000),
+  RATE_LIMIT_PER_MINUTE: limit(600),
+  PERSISTED_OPERATIONS: z.preprocess(blankToUndefined, z.enum(['off', 'only']).default('off')),
+  PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default('src/sdk/generated/persisted-documents.json')),
+  NODE_ENV: optionalString,
+  INTROSPECTION: optionalFlag,
+  GRAPHIQL: optionalFlag,
+  CORS_ORIGINS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .optional(),
+  ),
+};
+
 const sandboxEnvSchema = z.object({
   SANDBOX_PORT: port(4010),
   SANDBOX_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
@@ -230,6 +319,7 @@ const envSchema = sandboxEnvSchema.extend({
   ROCKETCHAT_BASE_URL: optionalUrl,
   ROCKETCHAT_USER_ID: optionalString,
   ROCKETCHAT_AUTH_TOKEN: optionalString,
+  ...securityEnv,
 });
 type ParsedEnv = z.infer<typeof envSchema>;
 
@@ -278,6 +368,7 @@ export function loadConfig(env: Env): Config {
   const sandboxOn = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl);
   const sandbox = sandboxOn ? sandboxSettings(parsed) : null;
   const warnings: string[] = [];
+  const securityWarnings: string[] = [];
   const problems: string[] = [];
   // With SANDBOX=auto the upstream variables are checked even when none has a
   // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
@@ -291,8 +382,49 @@ export function loadConfig(env: Env): Config {
     upstreams,
     resilience: resilienceSettings(parsed),
     traffic: trafficSettings(parsed),
-    warnings: sandbox ? [] : warnings,
+    security: securitySettings(parsed, sandbox !== null, securityWarnings),
+    warnings: [...(sandbox ? [] : warnings), ...securityWarnings],
   });
+}
+
+/**
+ * Keys, once set, are asked in every mode. Without keys the sandbox runs open
+ * (its tokens grant nothing elsewhere); real upstreams stay closed unless
+ * GATEWAY_AUTH=off says otherwise, so a forgotten variable never opens them.
+ */
+function securitySettings(parsed: ParsedEnv, onSandbox: boolean, warnings: string[]): SecuritySettings {
+  const keys = parsed.GATEWAY_API_KEYS;
+  let auth: SecuritySettings['auth'] = 'keys';
+  if (keys.length > 0) {
+    if (parsed.GATEWAY_AUTH === 'off') warnings.push('GATEWAY_AUTH=off is ignored: GATEWAY_API_KEYS is set, so every request needs a key.');
+  } else if (onSandbox) {
+    auth = 'open';
+    warnings.push('No GATEWAY_API_KEYS: the gateway runs open on the sandbox; anyone who reaches it may call it.');
+  } else if (parsed.GATEWAY_AUTH === 'off') {
+    auth = 'open';
+    warnings.push('GATEWAY_AUTH=off: the gateway asks no API key; anyone who reaches it uses the configured upstream credentials.');
+  } else {
+    warnings.push('No GATEWAY_API_KEYS: every request is refused (401) until keys are set (or GATEWAY_AUTH=off runs the gateway open).');
+  }
+  const production = parsed.NODE_ENV === 'production';
+  return {
+    auth,
+    apiKeys: keys,
+    forwardUpstreamCredentials: parsed.FORWARD_UPSTREAM_CREDENTIALS,
+    maxDepth: parsed.MAX_DEPTH,
+    maxAliases: parsed.MAX_ALIASES,
+    maxTokens: parsed.MAX_TOKENS,
+    maxDirectives: parsed.MAX_DIRECTIVES,
+    maxCost: parsed.MAX_COST,
+    maxBodyBytes: parsed.MAX_BODY_BYTES,
+    maxBatch: parsed.MAX_BATCH,
+    rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+    persistedOperationsFile: parsed.PERSISTED_OPERATIONS === 'only' ? parsed.PERSISTED_OPERATIONS_FILE : null,
+    introspection: parsed.INTROSPECTION ? parsed.INTROSPECTION === 'true' : !production,
+    graphiql: parsed.GRAPHIQL ? parsed.GRAPHIQL === 'true' : !production,
+    csrfPrevention: production,
+    corsOrigins: parsed.CORS_ORIGINS ?? null,
+  };
 }
 
 /** Every upstream pointed at a sandbox, with the credentials it accepts. */

@@ -1,3 +1,5 @@
+import type { Caller } from './auth/callers.js';
+import { withForwardedCredentials } from './auth/forwarded-credentials.js';
 import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
@@ -25,6 +27,7 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 }
 
 export type Context = Readonly<{
+  caller: Caller;
   /** The Avaamo agents this gateway serves, in configuration order. */
   agentIds: readonly number[];
   /** What this request cost upstream (`extensions.upstream`). */
@@ -36,20 +39,31 @@ export type Context = Readonly<{
   }>;
 }>;
 
+export interface RequestScope {
+  caller: Caller;
+  /** The request's headers when callers may forward their own upstream credentials (FORWARD_UPSTREAM_CREDENTIALS). */
+  forwardedFrom: Headers | null;
+  /** The operation's deadline: every upstream call of the request ends by it. */
+  deadline: Deadline;
+}
+
 /**
- * One per GraphQL request: loaders memoise within it and never across callers,
- * its upstream calls count into its stats, and every one of them ends by the
- * operation's deadline.
+ * One per GraphQL request: loaders memoise within it and never across
+ * callers, are bound to this request's credentials (forwarded or configured),
+ * which every request key hashes, count into its stats, and end by its
+ * deadline.
  */
 export function createContext(
   gatewayHttp: HttpClient,
   clients: UpstreamClients,
-  upstreams: UpstreamSettings,
-  deadline: Deadline,
+  configured: UpstreamSettings,
+  { caller, forwardedFrom, deadline }: RequestScope,
 ): Context {
+  const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
   const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline });
   return {
+    caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
     loaders: {

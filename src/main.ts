@@ -34,6 +34,12 @@ async function main(): Promise<void> {
       .join(', ');
     console.log(`Upstreams: real: ${real}`);
   }
+  const { security } = config;
+  console.log(
+    security.auth === 'open'
+      ? 'Callers: open (no API key asked)'
+      : `Callers: API key required (${security.apiKeys.length} key${security.apiKeys.length === 1 ? '' : 's'} configured)`,
+  );
   for (const warning of config.warnings) console.warn(`warning: ${warning}`);
 
   const shutdown = () => {

@@ -1,18 +1,32 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createCallerIdentifier } from './auth/callers.js';
+import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
 import { createDeadline } from './http/deadline.js';
+import { useApiKeys } from './plugins/use-api-keys.js';
+import { useCostLimit } from './plugins/use-cost-limit.js';
+import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useRateLimit } from './plugins/use-rate-limit.js';
+import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
+import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
+import { createScrubbingLogger } from './scrubbing-logger.js';
 import { exampleQuery } from './graphiql-example.js';
 
 export interface GatewayDependencies {
   /** Replaces global fetch for every upstream call. */
   fetch?: typeof globalThis.fetch;
+  /** Where log lines go (scrubbed of credentials first). @default Yoga's console logger */
+  logger?: YogaLogger;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -22,9 +36,10 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
  * over node:http, tests do the same on a free port.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic'>,
+  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
+  const { security } = config;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
@@ -34,19 +49,47 @@ export function createGateway(
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
+  const callers = createCallerIdentifier(security);
+  const secrets = configuredSecrets(config.upstreams);
+  const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
+  const plugins: Plugin[] = [
+    useApiKeys(callers),
+    ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
+    useNoEmptyBatch(),
+    ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
+    ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
+    ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
+    useQueryLimits(security),
+    useCostLimit(security.maxCost),
+    useSecretScrubbing(secrets),
+    useUpstreamErrors(),
+    useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
+  ];
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-    context: ({ request }) =>
-      createContext(http, clients, config.upstreams, createDeadline(config.resilience.operationDeadlineMs, request.signal)),
+    logging: createScrubbingLogger(secrets, dependencies.logger),
+    context: ({ request }) => {
+      const identification = callers.identify(request);
+      if (!('caller' in identification)) throw new Error('unreachable: useApiKeys refuses unidentified callers');
+      return createContext(http, clients, config.upstreams, {
+        caller: identification.caller,
+        forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
+        // The operation's deadline starts when its request arrives and ends early if the caller leaves.
+        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal),
+      });
+    },
     maskedErrors: { maskError },
-    plugins: [useUpstreamErrors(), useUpstreamStats({ always: config.traffic.debugUpstream })],
+    plugins,
+    maxRequestBodySize: security.maxBodyBytes,
+    batching: security.maxBatch > 0 ? { limit: security.maxBatch } : false,
+    extraParamNames: ['documentId'],
+    ...(security.corsOrigins ? { cors: { origin: [...security.corsOrigins] } } : {}),
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,
-    graphiql: {
+    graphiql: security.graphiql && {
       title: 'cx-gateway',
       defaultQuery: exampleQuery(new Date()),
     },

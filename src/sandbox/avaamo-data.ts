@@ -1,4 +1,4 @@
-import { sandboxCredentials, sandboxRestrictedAgentId } from './credentials.js';
+import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from './credentials.js';
 import {
   AREA_CODES, FALLBACK_REPLY, FIRST_NAMES, LAST_NAMES, LIVE_AGENT_LINES, PERSONAS, RICH_RESPONSES, SMS_FAILURES,
   TIME_ZONES, WEB_USER_AGENTS, type AgentPersona,
@@ -44,7 +44,7 @@ function agentPlans(rng: Rng): AgentPlan[] {
   });
   plans.push({
     id: sandboxRestrictedAgentId,
-    accessToken: null,
+    accessToken: sandboxSecondTenant.avaamoAgents[0].accessToken,
     userCanView: false,
     persona: personaAt(PERSONAS.length - 1),
     messageTarget: 40,

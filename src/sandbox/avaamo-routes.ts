@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { conversationRef } from './avaamo-data.js';
-import { sandboxCredentials } from './credentials.js';
+import { sandboxCredentials, sandboxSecondTenant } from './credentials.js';
 import { header, respond, single, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from './route.js';
+import { SECOND_TENANT_SUFFIX, avaamoUserMayView } from './tenants.js';
 import { DAY_MS, epochToMicros, epochToSeconds } from './time.js';
 import type { AvaamoAgentData, AvaamoMessage, AvaamoUser, SmsStatus } from './types.js';
 
@@ -87,14 +88,15 @@ function getMessages(request: SandboxRequest, state: SandboxState): RouteRespons
 }
 
 function postMessage(request: SandboxRequest, state: SandboxState): RouteResponse {
-  if (avaamoCredential(request.headers) !== 'avaamo-user') return avaamoError(401, 'Invalid access token');
+  const credential = avaamoCredential(request.headers);
+  if (!isUserToken(credential)) return avaamoError(401, 'Invalid access token');
   const limited = rateLimit(request, state);
   if (limited) return limited;
   const body = parsePostBody(request.body);
   if (typeof body === 'string') return avaamoError(422, body);
   const agent = state.dataset.avaamo.agents[body.botId];
   if (!agent) return avaamoError(404, `Agent ${body.botId} not found`);
-  if (!agent.userCanView) return avaamoError(403, 'You do not have edit permission on this agent');
+  if (!avaamoUserMayView(credential, agent)) return avaamoError(403, 'You do not have edit permission on this agent');
   const conversation = agent.conversations.find((c) => c.uuid === body.conversationUuid);
   // [I] an unknown conversation uuid (for that agent) is a 404, like an unknown agent.
   if (!conversation) return avaamoError(404, `Conversation ${body.conversationUuid} not found`);
@@ -153,8 +155,13 @@ function avaamoCredential(headers: IncomingHttpHeaders): string {
   const token = header(headers, 'access-token');
   if (token === undefined || token === '') return 'none';
   if (token === sandboxCredentials.avaamoUserToken) return 'avaamo-user';
-  const agent = sandboxCredentials.avaamoAgents.find((a) => a.accessToken === token);
+  if (token === sandboxSecondTenant.avaamoUserToken) return `avaamo-user${SECOND_TENANT_SUFFIX}`;
+  const agent = [...sandboxCredentials.avaamoAgents, ...sandboxSecondTenant.avaamoAgents].find((a) => a.accessToken === token);
   return agent ? `avaamo-agent:${agent.id}` : 'invalid';
+}
+
+function isUserToken(credential: string): boolean {
+  return credential === 'avaamo-user' || credential === `avaamo-user${SECOND_TENANT_SUFFIX}`;
 }
 
 function agentByToken(headers: IncomingHttpHeaders, state: SandboxState): AvaamoAgentData | undefined {
@@ -168,13 +175,14 @@ function agentByToken(headers: IncomingHttpHeaders, state: SandboxState): Avaamo
  * [I] the sandbox user may view and edit every agent except the restricted one (403 on all).
  */
 function userAccess(request: SandboxRequest, state: SandboxState): AvaamoAgentData | RouteResponse {
-  if (avaamoCredential(request.headers) !== 'avaamo-user') return avaamoError(401, 'Invalid access token');
+  const credential = avaamoCredential(request.headers);
+  if (!isUserToken(credential)) return avaamoError(401, 'Invalid access token');
   const limited = rateLimit(request, state);
   if (limited) return limited;
   const id = request.params[0] ?? '';
   const agent = /^\d+$/.test(id) ? state.dataset.avaamo.agents[Number(id)] : undefined;
   if (!agent) return avaamoError(404, `Agent ${id} not found`);
-  if (!agent.userCanView) return avaamoError(403, 'You do not have view permission on this agent');
+  if (!avaamoUserMayView(credential, agent)) return avaamoError(403, 'You do not have view permission on this agent');
   return agent;
 }
 

@@ -20,3 +20,17 @@ export const sandboxCredentials = {
 
 /** An agent that exists in the sandbox but that the sandbox user token may not view (403). */
 export const sandboxRestrictedAgentId = 29999;
+
+/**
+ * A second tenant: other accounts on the same vendors, so two callers
+ * forwarding their own credentials can be told apart by what they see
+ * (src/sandbox/tenants.ts says what that is). They grant nothing elsewhere either.
+ */
+export const sandboxSecondTenant = {
+  avaamoUserToken: 'sandbox-tenant-b-avaamo-user-token',
+  /** Its one agent is the one the first tenant's user may not view. */
+  avaamoAgents: [{ id: sandboxRestrictedAgentId, accessToken: 'sandbox-tenant-b-agent-token-29999' }],
+  vambeApiKey: 'sandbox-tenant-b-vambe-api-key',
+  rocketchatUserId: 'sandbox-tenant-b-rc-user-id',
+  rocketchatAuthToken: 'sandbox-tenant-b-rc-auth-token',
+} as const;

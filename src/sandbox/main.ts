@@ -5,7 +5,7 @@
  * SANDBOX_RATE_LIMITS (on|off, off), SANDBOX_FAULTS (a JSON list, see faults.ts).
  */
 import { ConfigError, loadSandboxSettings, type SandboxSettings } from '../config.js';
-import { sandboxCredentials, sandboxRestrictedAgentId } from './credentials.js';
+import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from './credentials.js';
 import { startSandbox, type Sandbox } from './server.js';
 
 function readSettings(): SandboxSettings {
@@ -31,6 +31,9 @@ ${agents}
   Avaamo agent ${sandboxRestrictedAgentId} exists but the user token may not view it (403).
   Vambe x-api-key: ${c.vambeApiKey}
   Rocket.Chat X-User-Id: ${c.rocketchatUserId}   X-Auth-Token: ${c.rocketchatAuthToken}
+  A second tenant (its own view of each vendor: agent ${sandboxRestrictedAgentId}, one Vambe pipeline, one Rocket.Chat team):
+    Avaamo user ${sandboxSecondTenant.avaamoUserToken}, agent ${sandboxRestrictedAgentId} ${sandboxSecondTenant.avaamoAgents[0].accessToken}
+    Vambe ${sandboxSecondTenant.vambeApiKey}, Rocket.Chat ${sandboxSecondTenant.rocketchatUserId} / ${sandboxSecondTenant.rocketchatAuthToken}
 
 Routes:
   GET  /api/v1/agents/{id}.json

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { sandboxCredentials } from './credentials.js';
+import { sandboxCredentials, sandboxSecondTenant } from './credentials.js';
 import { header, respond, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from './route.js';
+import { SECOND_TENANT_SUFFIX, rocketchatRoomVisible } from './tenants.js';
 import { DAY_MS } from './time.js';
 
 const TEMPLATE = '/api/v1/livechat/analytics/dashboards/conversations-by-agent';
@@ -23,7 +24,8 @@ const QUERY_KEYS = ['start', 'end', 'sort'] as const;
  * one), auth, rate limit, params schema, permission (always granted), sort, dates.
  */
 function getConversationsByAgent(request: SandboxRequest, state: SandboxState): RouteResponse {
-  if (rocketchatCredential(request.headers) !== 'rocketchat') {
+  const credential = rocketchatCredential(request.headers);
+  if (!credential.startsWith('rocketchat')) {
     return respond(401, { success: false, error: LOGIN_REQUIRED, status: 'error', message: LOGIN_REQUIRED });
   }
   const limit = rateLimit(request, state);
@@ -49,7 +51,7 @@ function getConversationsByAgent(request: SandboxRequest, state: SandboxState): 
   const end = new Date(request.query.get('end') ?? '');
   const dateError = checkDates(start, end);
   if (dateError) return reply(400, { success: false, error: dateError });
-  return reply(200, { ...conversationsByAgent(state, start.getTime(), end.getTime(), sort), success: true });
+  return reply(200, { ...conversationsByAgent(state, credential, start.getTime(), end.getTime(), sort), success: true });
 }
 
 // ---- Computation ------------------------------------------------------------
@@ -65,8 +67,9 @@ interface AgentRow {
  * user's name, or the raw id when the user is gone or unnamed. Rows are per user id, so
  * namesakes stay apart. Rooms never served count as `unspecified`, outside `total`.
  */
-function conversationsByAgent(state: SandboxState, startMs: number, endMs: number, sort: SortSpec) {
-  const { rooms, users } = state.dataset.rocketchat;
+function conversationsByAgent(state: SandboxState, credential: string, startMs: number, endMs: number, sort: SortSpec) {
+  const { users } = state.dataset.rocketchat;
+  const rooms = state.dataset.rocketchat.rooms.filter((room) => rocketchatRoomVisible(credential, room, state.dataset));
   const counts = new Map<string, number>();
   let unspecified = 0;
   for (const room of rooms) {
@@ -186,6 +189,9 @@ function rocketchatCredential(headers: IncomingHttpHeaders): string {
   const userId = header(headers, 'x-user-id');
   const token = header(headers, 'x-auth-token');
   if (!userId && !token) return 'none';
+  if (userId === sandboxSecondTenant.rocketchatUserId && token === sandboxSecondTenant.rocketchatAuthToken) {
+    return `rocketchat${SECOND_TENANT_SUFFIX}`;
+  }
   return userId === sandboxCredentials.rocketchatUserId && token === sandboxCredentials.rocketchatAuthToken ? 'rocketchat' : 'invalid';
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { sandboxCredentials } from './credentials.js';
+import { sandboxCredentials, sandboxSecondTenant } from './credentials.js';
 import { header, respond, single, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from './route.js';
+import { SECOND_TENANT_SUFFIX, vambeContactVisible } from './tenants.js';
 import type { VambeChatStatus, VambeContact, VambeContactRecord, VambePlatform } from './types.js';
 
 export const vambeRoutes: Route[] = [
@@ -32,13 +33,13 @@ const ORDER_BY = ['contact_created_at', 'ticket_created_at', 'last_inbound_messa
  */
 function getContactsByStatus(request: SandboxRequest, state: SandboxState): RouteResponse {
   const credential = vambeCredential(request.headers);
-  if (credential !== 'vambe') return nestError(401, credential === 'none' ? 'Missing API key' : 'Invalid API key');
+  if (!credential.startsWith('vambe')) return nestError(401, credential === 'none' ? 'Missing API key' : 'Invalid API key');
   const params = parseParams(request.query);
   if (typeof params === 'string') return nestError(400, params);
 
   const now = state.clock();
   const matching = state.dataset.vambe.contacts
-    .filter((record) => isListed(record, params))
+    .filter((record) => isListed(record, params) && vambeContactVisible(credential, record, state.dataset))
     .map((record) => withWaitingTime(record, now))
     .sort((a, b) => b.waiting_time - a.waiting_time || compareIds(a.id, b.id));
   const start = (params.page - 1) * PAGE_SIZE;
@@ -102,6 +103,7 @@ function compareIds(a: string, b: string): number {
 function vambeCredential(headers: IncomingHttpHeaders): string {
   const key = header(headers, 'x-api-key');
   if (key === undefined || key === '') return 'none';
+  if (key === sandboxSecondTenant.vambeApiKey) return `vambe${SECOND_TENANT_SUFFIX}`;
   return key === sandboxCredentials.vambeApiKey ? 'vambe' : 'invalid';
 }
 

@@ -192,6 +192,7 @@ builder.mutationField('postAgentMessage', (t) =>
     type: PostAgentMessagePayload,
     // Nullable so a failed post in a multi-mutation document does not null the others.
     nullable: true,
+    authScopes: { write: true },
     description:
       'Post a message into a conversation as the agent (Avaamo Message API). Not retried: a failed call may or may not have posted.',
     args: { input: t.arg({ type: PostAgentMessageInput, required: true }) },

@@ -1,0 +1,54 @@
+import type { UpstreamSettings } from '../config.js';
+import { forwardedCredentialHeaders } from './forwarded-credentials.js';
+
+const REDACTED = '[redacted]';
+/** Shorter values are not secrets worth the name and would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+
+/** Every credential in the configuration. */
+export function configuredSecrets(upstreams: UpstreamSettings): string[] {
+  const { avaamo, vambe, rocketchat } = upstreams;
+  return clean([
+    avaamo?.userToken,
+    ...(avaamo?.agents.map((agent) => agent.accessToken) ?? []),
+    vambe?.apiKey,
+    rocketchat?.userId,
+    rocketchat?.authToken,
+  ]);
+}
+
+/** The caller's API key and any upstream credentials it forwarded, as sent. */
+export function requestSecrets(headers: Headers): string[] {
+  const bearer = /^\s*Bearer\s+(\S+)/i.exec(headers.get('authorization') ?? '')?.[1];
+  const forwarded = Object.values(forwardedCredentialHeaders).flatMap((name) => {
+    const value = headers.get(name);
+    if (value === null) return [];
+    // Agent tokens travel as id=token pairs; each token is a secret on its own.
+    return [value, ...value.split(',').map((pair) => pair.slice(pair.indexOf('=') + 1))];
+  });
+  return clean([bearer, ...forwarded]);
+}
+
+/** The text with every occurrence of every secret replaced, longest first (one may contain another). */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+  }
+  return result;
+}
+
+/** Every string inside a JSON-like value, scrubbed. */
+export function scrubValue(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return scrub(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => scrubValue(item, secrets));
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubValue(item, secrets)]));
+  }
+  return value;
+}
+
+function clean(values: ReadonlyArray<string | undefined>): string[] {
+  const secrets = values.map((value) => value?.trim() ?? '').filter((value) => value.length >= MIN_SECRET_LENGTH);
+  return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}

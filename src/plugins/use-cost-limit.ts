@@ -1,0 +1,32 @@
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Refuses an operation whose cost (schema/cost.ts: fields times the
+ * `first`/`last` of the lists around them) exceeds the limit, once, before
+ * execution: nothing is fetched for an operation that would be refused.
+ */
+export function useCostLimit(maxCost: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      let cost: number;
+      try {
+        cost = complexityFromQuery(args.document, { schema: args.schema, variables, ctx: args.contextValue as object }).complexity;
+      } catch {
+        // Variables that do not coerce: execution reports them with a code.
+        return;
+      }
+      if (cost <= maxCost) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(
+            `The query costs ${cost}, more than this gateway's limit of ${maxCost}: ask for fewer items (first/last) or fewer fields.`,
+            { extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } } },
+          ),
+        ],
+      });
+    },
+  };
+}

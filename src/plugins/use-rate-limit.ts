@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { CallerIdentifier } from '../auth/callers.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * At most `perMinute` operations per caller in each minute (a fixed window;
+ * every operation of a batch counts). A caller is its API key; on an open
+ * gateway, its network address. Over the limit an operation is answered at
+ * once with RATE_LIMITED (HTTP 429, Retry-After), without touching an upstream.
+ */
+export function useRateLimit(perMinute: number, callers: CallerIdentifier, now: () => number = Date.now): Plugin {
+  // Bounded: a flood of addresses evicts the oldest windows instead of growing without end.
+  const windows = new LRUCache<string, { start: number; count: number }>({ max: 10_000 });
+  return {
+    onParams({ request, context, setResult }) {
+      const identification = callers.identify(request);
+      const caller = 'caller' in identification ? identification.caller.name : 'unknown';
+      const address = (context as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
+      const key = caller === 'anonymous' ? `address ${address}` : `key ${caller}`;
+      const at = now();
+      let window = windows.get(key);
+      if (!window || at - window.start >= WINDOW_MS) {
+        window = { start: at, count: 0 };
+        windows.set(key, window);
+      }
+      window.count++;
+      if (window.count <= perMinute) return;
+      const retryAfter = Math.max(1, Math.ceil((window.start + WINDOW_MS - at) / 1000));
+      setResult({
+        errors: [
+          createGraphQLError(`Rate limit reached: at most ${perMinute} operations a minute for this caller.`, {
+            extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
+          }),
+        ],
+      });
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createCallerIdentifier, sha256Hex } from '../../src/auth/callers.js';
+import { withForwardedCredentials } from '../../src/auth/forwarded-credentials.js';
+import { requestSecrets, scrub, scrubValue } from '../../src/auth/secrets.js';
+import type { UpstreamSettings } from '../../src/config.js';
+
+const request = (headers: Record<string, string>) => new Request('http://gateway.test/graphql', { headers });
+
+describe('caller identification', () => {
+  const identifier = createCallerIdentifier({
+    auth: 'keys',
+    apiKeys: [{ name: 'ci', keySha256: sha256Hex('the-key-123'), scopes: ['read'] }],
+  });
+
+  it('knows a listed key by its hash, with its scopes', () => {
+    expect(identifier.identify(request({ authorization: 'Bearer the-key-123' }))).toEqual({ caller: { name: 'ci', scopes: ['read'] } });
+    expect(identifier.identify(request({ authorization: 'bearer the-key-123' }))).toHaveProperty('caller');
+  });
+
+  it('refuses anything else without repeating it', () => {
+    for (const authorization of ['Bearer the-key-1234', 'Basic dGhlLWtleS0xMjM=', 'the-key-123', 'Bearer', 'Bearer the-key-123 extra']) {
+      const result = identifier.identify(request({ authorization }));
+      expect(result).toHaveProperty('refused');
+      expect(JSON.stringify(result)).not.toContain('the-key');
+    }
+  });
+
+  it('lets everyone in as anonymous with every scope when open', () => {
+    const open = createCallerIdentifier({ auth: 'open', apiKeys: [] });
+    expect(open.identify(request({}))).toEqual({ caller: { name: 'anonymous', scopes: ['read', 'write'] } });
+  });
+});
+
+describe('forwarded credentials', () => {
+  const configured: UpstreamSettings = {
+    avaamo: { baseUrl: 'https://avaamo.test', userToken: 'configured-user', agents: [{ id: 1, accessToken: 'configured-agent' }] },
+    vambe: { baseUrl: 'https://vambe.test', apiKey: 'configured-vambe' },
+    rocketchat: null,
+  };
+
+  it('replaces an upstream\'s credentials whole, and keeps base URLs and the other upstreams', () => {
+    const upstreams = withForwardedCredentials(
+      configured,
+      new Headers({ 'x-avaamo-agent-token': '7=tok=en, 8 = other', 'x-rocketchat-user-id': 'u', 'x-rocketchat-auth-token': 't' }),
+    );
+    expect(upstreams.avaamo).toEqual({ baseUrl: 'https://avaamo.test', userToken: '', agents: [{ id: 7, accessToken: 'tok=en' }, { id: 8, accessToken: 'other' }] });
+    expect(upstreams.vambe).toBe(configured.vambe);
+    expect(upstreams.rocketchat).toBeNull();
+  });
+
+  it('refuses malformed agent tokens and half a Rocket.Chat credential', () => {
+    for (const value of ['token-without-id', '=x', 'x=y', '1=', '1=a,1=b', '-3=a']) {
+      expect(() => withForwardedCredentials(configured, new Headers({ 'x-avaamo-agent-token': value }))).toThrow(/agentId/);
+    }
+    expect(() => withForwardedCredentials(configured, new Headers({ 'x-rocketchat-auth-token': 't' }))).toThrow(/go together/);
+  });
+});
+
+describe('scrubbing', () => {
+  it('replaces every occurrence of every secret, longest first', () => {
+    const secrets = ['abcdef-long-token', 'abcdef'].sort((a, b) => b.length - a.length);
+    expect(scrub('x abcdef-long-token y abcdef z', secrets)).toBe('x [redacted] y [redacted] z');
+    expect(scrubValue({ a: ['abcdef'], b: { c: 'ok' }, n: 1 }, secrets)).toEqual({ a: ['[redacted]'], b: { c: 'ok' }, n: 1 });
+  });
+
+  it('takes the caller\'s key and each forwarded agent token as secrets', () => {
+    const secrets = requestSecrets(new Headers({ authorization: 'Bearer caller-key-1', 'x-avaamo-agent-token': '1=agent-token-a,2=agent-token-b' }));
+    expect(secrets).toEqual(expect.arrayContaining(['caller-key-1', 'agent-token-a', 'agent-token-b']));
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const key = { name: 'ci', keySha256: 'a'.repeat(64), scopes: ['read'] };
+const vambe = { VAMBE_BASE_URL: 'https://api.vambe.me', VAMBE_API_KEY: 'k' };
+
+describe('who may call (mode rules)', () => {
+  it('runs the sandbox open without keys, and says so at start', () => {
+    const config = loadConfig({});
+    expect(config.security.auth).toBe('open');
+    expect(config.warnings.join('\n')).toMatch(/runs open on the sandbox/);
+  });
+
+  it('asks keys in every mode once they are set, the sandbox included', () => {
+    const onSandbox = loadConfig({ GATEWAY_API_KEYS: JSON.stringify([key]) });
+    expect(onSandbox.security).toMatchObject({ auth: 'keys', apiKeys: [key] });
+    const offAsked = loadConfig({ ...vambe, GATEWAY_API_KEYS: JSON.stringify([key]), GATEWAY_AUTH: 'off' });
+    expect(offAsked.security.auth).toBe('keys');
+    expect(offAsked.warnings.join('\n')).toMatch(/GATEWAY_AUTH=off is ignored/);
+  });
+
+  it('keeps real upstreams closed without keys, unless GATEWAY_AUTH=off says so', () => {
+    const closed = loadConfig(vambe);
+    expect(closed.security).toMatchObject({ auth: 'keys', apiKeys: [] });
+    expect(closed.warnings.join('\n')).toMatch(/every request is refused/);
+    const open = loadConfig({ ...vambe, GATEWAY_AUTH: 'off' });
+    expect(open.security.auth).toBe('open');
+    expect(open.warnings.join('\n')).toMatch(/GATEWAY_AUTH=off: the gateway asks no API key/);
+  });
+
+  it('refuses a key list that stores keys instead of hashes, or unknown scopes', () => {
+    expect(() => loadConfig({ GATEWAY_API_KEYS: '[{"name": "x", "keySha256": "my-secret", "scopes": ["read"]}]' })).toThrow(ConfigError);
+    expect(() => loadConfig({ GATEWAY_API_KEYS: JSON.stringify([{ ...key, scopes: ['admin'] }]) })).toThrow(/GATEWAY_API_KEYS/);
+  });
+});
+
+describe('production defaults (NODE_ENV=production)', () => {
+  it('turns introspection and GraphiQL off and CSRF prevention on', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({ introspection: false, graphiql: false, csrfPrevention: true });
+    expect(loadConfig({}).security).toMatchObject({ introspection: true, graphiql: true, csrfPrevention: false });
+  });
+
+  it('lets introspection and GraphiQL be enabled explicitly, and reads CORS origins', () => {
+    const config = loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.security).toMatchObject({ introspection: true, graphiql: true, corsOrigins: ['https://a.example', 'https://b.example'] });
+  });
+});
