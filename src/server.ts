@@ -6,7 +6,7 @@ import { createHttpClient } from './http/client.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
-import { exampleQuery } from './graphiql-example.js';
+import { exampleTabs } from './graphiql-example.js';
 
 export interface GatewayDependencies {
   /** Replaces global fetch for every upstream call. */
@@ -38,9 +38,10 @@ export function createGateway(
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,
-    graphiql: {
+    // A factory, so the example tabs' dates are relative to each page load.
+    graphiql: () => ({
       title: 'cx-gateway',
-      defaultQuery: exampleQuery(new Date()),
-    },
+      defaultTabs: exampleTabs(new Date(), config.upstreams.avaamo?.agents[0]?.id ?? 20457),
+    }),
   });
 }
