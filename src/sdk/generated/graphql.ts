@@ -4,6 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** How agentConversationStats rows are ordered. */
 export type AgentConversationStatOrder =
   /** By name, as Rocket.Chat orders them. */
   | 'AGENT_NAME_ASC'
@@ -12,12 +13,19 @@ export type AgentConversationStatOrder =
 
 /** The channel a contact writes through. */
 export type ContactPlatform =
+  /** Instagram direct messages. */
   | 'INSTAGRAM'
+  /** Facebook Messenger. */
   | 'MESSENGER'
+  /** Vambe's test chat, for trying the AI out. */
   | 'PLAYGROUND'
+  /** Text messages. */
   | 'SMS'
+  /** The chat widget on a website. */
   | 'WEBCHAT'
+  /** WhatsApp through a linked WhatsApp Web session. */
   | 'WEB_WHATSAPP'
+  /** WhatsApp Business API. */
   | 'WHATSAPP';
 
 /** Where a Vambe conversation stands. */
@@ -31,6 +39,7 @@ export type ContactStatus =
   /** Not yet taken by a human. */
   | 'UNATTENDED';
 
+/** A message to post into a conversation as the agent. */
 export type PostAgentMessageInput = {
   /** The configured agent to post as. */
   agentId: number;
