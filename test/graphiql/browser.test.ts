@@ -101,6 +101,22 @@ describe('GraphiQL served by the gateway, offline', () => {
     await context.close();
   });
 
+  it('runs a query typed into a new tab', { timeout: 3 * BROWSER_TIMEOUT_MS }, async (test) => {
+    if (!available) return test.skip(skipReason);
+    const context = await offlineContext();
+    const page = await openGraphiQL(context);
+    await page.getByRole('button', { name: 'New tab' }).click();
+    await page.locator('.graphiql-query-editor').first().click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('query Typed { agent(agentId: 20457) { name languages } }');
+    const response = await run(page);
+    expect(response).toContain('"name": "Acme Retail Assistant"');
+    expect(response).toContain('"languages"');
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+
   it('lists the schema\'s types, with their descriptions, in the documentation explorer', { timeout: 3 * BROWSER_TIMEOUT_MS }, async (test) => {
     if (!available) return test.skip(skipReason);
     const context = await offlineContext();
