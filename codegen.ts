@@ -1,17 +1,25 @@
+import { createHash } from 'node:crypto';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for services calling the gateway, from the checked-in SDL.
- * The SDK issue adds its operations under src/sdk/operations/.
+ * The SDK's typed documents, from the checked-in SDL and the operations in
+ * src/sdk/operations/. `persisted-documents.json` (hash -> document) is the
+ * allow-list trusted documents check; `npm run codegen:check` fails on drift.
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
   documents: ['src/sdk/operations/*.graphql'],
-  ignoreNoDocuments: true,
   emitLegacyCommonJSImports: false,
   generates: {
     'src/sdk/generated/': {
       preset: 'client',
+      presetConfig: {
+        // Services read what they select; masking would hide it behind fragments.
+        fragmentMasking: false,
+        // Keys are the bare hex SHA-256 of the document text (no "sha256:"
+        // prefix), what Apollo-style `persistedQuery.sha256Hash` carries.
+        persistedDocuments: { hashAlgorithm: (document: string) => createHash('sha256').update(document).digest('hex') },
+      },
       config: {
         scalars: { DateTime: 'string', JSON: 'unknown' },
         enumsAsTypes: true,

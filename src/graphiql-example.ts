@@ -1,12 +1,96 @@
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** One GraphiQL tab, as Yoga's `graphiql.defaultTabs` takes it (variables as JSON text). */
+export interface ExampleTab {
+  query: string;
+  variables: string;
+}
+
 /**
- * What GraphiQL opens with: the query a support dashboard sends, dated from
- * the moment the gateway started (Rocket.Chat refuses ranges over a year).
+ * The tabs GraphiQL opens with: what a support team starts from. Dates are
+ * relative to `now` (each page load), so "the last day" stays the last day.
+ * `agentId` is one the gateway serves, so every tab answers as it stands.
  */
-export function exampleQuery(now: Date): string {
+export function exampleTabs(now: Date, agentId: number): ExampleTab[] {
+  const dayAgo = new Date(now.getTime() - DAY_MS).toISOString();
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS).toISOString();
   const end = now.toISOString();
+  const variables = (values: Record<string, unknown>) => JSON.stringify(values, null, 2);
+  return [
+    { query: dashboardQuery(weekAgo, end), variables: '' },
+    {
+      query: /* GraphQL */ `# The live queue: contacts no human has taken yet, longest waiting first.
+# waitingTime is in seconds. For the next page, set "after" to pageInfo.endCursor.
+query LiveQueue($after: String) {
+  contacts(status: UNATTENDED, first: 25, after: $after) {
+    totalCount
+    nodes { name platform waitingTime createdAt assignedAgents { name } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`,
+      variables: variables({ after: null }),
+    },
+    {
+      query: /* GraphQL */ `# SMS the carrier refused in the last day, per agent, with its reason.
+# "since" is an ISO-8601 instant (UTC); the gateway filled in 24 hours ago.
+query FailedSmsLastDay($since: DateTime!) {
+  agents(first: 10) {
+    nodes {
+      agentId
+      name
+      smsRecords(status: FAILED, from: $since, first: 50) {
+        totalCount
+        nodes { toPhone toPhoneE164 message statusResponse createdAt }
+      }
+    }
+  }
+}
+`,
+      variables: variables({ since: dayAgo }),
+    },
+    {
+      query: /* GraphQL */ `# What users asked that one agent could not handle this week, newest first.
+# score is the best intent match, 0..1.
+query UnhandledQueries($agentId: Int!, $from: DateTime) {
+  agent(agentId: $agentId) {
+    name
+    unhandledMessages(from: $from, first: 25) {
+      totalCount
+      nodes { content channel intentName score createdAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+`,
+      variables: variables({ agentId, from: weekAgo }),
+    },
+    {
+      query: /* GraphQL */ `# Posting a message as the agent, in two steps:
+# 1. Run LatestConversations (▶ offers both operations; it is below) and copy a
+#    conversation uuid.
+# 2. Paste it as "conversationUuid" in Variables and run PostMessage. It really posts.
+mutation PostMessage($agentId: Int!, $conversationUuid: String!, $text: String!) {
+  postAgentMessage(input: { agentId: $agentId, conversationUuid: $conversationUuid, text: $text }) {
+    success
+  }
+}
+
+query LatestConversations($agentId: Int!) {
+  agent(agentId: $agentId) {
+    messages(first: 5) {
+      nodes { content createdAt conversation { uuid displayName } }
+    }
+  }
+}
+`,
+      variables: variables({ agentId, conversationUuid: 'paste a conversation uuid here', text: 'A colleague will call you back today.' }),
+    },
+  ];
+}
+
+/** A support dashboard in one request, over the week before `end`. */
+function dashboardQuery(weekAgo: string, end: string): string {
   return /* GraphQL */ `# A support dashboard in one request. Press ▶ to run it.
 query Dashboard {
   agents(first: 3) {

@@ -20,7 +20,7 @@ import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { createScrubbingLogger } from './scrubbing-logger.js';
-import { exampleQuery } from './graphiql-example.js';
+import { exampleTabs } from './graphiql-example.js';
 
 export interface GatewayDependencies {
   /** Replaces global fetch for every upstream call. */
@@ -89,9 +89,12 @@ export function createGateway(
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,
-    graphiql: security.graphiql && {
-      title: 'cx-gateway',
-      defaultQuery: exampleQuery(new Date()),
-    },
+    // A factory, so the example tabs' dates are relative to each page load.
+    graphiql: security.graphiql
+      ? () => ({
+          title: 'cx-gateway',
+          defaultTabs: exampleTabs(new Date(), config.upstreams.avaamo?.agents[0]?.id ?? 20457),
+        })
+      : false,
   });
 }

@@ -22,6 +22,7 @@ export const AgentConversationStat = builder.objectRef<AgentConversationStatShap
 });
 
 const AgentConversationStatOrder = builder.enumType('AgentConversationStatOrder', {
+  description: 'How agentConversationStats rows are ordered.',
   values: {
     CONVERSATION_COUNT_DESC: { description: 'Busiest agents first; ties by name.' },
     AGENT_NAME_ASC: { description: 'By name, as Rocket.Chat orders them.' },
@@ -38,7 +39,7 @@ builder.queryField('agentConversationStats', (t) =>
       args: {
         start: t.arg({ type: 'DateTime', required: true, description: 'Start of the range (inclusive).' }),
         end: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
-        orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC' }),
+        orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC', description: 'Row order; busiest first unless said.' }),
       },
       resolve: async (_root, args, context) => {
         const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });

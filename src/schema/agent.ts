@@ -36,16 +36,19 @@ export const Agent = builder.loadableNode('Agent', {
       }),
       description: t.string({
         nullable: true,
+        description: 'What the agent is for, as written in Avaamo (agent details API).',
         resolve: async (agent, _args, context) => (await details(agent, context)).description ?? null,
       }),
       createdAt: t.field({
         type: 'DateTime',
         nullable: true,
+        description: 'When the agent was created in Avaamo.',
         resolve: async (agent, _args, context) => optionalDate((await details(agent, context)).created_at),
       }),
       updatedAt: t.field({
         type: 'DateTime',
         nullable: true,
+        description: 'When the agent was last changed in Avaamo.',
         resolve: async (agent, _args, context) => optionalDate((await details(agent, context)).updated_at),
       }),
       skills: t.field({
@@ -82,10 +85,10 @@ interface AgentSkillShape {
 export const AgentSkill = builder.objectRef<AgentSkillShape>('AgentSkill').implement({
   description: 'A skill of an Avaamo agent (a dialog, Q&A or smalltalk skill).',
   fields: (t) => ({
-    id: t.id({ resolve: (skill) => String(skill.id) }),
-    name: t.exposeString('name'),
-    type: t.string({ nullable: true, resolve: (skill) => skill.type ?? null }),
-    status: t.string({ nullable: true, resolve: (skill) => skill.status ?? null }),
+    id: t.id({ description: "Avaamo's skill id.", resolve: (skill) => String(skill.id) }),
+    name: t.exposeString('name', { description: 'The skill name shown in the Avaamo dashboard.' }),
+    type: t.string({ nullable: true, description: 'The kind of skill as Avaamo names it, e.g. dialog, qna, smalltalk.', resolve: (skill) => skill.type ?? null }),
+    status: t.string({ nullable: true, description: 'Whether the skill is in use, as Avaamo says it, e.g. active.', resolve: (skill) => skill.status ?? null }),
   }),
 });
 
@@ -94,7 +97,7 @@ builder.queryFields((t) => ({
     type: Agent,
     nullable: true,
     description: 'An Avaamo agent (virtual assistant) by its numeric agent id.',
-    args: { agentId: t.arg.int({ required: true }) },
+    args: { agentId: t.arg.int({ required: true, description: "Avaamo's numeric agent id; one of the agents this gateway serves." }) },
     resolve: (_root, { agentId }) => agentId,
   }),
   agents: t.connection({

@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { checkNodeType, decodeGlobalId, encodeGlobalId } from './global-id.js';
 import { fieldCost } from './cost.js';
-import type { Connection } from './pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Connection } from './pagination.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -41,18 +41,39 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'optional',
     cursorType: 'String',
-    nodesOnConnection: true,
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    nodesOnConnection: { description: 'The items of this page, in list order (the nodes of `edges`).' },
+    edgesFieldOptions: { nullable: false, description: 'The items of this page with their cursors, in list order.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: { description: 'Opaque position of this item; pass it as `after` or `before` to page from here.' },
+    pageInfoFieldOptions: { description: 'Where this page lies in the list, and its first and last cursors.' },
+    pageInfoTypeOptions: { description: 'Where a page lies in its list (Relay cursor connections).' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page: page on with `after: endCursor`.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page: page back with `before: startCursor`.' },
+    startCursorFieldOptions: { description: "The first item's cursor; null when the page is empty." },
+    endCursorFieldOptions: { description: "The last item's cursor; null when the page is empty." },
+    firstArgOptions: {
+      description: `How many items to return from the start of the range, 0 to ${MAX_PAGE_SIZE}. Without \`first\` and \`last\`: ${DEFAULT_PAGE_SIZE}.`,
+    },
+    afterArgOptions: { description: 'A cursor of this list (with the same arguments): start after that item.' },
+    lastArgOptions: { description: `How many items to return from the end of the range, 0 to ${MAX_PAGE_SIZE}.` },
+    beforeArgOptions: { description: 'A cursor of this list (with the same arguments): end before that item.' },
+    defaultConnectionTypeOptions: { description: 'One page of a list, with its total and the cursors to page on (Relay cursor connection).' },
+    defaultEdgeTypeOptions: { description: 'One item of a page and its cursor.' },
+    nodeTypeOptions: { description: 'An object that can be fetched again by its global id with `node(id:)` / `nodes(ids:)`.' },
+    idFieldOptions: { description: 'Global id: opaque and stable; fetch the object again with `node(id:)`.' },
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
     nodeQueryOptions: {
+      description: 'The object with this global id (any `id` field); null when it no longer exists.',
+      args: { id: { description: 'A global id, as an `id` field returned it.' } },
       resolve: (_root, { id }, _context, info, resolveNode) => {
         checkNodeType(info.schema, id.typename);
         return resolveNode(id);
       },
     },
     nodesQueryOptions: {
+      description: 'The objects with these global ids, in the same order; null for each that no longer exists.',
+      args: { ids: { description: 'Global ids, as `id` fields returned them.' } },
       resolve: (_root, { ids }, _context, info, resolveNodes) => {
         for (const id of ids) checkNodeType(info.schema, id.typename);
         return resolveNodes(ids);
@@ -61,5 +82,8 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({ authScopes: { read: true } });
-builder.mutationType({});
+builder.queryType({
+  description: 'Everything the gateway reads: Avaamo agents and their lists, the Vambe queue, Rocket.Chat stats.',
+  authScopes: { read: true },
+});
+builder.mutationType({ description: 'What the gateway writes upstream (Avaamo messages).' });

@@ -17,13 +17,13 @@ export const ContactStatus = builder.enumType('ContactStatus', {
 export const ContactPlatform = builder.enumType('ContactPlatform', {
   description: 'The channel a contact writes through.',
   values: {
-    WHATSAPP: { value: 'whatsapp' },
-    PLAYGROUND: { value: 'playground' },
-    INSTAGRAM: { value: 'instagram' },
-    WEBCHAT: { value: 'webchat' },
-    WEB_WHATSAPP: { value: 'web-whatsapp' },
-    MESSENGER: { value: 'messenger' },
-    SMS: { value: 'sms' },
+    WHATSAPP: { value: 'whatsapp', description: 'WhatsApp Business API.' },
+    PLAYGROUND: { value: 'playground', description: "Vambe's test chat, for trying the AI out." },
+    INSTAGRAM: { value: 'instagram', description: 'Instagram direct messages.' },
+    WEBCHAT: { value: 'webchat', description: 'The chat widget on a website.' },
+    WEB_WHATSAPP: { value: 'web-whatsapp', description: 'WhatsApp through a linked WhatsApp Web session.' },
+    MESSENGER: { value: 'messenger', description: 'Facebook Messenger.' },
+    SMS: { value: 'sms', description: 'Text messages.' },
   } as const,
 });
 
@@ -37,7 +37,7 @@ const TeamMember = builder.objectRef<{ id: string | null; name: string | null }>
   description: 'A human team member of the contacts platform (not an Avaamo agent).',
   fields: (t) => ({
     id: t.id({ nullable: true, description: "Vambe's team member UUID.", resolve: (member) => member.id }),
-    name: t.string({ nullable: true, resolve: (member) => member.name }),
+    name: t.string({ nullable: true, description: 'The team member\'s name as Vambe shows it.', resolve: (member) => member.name }),
   }),
 });
 
@@ -45,16 +45,16 @@ export const Contact = builder.objectRef<VambeContactWire>('Contact').implement(
   description: 'A Vambe contact with an active ticket, and how long it has been waiting.',
   fields: (t) => ({
     id: t.id({ description: "Vambe's contact UUID.", resolve: (contact) => contact.id }),
-    name: t.string({ nullable: true, resolve: (contact) => contact.name ?? null }),
-    createdAt: t.field({ type: 'DateTime', resolve: (contact) => new Date(contact.created_at) }),
-    platform: t.field({ type: ContactPlatform, nullable: true, resolve: (contact) => normalise(contact.platform, contactPlatforms) }),
-    chatStatus: t.field({ type: ContactStatus, nullable: true, resolve: (contact) => normalise(contact.chat_status, contactStatuses) }),
+    name: t.string({ nullable: true, description: 'The contact\'s name as the channel gave it.', resolve: (contact) => contact.name ?? null }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the contact first wrote in (Vambe created it).', resolve: (contact) => new Date(contact.created_at) }),
+    platform: t.field({ type: ContactPlatform, nullable: true, description: 'The channel the contact writes through; null for one this gateway does not know.', resolve: (contact) => normalise(contact.platform, contactPlatforms) }),
+    chatStatus: t.field({ type: ContactStatus, nullable: true, description: 'Where the conversation stands; null for a status this gateway does not know.', resolve: (contact) => normalise(contact.chat_status, contactStatuses) }),
     waitingTime: t.int({
       description: 'Seconds this contact has been waiting for a response, as of the upstream answer (0 when it has no inbound message).',
       resolve: (contact) => Math.round(contact.waiting_time ?? 0),
     }),
-    activeTicket: t.field({ type: 'JSON', nullable: true, resolve: (contact) => contact.active_ticket_v2 ?? null }),
-    assignedAgents: t.field({ type: [TeamMember], resolve: (contact) => contact.assigned_agents ?? [] }),
+    activeTicket: t.field({ type: 'JSON', nullable: true, description: "The contact's open ticket as Vambe sends it (active_ticket_v2).", resolve: (contact) => contact.active_ticket_v2 ?? null }),
+    assignedAgents: t.field({ type: [TeamMember], description: 'Team members the contact is assigned to; empty when none.', resolve: (contact) => contact.assigned_agents ?? [] }),
   }),
 });
 
@@ -66,7 +66,7 @@ builder.queryField('contacts', (t) =>
       description:
         'Contacts in one conversation status, longest waiting first (Vambe). Vambe orders by the live waiting time and cannot hold the list still, so what a client can rely on is: within one traversal (the pages reached through `after`/`before` cursors from one first page) a contact never comes twice; each page is ordered as of its own upstream answer; a contact that joins, leaves or moves ahead of the position meanwhile can be missed, and a new traversal (no cursor) sees the list as it is then. totalCount is the total of the latest upstream answer (should Vambe send none, the contacts counted so far). One traversal returns at most 1,000 contacts.',
       args: {
-        status: t.arg({ type: ContactStatus, required: true }),
+        status: t.arg({ type: ContactStatus, required: true, description: 'Only contacts in this conversation status.' }),
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
         platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
       },

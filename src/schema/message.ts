@@ -11,18 +11,19 @@ export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implemen
   fields: (t) => ({
     firstName: t.string({
       nullable: true,
+      description: 'First name as Avaamo holds it; sometimes a numeric user id instead.',
       // Analytics sometimes sends a number here (a user id, CONTRACTS.md §7.8).
       resolve: (user) => (user.first_name === null || user.first_name === undefined ? null : String(user.first_name)),
     }),
-    lastName: t.string({ nullable: true, resolve: (user) => user.last_name ?? null }),
-    layerId: t.string({ nullable: true, resolve: (user) => user.layer_id ?? null }),
-    email: t.string({ nullable: true, resolve: (user) => user.email ?? null }),
+    lastName: t.string({ nullable: true, description: 'Last name as Avaamo holds it.', resolve: (user) => user.last_name ?? null }),
+    layerId: t.string({ nullable: true, description: "Avaamo's messaging-layer user id.", resolve: (user) => user.layer_id ?? null }),
+    email: t.string({ nullable: true, description: 'Email address as Avaamo holds it.', resolve: (user) => user.email ?? null }),
     phone: t.string({
       nullable: true,
       description: 'The first phone number Avaamo holds for the user.',
       resolve: (user) => (Array.isArray(user.phone) ? (user.phone[0] ?? null) : (user.phone ?? null)),
     }),
-    avaamoId: t.int({ nullable: true, resolve: (user) => user.avaamo_id ?? null }),
+    avaamoId: t.int({ nullable: true, description: "Avaamo's numeric user id.", resolve: (user) => user.avaamo_id ?? null }),
     device: t.field({
       type: DeviceInfo,
       nullable: true,
@@ -35,9 +36,9 @@ export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implemen
 const DeviceInfo = builder.objectRef<AvaamoUser>('DeviceInfo').implement({
   description: 'The device an Avaamo user last wrote from.',
   fields: (t) => ({
-    userAgent: t.string({ nullable: true, resolve: (user) => stringOrNull(user.user_agent) }),
-    osName: t.string({ nullable: true, resolve: (user) => stringOrNull(user.os_name) }),
-    timeZone: t.string({ nullable: true, resolve: (user) => stringOrNull(user.time_zone) }),
+    userAgent: t.string({ nullable: true, description: "The browser's or app's User-Agent string.", resolve: (user) => stringOrNull(user.user_agent) }),
+    osName: t.string({ nullable: true, description: 'Operating system, e.g. Android.', resolve: (user) => stringOrNull(user.os_name) }),
+    timeZone: t.string({ nullable: true, description: 'IANA time zone name, e.g. America/Chicago.', resolve: (user) => stringOrNull(user.time_zone) }),
     utcOffsetSeconds: t.int({
       nullable: true,
       description: 'Offset from UTC in seconds, as Avaamo reports it.',
@@ -51,9 +52,10 @@ function stringOrNull(value: unknown): string | null {
 }
 
 const ReadReceipt = builder.objectRef<{ read_at: number; user?: AvaamoUser | null }>('ReadReceipt').implement({
+  description: 'Someone having read a message.',
   fields: (t) => ({
-    readAt: t.field({ type: 'DateTime', resolve: (receipt) => fromEpochSeconds(receipt.read_at) }),
-    user: t.field({ type: MessageUser, nullable: true, resolve: (receipt) => receipt.user ?? null }),
+    readAt: t.field({ type: 'DateTime', description: 'When it was read.', resolve: (receipt) => fromEpochSeconds(receipt.read_at) }),
+    user: t.field({ type: MessageUser, nullable: true, description: 'Who read it.', resolve: (receipt) => receipt.user ?? null }),
   }),
 });
 
@@ -63,16 +65,16 @@ const Conversation = builder
     description: 'The Avaamo conversation a message belongs to.',
     fields: (t) => ({
       uuid: t.string({ description: 'The 32-hex conversation id (what postAgentMessage takes).', resolve: (c) => c.uuid }),
-      displayName: t.string({ nullable: true, resolve: (c) => c.display_name ?? null }),
-      locale: t.string({ nullable: true, resolve: (c) => c.locale ?? null }),
+      displayName: t.string({ nullable: true, description: 'The conversation\'s title as Avaamo shows it, usually the user\'s name.', resolve: (c) => c.display_name ?? null }),
+      locale: t.string({ nullable: true, description: 'The conversation\'s language, e.g. en-US.', resolve: (c) => c.locale ?? null }),
     }),
   });
 
 const MessageSequence = builder.objectRef<{ index: number; total: number }>('MessageSequence').implement({
   description: 'Position of a response among the agent\'s responses to one user query (Avaamo "n/total").',
   fields: (t) => ({
-    index: t.exposeInt('index'),
-    total: t.exposeInt('total'),
+    index: t.exposeInt('index', { description: 'This response\'s position, from 1.' }),
+    total: t.exposeInt('total', { description: 'How many responses answer the query.' }),
   }),
 });
 
@@ -96,16 +98,16 @@ export const Message = builder.node(builder.objectRef<AgentEntry<AgentMessageWir
       (wire) => wire.uuid,
     ),
   fields: (t) => ({
-    uuid: t.string({ resolve: ({ wire }) => wire.uuid }),
-    content: t.string({ nullable: true, resolve: ({ wire }) => wire.content ?? null }),
+    uuid: t.string({ description: "Avaamo's message uuid.", resolve: ({ wire }) => wire.uuid }),
+    content: t.string({ nullable: true, description: 'The text of the message; for rich messages, their text part if any.', resolve: ({ wire }) => wire.content ?? null }),
     contentType: t.string({
       nullable: true,
       description: 'text, ListView, card, quick_reply, …',
       resolve: ({ wire }) => wire.content_type ?? null,
     }),
-    createdAt: t.field({ type: 'DateTime', resolve: ({ wire }) => fromEpochSeconds(wire.created_at) }),
-    sender: t.field({ type: MessageUser, nullable: true, resolve: ({ wire }) => wire.user ?? null }),
-    conversation: t.field({ type: Conversation, nullable: true, resolve: ({ wire }) => wire.conversation ?? null }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the message was sent.', resolve: ({ wire }) => fromEpochSeconds(wire.created_at) }),
+    sender: t.field({ type: MessageUser, nullable: true, description: 'Who sent it: the customer, a live agent or the bot.', resolve: ({ wire }) => wire.user ?? null }),
+    conversation: t.field({ type: Conversation, nullable: true, description: 'The conversation it belongs to.', resolve: ({ wire }) => wire.conversation ?? null }),
     requestMessageUuid: t.string({
       nullable: true,
       description: 'The user message this one answers; null for live-agent messages.',
@@ -117,10 +119,10 @@ export const Message = builder.node(builder.objectRef<AgentEntry<AgentMessageWir
       description: 'Position of this response among the agent\'s responses to one query.',
       resolve: ({ wire }) => parseSequence(wire.sequence),
     }),
-    customProperties: t.field({ type: 'JSON', nullable: true, resolve: ({ wire }) => wire.custom_properties ?? null }),
-    readReceipts: t.field({ type: [ReadReceipt], resolve: ({ wire }) => wire.read_acks ?? [] }),
-    attachments: t.field({ type: 'JSON', nullable: true, resolve: ({ wire }) => wire.attachments ?? null }),
-    deviceUuid: t.string({ nullable: true, resolve: ({ wire }) => wire.device_uuid ?? null }),
+    customProperties: t.field({ type: 'JSON', nullable: true, description: 'Custom properties set on the message, as Avaamo sends them.', resolve: ({ wire }) => wire.custom_properties ?? null }),
+    readReceipts: t.field({ type: [ReadReceipt], description: 'Who read the message and when; empty when nobody did yet.', resolve: ({ wire }) => wire.read_acks ?? [] }),
+    attachments: t.field({ type: 'JSON', nullable: true, description: 'Files and media attached, as Avaamo sends them.', resolve: ({ wire }) => wire.attachments ?? null }),
+    deviceUuid: t.string({ nullable: true, description: 'The device the conversation runs on (Avaamo device uuid).', resolve: ({ wire }) => wire.device_uuid ?? null }),
   }),
 });
 
@@ -163,6 +165,7 @@ builder.objectField(Agent, 'messages', (t) =>
 );
 
 const PostAgentMessageInput = builder.inputType('PostAgentMessageInput', {
+  description: 'A message to post into a conversation as the agent.',
   fields: (t) => ({
     agentId: t.int({ required: true, description: 'The configured agent to post as.' }),
     conversationUuid: t.string({ required: true, description: 'The 32-hex conversation id (Conversation.uuid).' }),
@@ -179,9 +182,10 @@ const PostAgentMessageInput = builder.inputType('PostAgentMessageInput', {
 const PostAgentMessagePayload = builder
   .objectRef<{ success: boolean; clientMutationId: string | null }>('PostAgentMessagePayload')
   .implement({
+    description: 'The outcome of postAgentMessage.',
     fields: (t) => ({
-      success: t.exposeBoolean('success'),
-      clientMutationId: t.exposeString('clientMutationId', { nullable: true }),
+      success: t.exposeBoolean('success', { description: 'Whether Avaamo accepted the message.' }),
+      clientMutationId: t.exposeString('clientMutationId', { nullable: true, description: "The input's clientMutationId, echoed." }),
     }),
   });
 
@@ -195,7 +199,7 @@ builder.mutationField('postAgentMessage', (t) =>
     authScopes: { write: true },
     description:
       'Post a message into a conversation as the agent (Avaamo Message API). Not retried: a failed call may or may not have posted.',
-    args: { input: t.arg({ type: PostAgentMessageInput, required: true }) },
+    args: { input: t.arg({ type: PostAgentMessageInput, required: true, description: 'Who posts, where, and what.' }) },
     resolve: async (_root, { input }, context) => {
       const hasText = input.text !== null && input.text !== undefined;
       const hasRich = input.richContent !== null && input.richContent !== undefined;

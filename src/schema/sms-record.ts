@@ -35,7 +35,7 @@ export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntr
       (wire) => wire.uuid,
     ),
   fields: (t) => ({
-    uuid: t.string({ resolve: ({ wire }) => wire.uuid }),
+    uuid: t.string({ description: "Avaamo's SMS record uuid.", resolve: ({ wire }) => wire.uuid }),
     fromPhone: t.string({ description: 'As Avaamo sent it.', resolve: ({ wire }) => wire.from_phone }),
     toPhone: t.string({ description: 'As Avaamo sent it; formatting is not normalised.', resolve: ({ wire }) => wire.to_phone }),
     toPhoneE164: t.string({
@@ -43,13 +43,13 @@ export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntr
       description: 'toPhone in E.164 (+ and digits) when it carries a country code.',
       resolve: ({ wire }) => toE164(wire.to_phone),
     }),
-    message: t.string({ resolve: ({ wire }) => wire.message }),
+    message: t.string({ description: 'The text sent.', resolve: ({ wire }) => wire.message }),
     createdAt: t.field({
       type: 'DateTime',
       description: 'When the carrier received the request.',
       resolve: ({ wire }) => fromEpochSeconds(wire.created_at),
     }),
-    status: t.field({ type: SmsStatus, resolve: ({ wire }) => wire.sms_status }),
+    status: t.field({ type: SmsStatus, description: 'Delivery state, as the carrier last reported it.', resolve: ({ wire }) => wire.sms_status }),
     statusResponse: t.string({
       nullable: true,
       description: 'Carrier\'s explanation when the SMS failed.',

@@ -18,13 +18,13 @@ export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<Unhand
       (wire) => wire.message_uuid,
     ),
   fields: (t) => ({
-    messageUuid: t.string({ resolve: ({ wire }) => wire.message_uuid }),
+    messageUuid: t.string({ description: 'The uuid of the user message (Message.uuid).', resolve: ({ wire }) => wire.message_uuid }),
     content: t.string({ description: 'What the user wrote.', resolve: ({ wire }) => wire.content }),
     score: t.float({ nullable: true, description: 'Intent match score, 0..1.', resolve: ({ wire }) => wire.score ?? null }),
     intentType: t.string({ nullable: true, description: 'e.g. UNHANDLED::INTENT', resolve: ({ wire }) => wire.intent_type ?? null }),
-    intentName: t.string({ nullable: true, resolve: ({ wire }) => wire.intent_name ?? null }),
+    intentName: t.string({ nullable: true, description: 'The closest intent Avaamo matched, if any.', resolve: ({ wire }) => wire.intent_name ?? null }),
     channel: t.string({ nullable: true, description: 'The channel it came through, e.g. web.', resolve: ({ wire }) => wire.channel_name ?? null }),
-    createdAt: t.field({ type: 'DateTime', resolve: ({ wire }) => fromEpochSeconds(wire.created_at) }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the user wrote it.', resolve: ({ wire }) => fromEpochSeconds(wire.created_at) }),
     user: t.field({
       type: 'JSON',
       nullable: true,
