@@ -8,11 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Fault } from '../src/sandbox/faults.js';
 import type { SandboxStats } from '../src/sandbox/server.js';
 import { agentIds, sandboxEnv } from '../test/helpers.js';
+import { freePort, LOAD_CALLER_ENV } from './gateway-process.js';
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 20);
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   });
   await waitUntilUp(`${sandboxUrl}/__sandbox/stats`, 'GET');
   const port = await freePort();
-  const gateway = run('gateway', '../src/main.ts', { ...sandboxEnv(sandboxUrl), ...GATEWAY_ENV, PORT: String(port) });
+  const gateway = run('gateway', '../src/main.ts', { ...sandboxEnv(sandboxUrl), ...LOAD_CALLER_ENV, ...GATEWAY_ENV, PORT: String(port) });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntilUp(url, 'POST');
   const now = Date.now();
@@ -194,17 +194,6 @@ function rssOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitUntilUp(url: string, method: 'GET' | 'POST'): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { sandboxCredentials } from '../src/sandbox/credentials.js';
+import { sandboxEnv } from '../test/helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -12,6 +12,13 @@ export interface GatewayProcess {
   peakRss(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/**
+ * The load generator is one caller from one address: the per-caller rate
+ * limit would measure itself, not the gateway. The bench and chaos runs set
+ * the cache and budgets themselves.
+ */
+export const LOAD_CALLER_ENV = { RATE_LIMIT_PER_MINUTE: '0' };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,15 +42,8 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
-      SANDBOX: 'off',
-      AVAAMO_BASE_URL: sandboxUrl,
-      AVAAMO_USER_TOKEN: sandboxCredentials.avaamoUserToken,
-      AVAAMO_AGENTS: JSON.stringify(sandboxCredentials.avaamoAgents),
-      VAMBE_BASE_URL: sandboxUrl,
-      VAMBE_API_KEY: sandboxCredentials.vambeApiKey,
-      ROCKETCHAT_BASE_URL: sandboxUrl,
-      ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
-      ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
+      ...sandboxEnv(sandboxUrl),
+      ...LOAD_CALLER_ENV,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
