@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { sandboxEnv } from '../test/helpers.js';
+import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -42,7 +42,7 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
-      ...sandboxEnv(sandboxUrl),
+      ...sandboxGatewayEnv(sandboxUrl),
       ...LOAD_CALLER_ENV,
       ...env,
     },

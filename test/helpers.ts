@@ -4,6 +4,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
+import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
 import { createGateway } from '../src/server.js';
 
@@ -31,23 +32,13 @@ export interface Stack {
 /** Environment for a gateway pointed at a sandbox, as a deployment would set it. */
 export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string | undefined> = {}) {
   return {
-    SANDBOX: 'off',
-    AVAAMO_BASE_URL: sandboxUrl,
-    AVAAMO_USER_TOKEN: sandboxCredentials.avaamoUserToken,
-    AVAAMO_AGENTS: JSON.stringify(sandboxCredentials.avaamoAgents),
-    VAMBE_BASE_URL: sandboxUrl,
-    VAMBE_API_KEY: sandboxCredentials.vambeApiKey,
-    ROCKETCHAT_BASE_URL: sandboxUrl,
-    ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
-    ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
+    ...sandboxGatewayEnv(sandboxUrl),
     // Tests count what one operation costs upstream: the cross-request cache
     // and budgets are off unless a test turns them on (test/gateway/cache*.test.ts).
     CACHE: 'off',
     AVAAMO_CALLS_PER_MINUTE: '0',
     ROCKETCHAT_CALLS_PER_MINUTE: '0',
-    // The gateway sees real upstreams here, which need API keys by default;
-    // tests about callers set GATEWAY_API_KEYS, which wins over this.
-    GATEWAY_AUTH: 'off',
+    // Tests about callers set GATEWAY_API_KEYS, which wins over GATEWAY_AUTH=off.
     ...overrides,
   };
 }
