@@ -17,6 +17,7 @@ import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
+import { useUtf8Body } from './plugins/use-utf8-body.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { createScrubbingLogger } from './scrubbing-logger.js';
@@ -55,6 +56,7 @@ export function createGateway(
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
+    useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),

@@ -160,6 +160,17 @@ const cases: Case[] = [
   { name: 'non-UTF-8 in the query', request: raw(Buffer.concat([Buffer.from('{"query": "{ agents\u0020'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' { totalCount } }"}')])) },
   { name: 'non-UTF-8 in an enum variable', request: raw(Buffer.concat([Buffer.from('{"query": "query C($s: ContactStatus!) { contacts(status: $s) { totalCount } }", "variables": {"s": "'), Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]), Buffer.from('"}}')])) },
   { name: 'raw binary body', request: raw(Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37 + 11) % 256))) },
+  {
+    name: 'non-UTF-8 in a phone filter (refused, not passed on altered)',
+    request: async () => {
+      await stack.resetStats();
+      return raw(Buffer.concat([Buffer.from(`{"query": ${JSON.stringify(SMS)}, "variables": {"toPhone": "+1555`), Buffer.from([0xff, 0x0a]), Buffer.from('0100"}}')]))();
+    },
+    accepted: async (body) => {
+      expect(body).toMatchObject({ errors: [{ message: 'The request body is not valid UTF-8.', extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(await stack.requests()).toEqual([]);
+    },
+  },
   { name: 'UTF-16 body', request: raw(Buffer.from(JSON.stringify({ query: '{ agents { totalCount } }' }), 'utf16le')) },
   { name: 'lone surrogate in the query', request: raw('{"query": "{ agents\\ud800 { totalCount } }"}') },
   // Agents not configured.
