@@ -130,7 +130,9 @@ const port = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 
 /** JSON text as its value; anything else as is, for the schema to reject with its own message. */
-const parseJsonOr = (raw: unknown) => {
+/** JSON-valued settings: parsed when they parse, else left for the schema to report. */
+const jsonSetting = (value: unknown) => {
+  const raw = blankToUndefined(value);
   if (raw === undefined) return undefined;
   try {
     return JSON.parse(String(raw)) as unknown;
@@ -140,7 +142,7 @@ const parseJsonOr = (raw: unknown) => {
 };
 
 const agentList = z.preprocess(
-  (value) => parseJsonOr(blankToUndefined(value)),
+  jsonSetting,
   z
     .array(
       z.object({
@@ -161,14 +163,7 @@ const int = (min: number, max: number, fallback: number) =>
 const callsPerMinute = (fallback: number) =>
   int(0, 100_000, fallback).refine((value) => value !== 1, 'must be 0 (no budget) or at least 2');
 const ttlOverrides = z.preprocess(
-  (value) => {
-    const raw = blankToUndefined(value);
-    try {
-      return raw === undefined ? {} : JSON.parse(String(raw));
-    } catch {
-      return raw;
-    }
-  },
+  (value) => jsonSetting(value) ?? {},
   z.partialRecord(z.enum(upstreamRouteNames as [UpstreamRoute, ...UpstreamRoute[]]), z.number().int().min(0).max(86_400), {
     error: `must be a JSON object of seconds by route (${upstreamRouteNames.join(', ')})`,
   }),
@@ -187,24 +182,14 @@ const trafficEnvSchema = z.object({
   DATALOADER: onOff('on'),
 });
 
-const jsonValue = (value: unknown) => {
-  const raw = blankToUndefined(value);
-  if (raw === undefined) return undefined;
-  try {
-    return JSON.parse(String(raw));
-  } catch {
-    return raw;
-  }
-};
-const limit = (fallback: number, max = 1_000_000_000) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(max).default(fallback));
+const limit = (fallback: number, max = 1_000_000_000) => int(0, max, fallback);
 const flag = (fallback: 'true' | 'false') =>
   z.preprocess(blankToUndefined, z.enum(['true', 'false']).default(fallback)).transform((value) => value === 'true');
 const optionalFlag = z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional());
 
 const securityEnv = {
   GATEWAY_API_KEYS: z.preprocess(
-    jsonValue,
+    jsonSetting,
     z
       .array(
         z.object({
@@ -249,10 +234,7 @@ const sandboxEnvSchema = z.object({
   SANDBOX_LATENCY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
   SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(2 ** 32 - 1).default(42)),
   SANDBOX_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
-  SANDBOX_FAULTS: z.preprocess(
-    (value) => parseJsonOr(blankToUndefined(value)),
-    faultListSchema.default([]),
-  ),
+  SANDBOX_FAULTS: z.preprocess(jsonSetting, faultListSchema.default([])),
 });
 
 // Resilience (issue 5): per-upstream timeouts default to the UPSTREAM_* values.
