@@ -17,8 +17,9 @@ export interface CxClientOptions {
   /**
    * `'documentId'`: send an allow-listed operation by its id only (the
    * sha256 in persisted-documents.json), as a gateway running
-   * PERSISTED_OPERATIONS=only requires. Documents not on the list still go
-   * as text (and such a gateway refuses them). @default 'text'
+   * PERSISTED_OPERATIONS=only requires (a gateway without it reads only
+   * text). Documents not on the list still go as text, and such a gateway
+   * refuses them with PERSISTED_QUERY_ONLY. @default 'text'
    */
   send?: 'text' | 'documentId';
 }

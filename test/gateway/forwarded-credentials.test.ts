@@ -108,6 +108,24 @@ describe('credential forwarding (FORWARD_UPSTREAM_CREDENTIALS=true)', () => {
     expect(kinds.has('avaamo-user')).toBe(true);
   });
 
+  it('names the missing user token when only agent tokens are forwarded, and sends no empty token upstream', async () => {
+    const agentTokensOnly = { 'x-avaamo-agent-token': headersOf(sandboxSecondTenant)['x-avaamo-agent-token'] };
+    const response = await postGraphQL<{ agent: { name: string | null; messages: { nodes: { uuid: string }[] } } }>(
+      stack.url,
+      { query: `{ agent(agentId: ${second}) { name messages(first: 1) { nodes { uuid } } } }` },
+      agentTokensOnly,
+    );
+    // Messages are read with the agent token; the agent's name needs the user token.
+    expect(response.data!.agent.messages.nodes).toHaveLength(1);
+    expect(response.data!.agent.name).toBeNull();
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]!.path).toEqual(['agent', 'name']);
+    expect(response.errors![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED', upstream: 'avaamo' });
+    expect(response.errors![0]!.message).toContain('x-avaamo-access-token');
+    expect(response.errors![0]!.message).not.toContain('configured');
+    expect((await stack.requests()).map((request) => request.credential)).toEqual(['avaamo-agent:29999']);
+  });
+
   it('refuses half a Rocket.Chat credential with 400 BAD_USER_INPUT', async () => {
     const response = await postGraphQL(stack.url, { query: '{ agents { totalCount } }' }, { 'x-rocketchat-user-id': 'someone' });
     expect(response.status).toBe(400);
@@ -123,6 +141,8 @@ describe('credential forwarding (FORWARD_UPSTREAM_CREDENTIALS=true)', () => {
     );
     expect(response.data).toEqual({ contacts: null });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', upstream: 'vambe' });
+    // The caller's own key was refused, not the deployment's.
+    expect(response.errors?.[0]?.message).toBe('Vambe answered 401 (the credentials sent were rejected)');
   });
 });
 
