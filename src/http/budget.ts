@@ -43,6 +43,9 @@ export interface Budgets {
   take(ticket: BudgetTicket, options: { wait: boolean }): Promise<void>;
 }
 
+/** The gateway's own refusal to call (no token left), as opposed to an upstream's 429. */
+export class BudgetSpent extends UpstreamError {}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -81,7 +84,7 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = performan
       const waitMs = (1 - bucket.tokens) / perMs;
       if (!wait || waitMs > settings.maxWaitMs) {
         const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-        throw new UpstreamError(
+        throw new BudgetSpent(
           ticket.upstream,
           'RATE_LIMITED',
           `${upstreamLabels[ticket.upstream]}: the gateway's call budget (${rule.callsPerMinute} a minute${rule.perRoute ? ' per route' : ''}) is spent; retry in ${retryAfter} s`,

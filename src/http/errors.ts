@@ -100,9 +100,9 @@ export function upstreamErrorFromResponse(
 function genericReason(code: UpstreamErrorCode): string {
   switch (code) {
     case 'UNAUTHENTICATED':
-      return 'the configured credentials were rejected';
+      return 'the credentials sent were rejected';
     case 'FORBIDDEN':
-      return 'the configured credentials lack permission';
+      return 'the credentials sent lack permission';
     case 'RATE_LIMITED':
       return 'rate limit reached';
     case 'NOT_FOUND':

@@ -1,3 +1,4 @@
+import { BudgetSpent } from './budget.js';
 import { sleep, type Deadline } from './deadline.js';
 import { UpstreamError } from './errors.js';
 
@@ -39,7 +40,9 @@ export function retryDelayMs(retry: number, settings: RetrySettings, retryAfterS
 /**
  * Runs `attempt` until it succeeds, fails in a way not worth repeating, runs
  * out of attempts, or the next wait would not end before the deadline: then
- * the last failure is what the caller sees.
+ * the last failure is what the caller sees. A retry the call budget cannot
+ * pay for never left, so the caller sees the upstream failure that prompted
+ * it (and the breaker counts that), not the refusal.
  */
 export async function withRetries<T>(
   method: string,
@@ -47,11 +50,14 @@ export async function withRetries<T>(
   settings: RetrySettings,
   attempt: () => Promise<T>,
 ): Promise<T> {
+  let prompting: unknown;
   for (let attempts = 1; ; attempts += 1) {
     try {
       return await attempt();
     } catch (error) {
+      if (prompting !== undefined && error instanceof BudgetSpent) throw prompting;
       if (attempts >= settings.maxAttempts || !isRetryable(method, error)) throw error;
+      prompting = error;
       const delay = retryDelayMs(attempts, settings, (error as UpstreamError).details.retryAfter);
       if (delay >= deadline.remainingMs()) throw error;
       await sleep(delay, deadline.signal);

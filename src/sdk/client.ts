@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { ClientError, GraphQLClient } from 'graphql-request';
+import { ClientError, GraphQLClient, type RequestMiddleware } from 'graphql-request';
 import { CxGatewayError, toErrorDetails, type CxErrorDetail } from './errors.js';
 import persistedDocuments from './generated/persisted-documents.json' with { type: 'json' };
 import { walkConnection, type ConnectionPage } from './paginate.js';
@@ -14,6 +14,14 @@ export interface CxClientOptions {
   headers?: Record<string, string>;
   /** Replaces global fetch (a proxy agent, instrumentation). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * `'documentId'`: send an allow-listed operation by its id only (the
+   * sha256 in persisted-documents.json), as a gateway running
+   * PERSISTED_OPERATIONS=only requires (a gateway without it reads only
+   * text). Documents not on the list still go as text, and such a gateway
+   * refuses them with PERSISTED_QUERY_ONLY. @default 'text'
+   */
+  send?: 'text' | 'documentId';
 }
 
 /** Variables are optional exactly when the operation has no required one. */
@@ -49,6 +57,7 @@ export interface CxClient {
 }
 
 const allowListed: Readonly<Record<string, string>> = persistedDocuments;
+const idOfText = new Map(Object.entries(allowListed).map(([id, text]) => [text, id]));
 
 /**
  * The text sent for a document: the allow-listed spelling when codegen
@@ -68,6 +77,7 @@ export function createCxClient(options: CxClientOptions): CxClient {
     headers,
     errorPolicy: 'all',
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.send === 'documentId' ? { requestMiddleware: sendById } : {}),
   });
 
   async function run<TResult, TVariables>(
@@ -112,6 +122,14 @@ export function createCxClient(options: CxClientOptions): CxClient {
     paginate,
   };
 }
+
+/** Swaps an allow-listed `query` in the POST body for its `documentId`; anything else passes unchanged. */
+const sendById: RequestMiddleware = (request) => {
+  if (typeof request.body !== 'string') return request;
+  const { query, ...rest } = JSON.parse(request.body) as { query?: unknown } & Record<string, unknown>;
+  const documentId = typeof query === 'string' ? idOfText.get(query) : undefined;
+  return documentId === undefined ? request : { ...request, body: JSON.stringify({ ...rest, documentId }) };
+};
 
 function dataOrThrow<TResult>(result: CxResult<TResult> & { status: number }): TResult {
   if (result.errors.length > 0 || result.data === null) throw new CxGatewayError(result.errors, result.data, result.status);

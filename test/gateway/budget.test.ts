@@ -58,4 +58,38 @@ describe('upstream budgets, counted at the sandbox', () => {
     expect(second.data).toEqual(first.data);
     expect((await stack.stats()).total).toBe(1);
   });
+
+  it('charges every retry attempt: a failing route never gets more attempts than the budget allows', async () => {
+    stack = await startStack({
+      env: {
+        CACHE: 'on',
+        // A burst of 3 calls, and no wait for more.
+        AVAAMO_CALLS_PER_MINUTE: '6',
+        BUDGET_MAX_WAIT_MS: '0',
+        UPSTREAM_RETRY_ATTEMPTS: '5',
+        UPSTREAM_RETRY_BASE_MS: '20',
+        UPSTREAM_RETRY_MAX_MS: '50',
+        BREAKER_MIN_REQUESTS: '100000',
+      },
+    });
+    const faults = await fetch(`${stack.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ faults: [{ route: 'GET /api/v1/agents/{id}/sms/report.json', kind: 'status', status: 503 }] }),
+    });
+    expect(faults.status).toBe(200);
+
+    // Five attempts allowed, three tokens: the fourth attempt finds the budget spent, and the
+    // caller learns what went wrong upstream, not that a retry was refused.
+    const first = await stack.execute(SMS, { agentId: agentIds[0], from: from(1) });
+    expect(errorAt(first, ['agent', 'smsRecords'])?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'avaamo', upstreamStatus: 503 });
+    const attempts = await stack.requests();
+    expect(attempts).toHaveLength(3);
+    expect(attempts.every((request) => request.status === 503)).toBe(true);
+
+    // The budget is spent: the next operation costs the upstream nothing and says when to come back.
+    const second = await stack.execute(SMS, { agentId: agentIds[0], from: from(2) });
+    expect(errorAt(second, ['agent', 'smsRecords'])?.extensions?.code).toBe('RATE_LIMITED');
+    expect(errorAt(second, ['agent', 'smsRecords'])!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(await stack.requests()).toHaveLength(3);
+  });
 });

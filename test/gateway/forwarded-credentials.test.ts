@@ -108,6 +108,24 @@ describe('credential forwarding (FORWARD_UPSTREAM_CREDENTIALS=true)', () => {
     expect(kinds.has('avaamo-user')).toBe(true);
   });
 
+  it('names the missing user token when only agent tokens are forwarded, and sends no empty token upstream', async () => {
+    const agentTokensOnly = { 'x-avaamo-agent-token': headersOf(sandboxSecondTenant)['x-avaamo-agent-token'] };
+    const response = await postGraphQL<{ agent: { name: string | null; messages: { nodes: { uuid: string }[] } } }>(
+      stack.url,
+      { query: `{ agent(agentId: ${second}) { name messages(first: 1) { nodes { uuid } } } }` },
+      agentTokensOnly,
+    );
+    // Messages are read with the agent token; the agent's name needs the user token.
+    expect(response.data!.agent.messages.nodes).toHaveLength(1);
+    expect(response.data!.agent.name).toBeNull();
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]!.path).toEqual(['agent', 'name']);
+    expect(response.errors![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED', upstream: 'avaamo' });
+    expect(response.errors![0]!.message).toContain('x-avaamo-access-token');
+    expect(response.errors![0]!.message).not.toContain('configured');
+    expect((await stack.requests()).map((request) => request.credential)).toEqual(['avaamo-agent:29999']);
+  });
+
   it('refuses half a Rocket.Chat credential with 400 BAD_USER_INPUT', async () => {
     const response = await postGraphQL(stack.url, { query: '{ agents { totalCount } }' }, { 'x-rocketchat-user-id': 'someone' });
     expect(response.status).toBe(400);
@@ -123,6 +141,100 @@ describe('credential forwarding (FORWARD_UPSTREAM_CREDENTIALS=true)', () => {
     );
     expect(response.data).toEqual({ contacts: null });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', upstream: 'vambe' });
+    // The caller's own key was refused, not the deployment's.
+    expect(response.errors?.[0]?.message).toBe('Vambe answered 401 (the credentials sent were rejected)');
+  });
+});
+
+interface UpstreamCounts {
+  requests: number;
+  cacheHits: number;
+  staleHits: number;
+}
+
+describe('credential forwarding with the cross-request cache and budgets on', () => {
+  let stack: Stack;
+  let variables: Record<string, unknown>;
+  beforeAll(async () => {
+    // Budgets large enough for the warm-up: the per-tenant budget has its own stack below.
+    stack = await startStack({ env: { FORWARD_UPSTREAM_CREDENTIALS: 'true', CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '1000', ROCKETCHAT_CALLS_PER_MINUTE: '1000' } });
+    const now = Date.now();
+    variables = { start: new Date(now - 20 * 86_400_000).toISOString(), end: new Date(now).toISOString(), first, second };
+  });
+  afterAll(() => stack.close());
+
+  /** One round for a tenant: its answer, what the gateway says it cost, and what the sandbox saw. */
+  async function round(tenant: Tenant) {
+    await stack.resetStats();
+    const response = await postGraphQL<SameData>(
+      stack.url,
+      { query: SAME_FIELDS, variables },
+      { ...headersOf(tenant), 'x-cx-debug-upstream': '1' },
+    );
+    const upstream = (JSON.parse(response.text) as { extensions: { upstream: UpstreamCounts } }).extensions.upstream;
+    const seen = await stack.requests();
+    return { response, upstream, seen, kinds: new Set(seen.map((request) => request.credential)) };
+  }
+
+  it('keeps each tenant\'s cache entries its own: cold for each, then warm from its own entries only', async () => {
+    const coldA = await round(sandboxCredentials);
+    const coldB = await round(sandboxSecondTenant);
+    // The second tenant asks the same fields right after the first: nothing of the first's may serve it.
+    for (const cold of [coldA, coldB]) {
+      expect(cold.response.status).toBe(200);
+      expect(cold.upstream.cacheHits).toBe(0);
+      expect(cold.upstream.requests).toBeGreaterThan(0);
+      expect(cold.seen.length).toBe(cold.upstream.requests);
+    }
+    expect([...coldB.kinds].sort()).toEqual(['avaamo-agent:29999', 'avaamo-user:second-tenant', 'rocketchat:second-tenant', 'vambe:second-tenant']);
+    expect([...coldA.kinds].every((kind) => !kind.includes('second-tenant'))).toBe(true);
+    expect(coldA.response.data!.agents.nodes.map((agent) => agent.agentId)).toEqual(sandboxCredentials.avaamoAgents.map((agent) => agent.id));
+    expect(coldB.response.data!.agents.nodes.map((agent) => agent.agentId)).toEqual([second]);
+    expect(coldB.response.data!.contacts.totalCount).toBeLessThan(coldA.response.data!.contacts.totalCount);
+
+    // Warm, in the other order: each round is served wholly from that tenant's own entries.
+    const warmB = await round(sandboxSecondTenant);
+    const warmA = await round(sandboxCredentials);
+    for (const [warm, cold] of [
+      [warmA, coldA],
+      [warmB, coldB],
+    ] as const) {
+      expect(warm.seen).toEqual([]);
+      expect(warm.upstream).toMatchObject({ requests: 0, cacheHits: cold.upstream.requests });
+      expect(warm.response.data).toEqual(cold.response.data);
+      expect(warm.response.errors).toEqual(cold.response.errors);
+    }
+    expect(warmA.response.data).not.toEqual(warmB.response.data);
+  });
+
+  it('keeps a budget per tenant: one tenant spending its Avaamo budget leaves the other\'s whole', async () => {
+    const budgeted = await startStack({
+      env: { FORWARD_UPSTREAM_CREDENTIALS: 'true', CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' },
+    });
+    try {
+      // Distinct windows, so every operation needs its own upstream call.
+      const sms = (tenant: Tenant, agentId: number, second: number) =>
+        postGraphQL<{ agent: { smsRecords: { totalCount: number } | null } }>(
+          budgeted.url,
+          {
+            query: 'query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, first: 1) { totalCount } } }',
+            variables: { agentId, from: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() },
+          },
+          headersOf(tenant),
+        );
+      // A budget of 2 a minute is a burst of 1: the first tenant's second call is refused.
+      expect((await sms(sandboxCredentials, first, 1)).errors).toBeUndefined();
+      const limited = await sms(sandboxCredentials, first, 2);
+      expect(limited.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['agent', 'smsRecords'], 'RATE_LIMITED']]);
+      // The second tenant's budget is untouched by that.
+      const other = await sms(sandboxSecondTenant, second, 3);
+      expect(other.errors).toBeUndefined();
+      expect(other.data!.agent.smsRecords!.totalCount).toBeGreaterThanOrEqual(0);
+      const smsCalls = (await budgeted.requests()).filter((request) => request.route.includes('sms'));
+      expect(smsCalls.map((request) => request.credential)).toEqual(['avaamo-user', 'avaamo-user:second-tenant']);
+    } finally {
+      await budgeted.close();
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../src/http/deadline.js';
 import { UpstreamError } from '../../src/http/errors.js';
-import { isRetryable, retryDelayMs } from '../../src/http/retry.js';
+import { BudgetSpent } from '../../src/http/budget.js';
+import { isRetryable, retryDelayMs, withRetries } from '../../src/http/retry.js';
 import { transportError } from '../../src/http/timeouts.js';
 
 const settings = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300 };
@@ -56,5 +57,27 @@ describe('transport failures', () => {
       code: 'UPSTREAM_ERROR',
       details: { transport: 'network', outcome: 'unknown' },
     });
+  });
+});
+
+describe('retries and the call budget', () => {
+  const fast = { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 };
+  const spent = () => new BudgetSpent('vambe', 'RATE_LIMITED', 'budget spent', { retryAfter: 30 });
+
+  it('ends with the failure that prompted a retry the budget could not pay for', async () => {
+    const outcomes = [failure({ status: 503 }), spent()];
+    let attempts = 0;
+    const run = withRetries('GET', createDeadline(5000), fast, async () => {
+      throw outcomes[attempts++];
+    });
+    await expect(run).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 503 } });
+    expect(attempts).toBe(2);
+  });
+
+  it('passes a first attempt\'s refusal on as it is', async () => {
+    const run = withRetries('GET', createDeadline(5000), fast, async () => {
+      throw spent();
+    });
+    await expect(run).rejects.toBeInstanceOf(BudgetSpent);
   });
 });

@@ -1,3 +1,4 @@
+import { forwardedCredentialHeaders } from '../../auth/forwarded-credentials.js';
 import type { AvaamoSettings } from '../../config.js';
 import type { HttpClient, UpstreamRequest } from '../../http/client.js';
 import { UpstreamError } from '../../http/errors.js';
@@ -16,13 +17,27 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
     if (!client || !settings) throw notConfigured('avaamo');
     return { client, settings };
   };
+  /**
+   * The user token. Configured ones are never blank; a blank one means the
+   * caller forwarded agent tokens without a user token, and Avaamo would only
+   * answer 401 to an empty one: say which header is missing instead.
+   */
+  const userToken = () => {
+    const { settings } = ready();
+    if (settings.userToken === '') {
+      throw new UpstreamError(
+        'avaamo',
+        'UNAUTHENTICATED',
+        `Avaamo: this field needs a user token, and the request forwarded agent tokens (${forwardedCredentialHeaders.avaamoAgentTokens}) without one (${forwardedCredentialHeaders.avaamoUserToken}).`,
+      );
+    }
+    return settings.userToken;
+  };
   /** Spells a request made with the user token. */
   const asUser =
     <Request, Response>(describe: (client: AvaamoClient, request: Request, userToken: string) => UpstreamRequest<Response>) =>
-    (request: Request) => {
-      const { client, settings } = ready();
-      return describe(client, request, settings.userToken);
-    };
+    (request: Request) =>
+      describe(ready().client, request, userToken());
   const agentToken = (agentId: number) => {
     const token = ready().settings.agents.find((agent) => agent.id === agentId)?.accessToken;
     if (!token) {
@@ -50,8 +65,8 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
      * messages. Once posted, the agent's cached message pages are out of date.
      */
     postMessage: async (body: PostAgentMessageBody) => {
-      const { client, settings } = ready();
-      const result = await http.request(client.postMessage(body, settings.userToken));
+      const { client } = ready();
+      const result = await http.request(client.postMessage(body, userToken()));
       if (result.success) {
         const pages = client.messages({ page: 1, perPage: 1, deviceInfo: false }, agentToken(body.bot_id));
         http.invalidate(pages.route, pages.headers);
