@@ -183,6 +183,8 @@ const trafficEnvSchema = z.object({
 });
 
 const limit = (fallback: number, max = 1_000_000_000) => int(0, max, fallback);
+/** Limits where 0 would refuse every operation (no aliases or directives at all is a real choice). */
+const atLeastOne = (fallback: number, max = 1_000_000_000) => int(1, max, fallback);
 const flag = (fallback: 'true' | 'false') =>
   z.preprocess(blankToUndefined, z.enum(['true', 'false']).default(fallback)).transform((value) => value === 'true');
 const optionalFlag = z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional());
@@ -206,12 +208,12 @@ const securityEnv = {
   ),
   GATEWAY_AUTH: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
   FORWARD_UPSTREAM_CREDENTIALS: flag('false'),
-  MAX_DEPTH: limit(12, 1000),
+  MAX_DEPTH: atLeastOne(12, 1000),
   MAX_ALIASES: limit(30, 10_000),
-  MAX_TOKENS: limit(2000),
+  MAX_TOKENS: atLeastOne(2000),
   MAX_DIRECTIVES: limit(20, 10_000),
-  MAX_COST: limit(20_000),
-  MAX_BODY_BYTES: limit(100_000, 100_000_000),
+  MAX_COST: atLeastOne(20_000),
+  MAX_BODY_BYTES: atLeastOne(100_000, 100_000_000),
   MAX_BATCH: limit(10, 1000),
   RATE_LIMIT_PER_MINUTE: limit(600),
   PERSISTED_OPERATIONS: z.preprocess(blankToUndefined, z.enum(['off', 'only']).default('off')),

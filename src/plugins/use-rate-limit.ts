@@ -15,7 +15,7 @@ export function useRateLimit(perMinute: number, callers: CallerIdentifier, now: 
   // Bounded: a flood of addresses evicts the oldest windows instead of growing without end.
   const windows = new LRUCache<string, { start: number; count: number }>({ max: 10_000 });
   return {
-    onParams({ request, context, setResult }) {
+    onParams({ request, context }) {
       const identification = callers.identify(request);
       const caller = 'caller' in identification ? identification.caller.name : 'unknown';
       const address = (context as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
@@ -29,12 +29,9 @@ export function useRateLimit(perMinute: number, callers: CallerIdentifier, now: 
       window.count++;
       if (window.count <= perMinute) return;
       const retryAfter = Math.max(1, Math.ceil((window.start + WINDOW_MS - at) / 1000));
-      setResult({
-        errors: [
-          createGraphQLError(`Rate limit reached: at most ${perMinute} operations a minute for this caller.`, {
-            extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
-          }),
-        ],
+      // Thrown, not set as the result: later plugins' onParams (the trusted-documents check) then never run.
+      throw createGraphQLError(`Rate limit reached: at most ${perMinute} operations a minute for this caller.`, {
+        extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
       });
     },
   };

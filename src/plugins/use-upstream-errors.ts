@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { requestSecrets, scrub } from '../auth/secrets.js';
 import { UpstreamError } from '../http/errors.js';
 import { upstreamGraphQLError } from '../schema/errors.js';
 
@@ -10,11 +11,15 @@ import { upstreamGraphQLError } from '../schema/errors.js';
  */
 export function useUpstreamErrors(): Plugin {
   let logger: YogaLogger | undefined;
-  const coded = (error: GraphQLError): GraphQLError => {
+  // The logger scrubs the configured secrets; a caller's forwarded ones are known only here, per request.
+  const coded = (error: GraphQLError, secrets: readonly string[]): GraphQLError => {
     const original = error.originalError;
     if (original instanceof UpstreamError) {
       logger?.warn(
-        `upstream ${original.upstream} ${original.details.status ?? '-'} ${original.code} at ${error.path?.join('.') ?? '(root)'}: ${original.message}`,
+        scrub(
+          `upstream ${original.upstream} ${original.details.status ?? '-'} ${original.code} at ${error.path?.join('.') ?? '(root)'}: ${original.message}`,
+          secrets,
+        ),
       );
       return upstreamGraphQLError(original, error);
     }
@@ -25,12 +30,14 @@ export function useUpstreamErrors(): Plugin {
     onYogaInit({ yoga }) {
       logger = yoga.logger;
     },
-    onExecute() {
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const secrets = request ? requestSecrets(request.headers) : [];
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             if (!result.errors?.some((error) => error.originalError instanceof UpstreamError)) return;
-            setResult({ ...result, errors: result.errors.map(coded) });
+            setResult({ ...result, errors: result.errors.map((error) => coded(error, secrets)) });
           });
         },
       };

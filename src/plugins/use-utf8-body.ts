@@ -1,15 +1,25 @@
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Refuses a request body that is not UTF-8. Yoga would decode it with U+FFFD
- * replacements, so a phone filter with stray bytes would reach the upstream as
- * a different, silently altered value. At most `maxBytes` are checked: a
- * larger body is handed on whole, for Yoga's own size limit (HTTP 413).
+ * Refuses a request whose parameters are not UTF-8: a raw body, or the
+ * percent-encoded bytes of a GET's query string or a form-encoded body. Yoga
+ * would decode them with U+FFFD replacements, so a phone filter with stray
+ * bytes would reach the upstream as a different, silently altered value. At
+ * most `maxBytes` of a body are checked: a larger one is handed on whole, for
+ * Yoga's own size limit (HTTP 413).
  */
 export function useUtf8Body(maxBytes: number): Plugin {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   return {
     async onRequest({ request, setRequest, fetchAPI, endResponse }) {
+      const refuse = () =>
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message: 'The request is not valid UTF-8.', extensions: { code: 'BAD_USER_INPUT' } }] }),
+            { status: 400, headers: { 'content-type': 'application/json; charset=utf-8' } },
+          ),
+        );
+      if (!percentEncodedIsUtf8(new URL(request.url).search.slice(1))) return refuse();
       if (request.method !== 'POST' || !request.body) return;
       const reader = request.body.getReader();
       const head = await readUpTo(reader, maxBytes);
@@ -26,20 +36,30 @@ export function useUtf8Body(maxBytes: number): Plugin {
         },
         cancel: (reason) => reader.cancel(reason),
       });
-      setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body, duplex: 'half' } as RequestInit));
+      // The signal too: it is how the operation's deadline learns that the caller left.
+      const init = { method: request.method, headers: request.headers, body, signal: request.signal, duplex: 'half' };
+      setRequest(new fetchAPI.Request(request.url, init as RequestInit));
       if (!head.complete) return;
+      const bytes = Buffer.concat(head.chunks);
+      const form = request.headers.get('content-type')?.startsWith('application/x-www-form-urlencoded') ?? false;
       try {
-        decoder.decode(Buffer.concat(head.chunks));
+        const text = decoder.decode(bytes);
+        if (form && !percentEncodedIsUtf8(text)) return refuse();
       } catch {
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({ errors: [{ message: 'The request body is not valid UTF-8.', extensions: { code: 'BAD_USER_INPUT' } }] }),
-            { status: 400, headers: { 'content-type': 'application/json; charset=utf-8' } },
-          ),
-        );
+        return refuse();
       }
     },
   };
+}
+
+/** Whether every `%XX` sequence of a query string or form body decodes as UTF-8. */
+function percentEncodedIsUtf8(encoded: string): boolean {
+  try {
+    for (const part of encoded.split(/[&=]/)) decodeURIComponent(part.replaceAll('+', ' '));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Chunks up to the end of the body, or until more than `maxBytes` were read. */

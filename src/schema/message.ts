@@ -198,7 +198,7 @@ builder.mutationField('postAgentMessage', (t) =>
     nullable: true,
     authScopes: { write: true },
     description:
-      'Post a message into a conversation as the agent (Avaamo Message API). Not retried: a failed call may or may not have posted.',
+      'Post a message into a conversation as the agent (Avaamo Message API). Never retried once it may have reached Avaamo: a call that timed out after sending answers UPSTREAM_TIMEOUT with `outcome: "unknown"` (it may have posted).',
     args: { input: t.arg({ type: PostAgentMessageInput, required: true, description: 'Who posts, where, and what.' }) },
     resolve: async (_root, { input }, context) => {
       const hasText = input.text !== null && input.text !== undefined;

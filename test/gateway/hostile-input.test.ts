@@ -167,9 +167,17 @@ const cases: Case[] = [
       return raw(Buffer.concat([Buffer.from(`{"query": ${JSON.stringify(SMS)}, "variables": {"toPhone": "+1555`), Buffer.from([0xff, 0x0a]), Buffer.from('0100"}}')]))();
     },
     accepted: async (body) => {
-      expect(body).toMatchObject({ errors: [{ message: 'The request body is not valid UTF-8.', extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(body).toMatchObject({ errors: [{ message: 'The request is not valid UTF-8.', extensions: { code: 'BAD_USER_INPUT' } }] });
       expect(await stack.requests()).toEqual([]);
     },
+  },
+  {
+    name: 'non-UTF-8 percent-encoded in a GET',
+    request: () => fetch(`${stack.url}?query=${encodeURIComponent('query S($p: String) { agents { totalCount } }')}&variables=%7B%22p%22%3A%22%FF%FE%22%7D`, { headers: { accept: 'application/json' } }),
+  },
+  {
+    name: 'non-UTF-8 percent-encoded in a form body',
+    request: raw(`query=${encodeURIComponent('query S($p: String) { agents { totalCount } }')}&variables=%7B%22p%22%3A%22%C0%AF%22%7D`, 'application/x-www-form-urlencoded'),
   },
   { name: 'UTF-16 body', request: raw(Buffer.from(JSON.stringify({ query: '{ agents { totalCount } }' }), 'utf16le')) },
   { name: 'lone surrogate in the query', request: raw('{"query": "{ agents\\ud800 { totalCount } }"}') },

@@ -133,3 +133,20 @@ describe('rate limit with API keys', () => {
     expect(codes((await postGraphQL(stack.url, one, first)).errors)).toEqual(['RATE_LIMITED']);
   });
 });
+
+describe('rate limit with trusted documents only', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '2', PERSISTED_OPERATIONS: 'only' } });
+  });
+  afterAll(() => stack.close());
+
+  it('counts operations the allow-list refuses, so probing it costs the caller its minute too', async () => {
+    const adHoc = { query: '{ agents { totalCount } }' };
+    expect(codes((await postGraphQL(stack.url, adHoc)).errors)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(codes((await postGraphQL(stack.url, adHoc)).errors)).toEqual(['PERSISTED_QUERY_ONLY']);
+    const third = await postGraphQL(stack.url, adHoc);
+    expect(third.status).toBe(429);
+    expect(codes(third.errors)).toEqual(['RATE_LIMITED']);
+  });
+});

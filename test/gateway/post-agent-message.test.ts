@@ -76,3 +76,28 @@ describe('postAgentMessage', () => {
     expect(errorAt(response, ['postAgentMessage'])?.extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'avaamo' });
   });
 });
+
+describe('postAgentMessage with an unknown outcome', () => {
+  let cached: Stack;
+  beforeAll(async () => {
+    cached = await startStack({ env: { CACHE: 'on', OPERATION_DEADLINE_MS: '1500', UPSTREAM_TIMEOUT_MS: '500' } });
+  });
+  afterAll(() => cached.close());
+
+  it('drops the agent\'s cached message pages, since the message may have been posted', async () => {
+    await cached.execute<LatestData>(LATEST, { agentId });
+    await cached.resetStats();
+    await cached.execute<LatestData>(LATEST, { agentId });
+    expect((await cached.stats()).total).toBe(0);
+
+    const hang = [{ route: 'POST /bots_api/v1/messages.json', kind: 'hang' }];
+    await fetch(`${cached.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: hang }) });
+    const posted = await cached.execute(POST, { input: { agentId, conversationUuid, text: 'Maybe posted.' } });
+    expect(errorAt(posted, ['postAgentMessage'])?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', outcome: 'unknown' });
+    await fetch(`${cached.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: [] }) });
+
+    await cached.resetStats();
+    await cached.execute<LatestData>(LATEST, { agentId });
+    expect((await cached.stats()).byRoute['GET /v1/messages.json']).toBe(1);
+  });
+});

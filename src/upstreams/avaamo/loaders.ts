@@ -62,16 +62,23 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
     ),
     /**
      * A write: never deduplicated, two posts in one operation are two
-     * messages. Once posted, the agent's cached message pages are out of date.
+     * messages. Once posted, or when it may have been (a timeout after
+     * sending), the agent's cached message pages are out of date.
      */
     postMessage: async (body: PostAgentMessageBody) => {
       const { client } = ready();
-      const result = await http.request(client.postMessage(body, userToken()));
-      if (result.success) {
+      const dropCachedPages = () => {
         const pages = client.messages({ page: 1, perPage: 1, deviceInfo: false }, agentToken(body.bot_id));
         http.invalidate(pages.route, pages.headers);
+      };
+      try {
+        const result = await http.request(client.postMessage(body, userToken()));
+        if (result.success) dropCachedPages();
+        return result;
+      } catch (error) {
+        if (error instanceof UpstreamError && error.details.outcome === 'unknown') dropCachedPages();
+        throw error;
       }
-      return result;
     },
   };
 }
