@@ -28,6 +28,8 @@ export function countsAgainst(error: unknown): boolean {
 export interface Breakers {
   /** Runs `call` through the upstream's breaker; while open, throws UPSTREAM_UNAVAILABLE without calling. */
   run<T>(upstream: UpstreamName, call: () => Promise<T>): Promise<T>;
+  /** Whether the upstream's breaker is open (refusing, or about to let one probe pass). */
+  isOpen(upstream: UpstreamName): boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export function createBreakers(settings: BreakerSettings): Breakers {
   };
 
   return {
+    isOpen: (upstream) => breakers.get(upstream)?.policy.state === CircuitState.Open,
     async run(upstream, call) {
       const breaker = breakerFor(upstream);
       try {

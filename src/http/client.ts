@@ -220,11 +220,12 @@ export function createHttpClient({
    * One call: budget, breaker, retries, attempts. The first attempt's token
    * is taken before the breaker, so a call the budget refuses never reaches
    * it (a refused half-open probe would otherwise close it); retries take
-   * theirs inside. A call the open breaker refuses gives its token back.
+   * theirs inside. A call the open breaker refuses gives its token back,
+   * and does not wait for one first: an open breaker answers at once.
    */
   async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, onSend: () => void): Promise<Sized<T>> {
     const ticket = { upstream: request.upstream, route: request.route, credential: credentialFingerprint(request.headers) };
-    const first = await take(ticket, !hasStale, deadline);
+    const first = await take(ticket, !hasStale && !breakers.isOpen(request.upstream), deadline);
     let attempts = 0;
     try {
       return await breakers.run(request.upstream, () =>

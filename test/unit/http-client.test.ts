@@ -135,4 +135,25 @@ describe('the shared HTTP client', () => {
     expect(upstream.calls).toHaveLength(4);
     expect(after.map((error) => error?.code).sort()).toEqual(['UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE']);
   });
+
+  it('does not wait for a budget token while the breaker is open', async () => {
+    const upstream = slowUpstream(20, () => 500);
+    const config = loadConfig({
+      BREAKER_MIN_REQUESTS: '3',
+      BREAKER_WINDOW_MS: '10000',
+      BREAKER_OPEN_MS: '60000',
+      UPSTREAM_RETRY_ATTEMPTS: '1',
+      AVAAMO_CALLS_PER_MINUTE: '6',
+      BUDGET_MAX_WAIT_MS: '20000',
+    });
+    const http = createHttpClient({ ...config.resilience, budgets: config.traffic.budgets, fetch: upstream.fetch });
+    const client = http.forOperation(operation(60_000));
+    // Three failures spend the burst of three tokens and open the breaker.
+    for (let page = 0; page < 3; page++) expect(await failure(client.request(smsReport(page)))).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    const started = Date.now();
+    expect(await failure(client.request(smsReport(9)))).toMatchObject({ code: expect.stringMatching(/^(UPSTREAM_UNAVAILABLE|RATE_LIMITED)$/) });
+    // The next token is 20 s away; the answer must not be.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(upstream.calls).toHaveLength(3);
+  });
 });
