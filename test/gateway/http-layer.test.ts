@@ -22,7 +22,7 @@ describe('the shared HTTP layer, seen from a client', () => {
   it("does not open the breaker because one operation ran out of its own time: the next operation is served", async () => {
     stack = await startStack({
       env: {
-        OPERATION_DEADLINE_MS: '800',
+        OPERATION_DEADLINE_MS: '1500',
         // The attempt timer is far away: only the operation's deadline can end these calls.
         UPSTREAM_TIMEOUT_MS: '10000',
         UPSTREAM_MAX_CONCURRENCY: '1',
@@ -32,7 +32,7 @@ describe('the shared HTTP layer, seen from a client', () => {
         BREAKER_OPEN_MS: '30000',
       },
     });
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 1500 }]);
+    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 4000 }]);
     // Four upstream calls queued behind a concurrency of one, on a healthy but slow Vambe.
     const wide = await stack.execute(/* GraphQL */ `{
       a: contacts(status: AI_ATTENDED, first: 1) { totalCount }
@@ -66,7 +66,7 @@ describe('the shared HTTP layer, seen from a client', () => {
     // Nothing of this agent's messages is cached now: the next read goes upstream.
     await post(`Before the read ${Date.now()}`);
 
-    await setFaults(stack, [{ route: MESSAGES_ROUTE, kind: 'latency', ms: 800 }]);
+    await setFaults(stack, [{ route: MESSAGES_ROUTE, kind: 'latency', ms: 1500 }]);
     await stack.resetStats();
     const inFlight = stack.execute<MessagesData>(MESSAGES, { agentId });
     await pause(300);
