@@ -1,5 +1,5 @@
-import { BrokenCircuitError, circuitBreaker, handleWhen, SamplingBreaker, type CircuitBreakerPolicy } from 'cockatiel';
-import { codeFor, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
+import { BrokenCircuitError, circuitBreaker, CircuitState, handleWhen, SamplingBreaker, type CircuitBreakerPolicy } from 'cockatiel';
+import { codeFor, isGatewaySide, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
 
 export interface BreakerSettings {
   /** Share of failed calls (0–1, exclusive) in the window that opens the breaker. */
@@ -13,12 +13,14 @@ export interface BreakerSettings {
 }
 
 /**
- * Failures that say the upstream is unwell: no answer, a broken connection, a
- * 5xx. A 4xx is the caller's or the credentials' business, a 429 the rate
- * budget's, and a 200 in an unexpected shape will not heal by waiting.
+ * Failures that say the upstream is unwell: no answer within its attempt
+ * timeout, a broken connection, a 5xx. A 4xx is the caller's or the
+ * credentials' business, a 429 the rate budget's, and a 200 in an unexpected
+ * shape will not heal by waiting. The gateway's own refusals and deadlines
+ * say nothing about the upstream.
  */
-function countsAgainst(error: Error): boolean {
-  if (!(error instanceof UpstreamError)) return false;
+export function countsAgainst(error: unknown): boolean {
+  if (!(error instanceof UpstreamError) || isGatewaySide(error)) return false;
   if (error.code === 'UPSTREAM_TIMEOUT') return true;
   return error.code === 'UPSTREAM_ERROR' && (error.details.status === undefined || error.details.status >= 500);
 }
@@ -26,18 +28,28 @@ function countsAgainst(error: Error): boolean {
 export interface Breakers {
   /** Runs `call` through the upstream's breaker; while open, throws UPSTREAM_UNAVAILABLE without calling. */
   run<T>(upstream: UpstreamName, call: () => Promise<T>): Promise<T>;
+  /** Whether the upstream's breaker is open (refusing, or about to let one probe pass). */
+  isOpen(upstream: UpstreamName): boolean;
 }
 
 /**
  * One circuit breaker per upstream (cockatiel), so a failing Vambe fails fast
  * without slowing Avaamo. It wraps the retries: one exhausted call counts once.
+ * A call the budget refuses never reaches it (client.ts takes the first
+ * token before the breaker), so a refusal can never close it.
  */
 export function createBreakers(settings: BreakerSettings): Breakers {
   const breakers = new Map<UpstreamName, { policy: CircuitBreakerPolicy; openedAt: number }>();
   const breakerFor = (upstream: UpstreamName) => {
     let entry = breakers.get(upstream);
     if (!entry) {
-      const policy = circuitBreaker(handleWhen(countsAgainst), {
+      // cockatiel closes a half-open breaker on any error it does not handle. A
+      // probe the gateway cut off learned nothing, so there it counts as a
+      // failure: the breaker stays open for another period rather than
+      // letting traffic back to an upstream nobody heard from. While closed,
+      // such an error is neither success nor failure.
+      const handled = (error: Error) => countsAgainst(error) || (policy.state === CircuitState.HalfOpen && isGatewaySide(error));
+      const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(handled), {
         halfOpenAfter: settings.openMs,
         breaker: new SamplingBreaker({
           threshold: settings.failureRatio,
@@ -56,6 +68,7 @@ export function createBreakers(settings: BreakerSettings): Breakers {
   };
 
   return {
+    isOpen: (upstream) => breakers.get(upstream)?.policy.state === CircuitState.Open,
     async run(upstream, call) {
       const breaker = breakerFor(upstream);
       try {

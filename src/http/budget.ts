@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
+import { sleep, type Deadline } from './deadline.js';
+import { BudgetSpent, upstreamLabels, type UpstreamName } from './errors.js';
+import { deadlineError } from './timeouts.js';
 import type { UpstreamRoute } from './routes.js';
 import type { Clock } from './cache.js';
 
@@ -34,17 +36,23 @@ export interface BudgetTicket {
   credential: string;
 }
 
+/** A token taken for one call; given back if the call never goes out. */
+export interface Reservation {
+  /** Returns the token to its bucket. Only once; call it only if nothing was sent. */
+  refund(): void;
+}
+
 export interface Budgets {
   /**
    * Resolves when the call may go out. Rejects with RATE_LIMITED (and a
-   * retryAfter) when it would have to wait longer than allowed; `wait: false`
-   * allows no wait at all (a stale answer can serve instead).
+   * retryAfter) when it would have to wait longer than allowed or than the
+   * deadline leaves; `wait: false` allows no wait at all (a stale answer can
+   * serve instead). A wait the deadline cuts short gives its token back.
    */
-  take(ticket: BudgetTicket, options: { wait: boolean }): Promise<void>;
+  take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline }): Promise<Reservation>;
 }
 
-/** The gateway's own refusal to call (no token left), as opposed to an upstream's 429. */
-export class BudgetSpent extends UpstreamError {}
+const nothingReserved: Reservation = { refund: () => undefined };
 
 interface Bucket {
   tokens: number;
@@ -66,9 +74,9 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = performan
   const buckets = new LRUCache<string, Bucket>({ max: MAX_BUCKETS });
 
   return {
-    async take(ticket, { wait }) {
+    async take(ticket, { wait, deadline }) {
       const rule = settings.rules[ticket.upstream];
-      if (!rule || rule.callsPerMinute <= 0) return;
+      if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
       const capacity = Math.ceil(rule.callsPerMinute / 2);
       const perMs = Math.max(1, rule.callsPerMinute - capacity) / WINDOW_MS;
       const key = [ticket.upstream, ticket.credential, rule.perRoute ? ticket.route : '*'].join(' ');
@@ -77,12 +85,21 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = performan
       bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updatedAt) * perMs);
       bucket.updatedAt = now;
       buckets.set(key, bucket);
+      let refunded = false;
+      const reservation: Reservation = {
+        refund() {
+          if (refunded) return;
+          refunded = true;
+          bucket.tokens = Math.min(capacity, bucket.tokens + 1);
+        },
+      };
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
-        return;
+        return reservation;
       }
       const waitMs = (1 - bucket.tokens) / perMs;
-      if (!wait || waitMs > settings.maxWaitMs) {
+      // A wait that outlasts the operation would hold a token the call can never use.
+      if (!wait || waitMs > settings.maxWaitMs || waitMs >= deadline.remainingMs()) {
         const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
         throw new BudgetSpent(
           ticket.upstream,
@@ -93,7 +110,12 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = performan
       }
       // Reserved now (tokens go below zero), so later callers queue behind this one.
       bucket.tokens -= 1;
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      await sleep(waitMs, deadline.signal);
+      if (deadline.signal.aborted) {
+        reservation.refund();
+        throw deadlineError(ticket.upstream, deadline, false);
+      }
+      return reservation;
     },
   };
 }

@@ -59,12 +59,20 @@ export interface Sized<T> {
   bytes: number;
 }
 
-/** Loads a fresh answer; told whether a stale one exists, so the budget need not wait for it. */
-export type Load<T> = (hasStale: boolean) => Promise<Sized<T>>;
+/**
+ * Loads a fresh answer. Told whether a stale one exists (the budget need not
+ * wait for it), and whether the load is shared: other callers may join it,
+ * so it must not end with the deadline of the caller who happened to start it.
+ */
+export type Load<T> = (how: { hasStale: boolean; shared: boolean }) => Promise<Sized<T>>;
 
 export interface UpstreamCache {
   get<T>(key: CacheKey, load: Load<T>, record?: (outcome: CacheOutcome) => void): Promise<T>;
-  /** Drops every entry of one route read with one credential; returns how many. */
+  /**
+   * Drops every entry of one route read with one credential, reads still in
+   * flight included (their answers reach the callers already waiting but are
+   * not stored); returns how many.
+   */
   invalidate(route: UpstreamRoute, credential: string): number;
 }
 
@@ -113,24 +121,38 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
     // Read the clock on every check (lru-cache otherwise reuses one reading for 1 ms).
     ttlResolution: 0,
     fetchMethod: async (key, _stale, { context }) => {
-      const { value, bytes } = await context.load(context.hasStale);
+      const { value, bytes } = await context.load({ hasStale: context.hasStale, shared: true });
       return { value, storedAt: clock.now(), bytes: bytes * MEMORY_PER_JSON_BYTE + key.length * 2 + ENTRY_OVERHEAD_BYTES };
     },
     // Keep the old entry when a refresh fails: it may still be served stale.
     noDeleteOnFetchRejection: true,
-    // An entry invalidated while its fetch is in flight: the callers waiting
-    // get that answer, but it is not stored (it may predate the write).
+    // An entry deleted while its fetch is in flight (invalidated): the
+    // callers waiting get that answer, but it is not stored (it may predate
+    // the write), because lru-cache stores a fetch's result only where that
+    // fetch still sits.
     ignoreFetchAbort: true,
   });
 
+  // Ids with a fetch in flight, and how many callers wait on each: lru-cache's
+  // keys() skips entries whose value is still a fetch, and invalidation must
+  // reach those too.
+  const inFlight = new Map<string, number>();
+
   function refresh(key: string, route: UpstreamRoute, context: FetchContext) {
     const status: LRUCache.Status<string, Entry, FetchContext> = {};
+    inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
     const pending = lru.fetch(key, {
       context,
       forceRefresh: true,
       ttl: freshMs(route) + staleMs,
       status,
     });
+    const settled = () => {
+      const waiting = (inFlight.get(key) ?? 1) - 1;
+      if (waiting > 0) inFlight.set(key, waiting);
+      else inFlight.delete(key);
+    };
+    pending.then(settled, settled);
     return { pending, coalesced: status.fetch === 'inflight' };
   }
 
@@ -139,7 +161,7 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
       const ttl = freshMs(key.route);
       if (!settings.enabled || ttl <= 0) {
         record('miss');
-        return (await load(false)).value;
+        return (await load({ hasStale: false, shared: false })).value;
       }
       const id = [key.route, key.credential, key.request].join(ROUTE_SEPARATOR);
       const entry = lru.get(id, { allowStale: false });
@@ -160,7 +182,7 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
       try {
         const fresh = await pending;
         // Undefined only if the entry was dropped mid-flight without an answer; ask again, uncached.
-        return (fresh ? fresh.value : (await load(false)).value) as T;
+        return (fresh ? fresh.value : (await load({ hasStale: false, shared: false })).value) as T;
       } catch (error) {
         if (entry && error instanceof UpstreamError && STALE_ON_ERROR_CODES.has(error.code)) {
           record('staleOnError');
@@ -173,7 +195,7 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
     invalidate(route, credential) {
       const prefix = route + ROUTE_SEPARATOR + credential + ROUTE_SEPARATOR;
       let dropped = 0;
-      for (const id of [...lru.keys()]) {
+      for (const id of new Set([...lru.keys(), ...inFlight.keys()])) {
         if (id.startsWith(prefix) && lru.delete(id)) dropped += 1;
       }
       return dropped;

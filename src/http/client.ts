@@ -3,8 +3,8 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { ResilienceSettings } from '../config.js';
 import { createBreakers } from './breaker.js';
-import { createBudgets, type BudgetSettings } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Clock, type Sized } from './cache.js';
+import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
+import { createUpstreamCache, type CacheSettings, type Clock, type Load, type Sized } from './cache.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, type Limiter } from './limit.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
@@ -104,10 +104,16 @@ function hash(value: unknown): string {
 /**
  * The one way the gateway talks to an upstream. One per gateway, so the
  * cache, budgets, breakers and limits hold across all GraphQL requests. A call
- * passes, in order: the cross-request cache, the upstream's breaker, retries
- * (each attempt spends a budget token), the concurrency limit, then fetch with
- * the upstream's timeouts; the operation's deadline bounds all of it. JSON in
- * and out, statuses mapped to UpstreamError, wire shapes validated.
+ * passes, in order:
+ *   cache (GETs; identical calls in flight share one load under its own deadline)
+ *   -> budget token for the first attempt
+ *   -> the upstream's breaker
+ *   -> retries (each retry takes its own token)
+ *   -> concurrency limit -> fetch, with the upstream's attempt timeouts.
+ * Each caller waits only until its own operation's deadline. The breaker
+ * counts only what the upstream did (attempt timeouts, broken connections,
+ * 5xx), never the gateway's own refusals or deadlines. JSON in and out,
+ * statuses mapped to UpstreamError, wire shapes validated.
  */
 export function createHttpClient({
   maxConcurrentPerUpstream = 6,
@@ -140,17 +146,14 @@ export function createHttpClient({
   };
   const breakers = createBreakers(resilience.breaker);
 
-  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline, markSent: () => void): Promise<Sized<T>> {
+  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline): Promise<Sized<T>> {
     const label = upstreamLabels[request.upstream];
     const url = canonicalUrl(request.baseUrl, request.path, request.query);
-    // A call that waited in the queue past the deadline must not go out at all.
-    if (deadline.signal.aborted) throw deadlineError(request.upstream, deadline, false);
     const timeouts = resilience.timeouts[request.upstream];
     const { signal, done } = attemptSignal(timeouts, deadline);
     const failed = (error: unknown) => transportError(request.upstream, error, { signal, deadline, timeouts, method: request.method });
     let response: Response;
     try {
-      markSent();
       response = await fetch(url, {
         method: request.method,
         headers: {
@@ -195,35 +198,86 @@ export function createHttpClient({
     return { value: parsed.data, bytes: Buffer.byteLength(text) };
   }
 
+  const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
+    budgets ? budgets.take(ticket, { wait, deadline }) : Promise.resolve({ refund: () => undefined });
+
   /**
-   * Writes skip the cache but still spend budget. A call that joins an
-   * identical one in flight waits for it, but never past its own deadline.
+   * One attempt: a concurrency slot, then fetch. A call whose deadline passed
+   * while it queued does not go out, and gives its budget token back.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline }: OperationScope): Promise<T> {
+  function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, onSend: () => void) {
+    return limiterFor(request.upstream)(() => {
+      if (deadline.signal.aborted) {
+        reservation.refund();
+        return Promise.reject(deadlineError(request.upstream, deadline, false));
+      }
+      onSend();
+      return send(request, deadline);
+    });
+  }
+
+  /**
+   * One call: budget, breaker, retries, attempts. The first attempt's token
+   * is taken before the breaker, so a call the budget refuses never reaches
+   * it (a refused half-open probe would otherwise close it); retries take
+   * theirs inside. A call the open breaker refuses gives its token back,
+   * and does not wait for one first: an open breaker answers at once.
+   */
+  async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, onSend: () => void): Promise<Sized<T>> {
     const ticket = { upstream: request.upstream, route: request.route, credential: credentialFingerprint(request.headers) };
-    let sent = false;
-    const call = (hasStale: boolean): Promise<Sized<T>> =>
-      breakers.run(request.upstream, () =>
+    const first = await take(ticket, !hasStale && !breakers.isOpen(request.upstream), deadline);
+    let attempts = 0;
+    try {
+      return await breakers.run(request.upstream, () =>
         withRetries(request.method, deadline, resilience.retry, async () => {
-          await budgets?.take(ticket, { wait: !hasStale });
-          return limiterFor(request.upstream)(() => {
-            stats.record(request.route, 'request');
-            return send(request, deadline, () => (sent = true));
-          });
+          const reservation = attempts === 0 ? first : await take(ticket, !hasStale, deadline);
+          attempts += 1;
+          return attempt(request, deadline, reservation, onSend);
         }),
       );
+    } finally {
+      if (attempts === 0) first.refund();
+    }
+  }
+
+  /**
+   * Writes skip the cache but still spend budget. A load the cache shares
+   * between callers runs under a deadline of its own (the operation deadline,
+   * counted from the load's start), so it outlives an impatient or departed
+   * first caller; each caller waits for it only until its own deadline.
+   */
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline }: OperationScope): Promise<T> {
+    let sent = false;
+    const onSend = () => {
+      sent = true;
+      stats.record(request.route, 'request');
+    };
+    const load: Load<T> = ({ hasStale, shared }) =>
+      shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend);
     const answer =
       !cache || request.method !== 'GET'
-        ? call(false).then((sized) => sized.value)
-        : cache.get({ route: request.route, credential: ticket.credential, request: requestKey(request) }, call, (outcome) =>
-            stats.record(request.route, outcome),
+        ? load({ hasStale: false, shared: false }).then((sized) => sized.value)
+        : cache.get(
+            { route: request.route, credential: credentialFingerprint(request.headers), request: requestKey(request) },
+            load,
+            (outcome) => stats.record(request.route, outcome),
           );
     return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
+  /** Runs `task` under a fresh operation deadline, released when it settles. */
+  async function withOwnDeadline<T>(task: (deadline: Deadline) => Promise<T>): Promise<T> {
+    const deadline = createDeadline(resilience.operationDeadlineMs);
+    try {
+      return await task(deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
   const scoped = (operation: OperationScope | null): HttpClient => ({
     request: (request) =>
-      pipeline(request, operation ?? { stats: noUpstreamStats, deadline: createDeadline(resilience.operationDeadlineMs) }),
+      operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
     invalidate: (route, headers) => {
       cache?.invalidate(route, credentialFingerprint(headers));
     },

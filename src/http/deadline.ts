@@ -12,6 +12,11 @@ export interface Deadline {
   readonly expiresAt: number;
   readonly totalMs: number;
   remainingMs(): number;
+  /**
+   * Releases the timer and the listener on the caller's signal once the
+   * operation is over; the signal then never aborts. Idempotent.
+   */
+  dispose(): void;
 }
 
 export function createDeadline(totalMs: number, callerGone?: AbortSignal, now = Date.now()): Deadline {
@@ -20,12 +25,21 @@ export function createDeadline(totalMs: number, callerGone?: AbortSignal, now = 
   // and the deadline never fires. The timer is unref'd: it never keeps a process alive.
   const controller = new AbortController();
   const expire = () => controller.abort(new DOMException('The operation deadline passed', 'TimeoutError'));
-  setTimeout(expire, totalMs).unref();
-  if (callerGone) followAbort(callerGone, controller);
+  const timer = setTimeout(expire, totalMs).unref();
+  const unfollow = callerGone ? followAbort(callerGone, controller) : () => undefined;
   // Every upstream call of a wide operation listens on it; that is by design, not a leak.
   setMaxListeners(0, controller.signal);
   const expiresAt = now + totalMs;
-  return { signal: controller.signal, expiresAt, totalMs, remainingMs: () => Math.max(0, expiresAt - Date.now()) };
+  return {
+    signal: controller.signal,
+    expiresAt,
+    totalMs,
+    remainingMs: () => Math.max(0, expiresAt - Date.now()),
+    dispose() {
+      clearTimeout(timer);
+      unfollow();
+    },
+  };
 }
 
 /** Aborts `controller` when `source` aborts; returns how to stop listening. */

@@ -26,9 +26,12 @@ export interface UpstreamErrorDetails {
   /**
    * How the exchange failed below HTTP, for the retry rule; never shown to callers.
    * `connect`: nothing reached the upstream. `network`: the connection broke
-   * after the request may have been sent.
+   * after the request may have been sent. `timeout`: the attempt's own
+   * timer (UPSTREAM_TIMEOUT_MS) fired. `deadline`: the gateway gave up, not
+   * the upstream: the operation's deadline passed or its caller left, while
+   * the call waited or ran; the breaker never counts it.
    */
-  transport?: 'connect' | 'network' | 'timeout';
+  transport?: 'connect' | 'network' | 'timeout' | 'deadline';
 }
 
 /**
@@ -46,6 +49,18 @@ export class UpstreamError extends Error {
     super(message);
     this.name = 'UpstreamError';
   }
+}
+
+/** The gateway's own refusal to call (no budget token left), as opposed to an upstream's 429. */
+export class BudgetSpent extends UpstreamError {}
+
+/**
+ * A failure of the gateway's making: the call budget refused it, or the
+ * operation's deadline (or its caller leaving) cut it off. It says nothing
+ * about the upstream's health.
+ */
+export function isGatewaySide(error: unknown): boolean {
+  return error instanceof BudgetSpent || (error instanceof UpstreamError && error.details.transport === 'deadline');
 }
 
 /**

@@ -1,6 +1,5 @@
-import { BudgetSpent } from './budget.js';
 import { sleep, type Deadline } from './deadline.js';
-import { UpstreamError } from './errors.js';
+import { isGatewaySide, UpstreamError } from './errors.js';
 
 export interface RetrySettings {
   /** Attempts in all, the first included; 1 turns retries off. */
@@ -40,9 +39,10 @@ export function retryDelayMs(retry: number, settings: RetrySettings, retryAfterS
 /**
  * Runs `attempt` until it succeeds, fails in a way not worth repeating, runs
  * out of attempts, or the next wait would not end before the deadline: then
- * the last failure is what the caller sees. A retry the call budget cannot
- * pay for never left, so the caller sees the upstream failure that prompted
- * it (and the breaker counts that), not the refusal.
+ * the last failure is what the caller sees. A retry the gateway itself cut
+ * short (the call budget could not pay for it, or the deadline passed while
+ * it waited or ran) ends with the upstream failure that prompted it: the
+ * caller learns what the upstream did, and the breaker counts that.
  */
 export async function withRetries<T>(
   method: string,
@@ -55,7 +55,7 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (prompting !== undefined && error instanceof BudgetSpent) throw prompting;
+      if (prompting !== undefined && isGatewaySide(error)) throw prompting;
       if (attempts >= settings.maxAttempts || !isRetryable(method, error)) throw error;
       prompting = error;
       const delay = retryDelayMs(attempts, settings, (error as UpstreamError).details.retryAfter);

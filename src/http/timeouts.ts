@@ -50,10 +50,14 @@ export function transportError(
   const label = upstreamLabels[upstream];
   const unknownWrite = method === 'GET' ? {} : { outcome: 'unknown' as const };
   if (signal.aborted) {
-    const message = deadline.signal.aborted
-      ? `${label} did not answer within the operation's deadline (${deadline.totalMs} ms)`
-      : `${label} did not answer within ${timeouts.totalMs} ms`;
-    return new UpstreamError(upstream, codeFor('timeout'), message, { transport: 'timeout', ...unknownWrite });
+    // Whose abort it was: the deadline's (gateway side) or the attempt's own timer (the upstream's slowness).
+    if (deadline.signal.aborted && signal.reason === deadline.signal.reason) {
+      return deadlineError(upstream, deadline, method !== 'GET');
+    }
+    return new UpstreamError(upstream, codeFor('timeout'), `${label} did not answer within ${timeouts.totalMs} ms`, {
+      transport: 'timeout',
+      ...unknownWrite,
+    });
   }
   const code = causeCode(error);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
@@ -80,12 +84,16 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The error of an operation whose deadline passed while this call was still waiting or running. */
+/**
+ * The error of an operation whose deadline passed (or whose caller left)
+ * while this call was still waiting or running. The caller sees
+ * UPSTREAM_TIMEOUT; `transport: 'deadline'` keeps it out of the breaker.
+ */
 export function deadlineError(upstream: UpstreamName, deadline: Deadline, writeInFlight: boolean): UpstreamError {
   return new UpstreamError(
     upstream,
     codeFor('timeout'),
     `${upstreamLabels[upstream]} did not answer within the operation's deadline (${deadline.totalMs} ms)`,
-    writeInFlight ? { transport: 'timeout', outcome: 'unknown' } : { transport: 'timeout' },
+    writeInFlight ? { transport: 'deadline', outcome: 'unknown' } : { transport: 'deadline' },
   );
 }

@@ -111,6 +111,22 @@ describe('the cross-request cache', () => {
     expect(await get(agent)).toEqual({ call: 4 });
   });
 
+  it('does not store a read that was in flight when its route was invalidated', async () => {
+    const { cache, get } = setup();
+    let answer!: () => void;
+    const upstreamAnswered = new Promise<void>((resolve) => (answer = resolve));
+    const before = get(messages, async () => {
+      await upstreamAnswered;
+      return { page: 'before the post' };
+    });
+    // The post lands while the read is on the wire.
+    expect(cache.invalidate('avaamo.messages', 'token-a')).toBe(1);
+    answer();
+    // Whoever asked before the post gets the answer, but it is not kept for later callers.
+    expect(await before).toEqual({ page: 'before the post' });
+    expect(await get(messages)).toEqual({ call: 1 });
+  });
+
   it('stays within its byte bound by evicting the least recently used', async () => {
     const { get, calls } = setup({ maxBytes: 12_000 });
     const big = async () => ({ text: 'x'.repeat(1_000) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../src/http/deadline.js';
 import { UpstreamError } from '../../src/http/errors.js';
-import { BudgetSpent } from '../../src/http/budget.js';
+import { BudgetSpent } from '../../src/http/errors.js';
 import { isRetryable, retryDelayMs, withRetries } from '../../src/http/retry.js';
 import { transportError } from '../../src/http/timeouts.js';
 

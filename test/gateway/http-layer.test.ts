@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fault } from '../../src/sandbox/faults.js';
+import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const CONTACTS_ROUTE = 'GET /api/public/analytics/contacts/by-status';
+const MESSAGES_ROUTE = 'GET /v1/messages.json';
+
+async function setFaults(target: Stack, faults: Fault[]): Promise<void> {
+  const response = await fetch(`${target.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults }) });
+  expect(response.status).toBe(200);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the shared HTTP layer, seen from a client', () => {
+  it("does not open the breaker because one operation ran out of its own time: the next operation is served", async () => {
+    stack = await startStack({
+      env: {
+        OPERATION_DEADLINE_MS: '1500',
+        // The attempt timer is far away: only the operation's deadline can end these calls.
+        UPSTREAM_TIMEOUT_MS: '10000',
+        UPSTREAM_MAX_CONCURRENCY: '1',
+        UPSTREAM_RETRY_ATTEMPTS: '1',
+        BREAKER_MIN_REQUESTS: '3',
+        BREAKER_WINDOW_MS: '30000',
+        BREAKER_OPEN_MS: '30000',
+      },
+    });
+    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 4000 }]);
+    // Four upstream calls queued behind a concurrency of one, on a healthy but slow Vambe.
+    const wide = await stack.execute(/* GraphQL */ `{
+      a: contacts(status: AI_ATTENDED, first: 1) { totalCount }
+      b: contacts(status: AI_AWAY, first: 1) { totalCount }
+      c: contacts(status: ATTENDED, first: 1) { totalCount }
+      d: contacts(status: UNATTENDED, first: 1) { totalCount }
+    }`);
+    for (const field of ['a', 'b', 'c', 'd']) expect(errorAt(wide, [field])?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    await setFaults(stack, []);
+    // Let the call still on the wire and the ones queued behind it find the deadline passed.
+    await pause(500);
+
+    const next = await stack.execute<{ contacts: { totalCount: number } }>(`{ contacts(status: UNATTENDED, first: 1) { totalCount } }`);
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.contacts.totalCount).toEqual(expect.any(Number));
+  });
+
+  it('does not cache a message page that was on the wire while a message was posted', async () => {
+    stack = await startStack({ env: { CACHE: 'on' } });
+    const agentId = agentIds[1]!;
+    const MESSAGES = `query($agentId: Int!) { agent(agentId: $agentId) { messages(first: 5) { nodes { content conversation { uuid } } } } }`;
+    type MessagesData = { agent: { messages: { nodes: { content: string; conversation: { uuid: string } }[] } } };
+    const first = await stack.execute<MessagesData>(MESSAGES, { agentId });
+    const conversationUuid = first.data!.agent.messages.nodes[0]!.conversation.uuid;
+    const post = async (text: string) => {
+      const posted = await stack!.execute(`mutation($input: PostAgentMessageInput!) { postAgentMessage(input: $input) { success } }`, {
+        input: { agentId, conversationUuid, text },
+      });
+      expect(posted.errors).toBeUndefined();
+    };
+    // Nothing of this agent's messages is cached now: the next read goes upstream.
+    await post(`Before the read ${Date.now()}`);
+
+    await setFaults(stack, [{ route: MESSAGES_ROUTE, kind: 'latency', ms: 1500 }]);
+    await stack.resetStats();
+    const inFlight = stack.execute<MessagesData>(MESSAGES, { agentId });
+    await pause(300);
+    const text = `Posted during a read ${Date.now()}`;
+    await post(text);
+    const during = await inFlight;
+    expect(during.errors).toBeUndefined();
+    expect((await stack.stats()).byRoute[MESSAGES_ROUTE]).toBe(1);
+    await setFaults(stack, []);
+
+    await stack.resetStats();
+    const after = await stack.execute<MessagesData>(MESSAGES, { agentId });
+    expect(after.data!.agent.messages.nodes.map((node) => node.content)).toContain(text);
+    expect((await stack.stats()).byRoute[MESSAGES_ROUTE]).toBe(1);
+  });
+});

@@ -1,0 +1,37 @@
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDeadline } from '../../src/http/deadline.js';
+
+describe('the operation deadline', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('releases its timer and its listener on the caller once disposed', () => {
+    vi.useFakeTimers();
+    const callerGone = new AbortController();
+    const deadline = createDeadline(20_000, callerGone.signal);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(getEventListeners(callerGone.signal, 'abort')).toHaveLength(1);
+
+    deadline.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(callerGone.signal, 'abort')).toHaveLength(0);
+    // An operation that is over is not cut off later, by the clock or by its caller.
+    vi.advanceTimersByTime(30_000);
+    callerGone.abort();
+    expect(deadline.signal.aborted).toBe(false);
+  });
+
+  it('aborts when its time is up or its caller leaves, while not disposed', () => {
+    vi.useFakeTimers();
+    const expiring = createDeadline(1_000);
+    vi.advanceTimersByTime(1_000);
+    expect(expiring.signal.aborted).toBe(true);
+
+    const callerGone = new AbortController();
+    const leaving = createDeadline(20_000, callerGone.signal);
+    callerGone.abort();
+    expect(leaving.signal.aborted).toBe(true);
+  });
+});
