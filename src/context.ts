@@ -32,6 +32,8 @@ export type Context = Readonly<{
   agentIds: readonly number[];
   /** What this request cost upstream (`extensions.upstream`). */
   upstreamStats: UpstreamStats;
+  /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
+  deadline: Deadline;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -66,6 +68,7 @@ export function createContext(
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
+    deadline,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

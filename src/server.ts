@@ -9,6 +9,7 @@ import { createContext, createUpstreamClients, type Context } from './context.js
 import { createHttpClient } from './http/client.js';
 import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
+import { useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -66,6 +67,7 @@ export function createGateway(
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
+    useDeadlineRelease() as Plugin,
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,
