@@ -106,10 +106,21 @@ describe('GraphiQL served by the gateway, offline', () => {
     const context = await offlineContext();
     const page = await openGraphiQL(context);
     await page.getByRole('button', { name: 'New tab' }).click();
-    await page.locator('.graphiql-query-editor').first().click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('query Typed { agent(agentId: 20457) { name languages } }');
+    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(6);
+    // On a busy machine the new tab's editor can take a moment to take focus;
+    // keys sent before then land in the old tab. Type until the editor holds
+    // exactly the typed query.
+    const typed = 'query Typed { agent(agentId: 20457) { name languages } }';
+    const editor = page.locator('.graphiql-query-editor').first();
+    // Monaco's text lines, without the line-number gutter.
+    const editorText = async () => (await editor.locator('.view-lines').innerText()).replaceAll('\u00a0', ' ').replace(/\s+/g, ' ').trim();
+    for (let attempt = 0; attempt < 3 && (await editorText()) !== typed; attempt++) {
+      await editor.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(typed);
+    }
+    expect(await editorText()).toBe(typed);
     const response = await run(page);
     expect(response).toContain('"name": "Acme Retail Assistant"');
     expect(response).toContain('"languages"');
