@@ -8,7 +8,6 @@ import {
   AgentMessagesDocument,
   AgentsDocument,
   ContactsDocument,
-  CxGatewayError,
   DashboardDocument,
   PostAgentMessageDocument,
   SmsRecordsDocument,
@@ -16,6 +15,7 @@ import {
   type CxClient,
 } from '../../src/sdk/index.js';
 import { startStack, type Stack } from '../helpers.js';
+import { failureOf } from './failure-of.js';
 
 const persisted = JSON.parse(
   readFileSync(new URL('../../src/sdk/generated/persisted-documents.json', import.meta.url), 'utf8'),
@@ -37,17 +37,6 @@ const recordingFetch: typeof fetch = async (input, init) => {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The CxGatewayError a request rejects with (fails the test if it resolves or throws something else). */
-async function failureOf(pending: Promise<unknown>): Promise<CxGatewayError> {
-  const outcome = await pending.then(
-    (data) => ({ data }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome) || !(outcome.error instanceof CxGatewayError)) {
-    throw new Error(`expected a CxGatewayError, got ${JSON.stringify(outcome)}`);
-  }
-  return outcome.error;
-}
 const agentId = sandboxCredentials.avaamoAgents[0]!.id;
 
 beforeAll(async () => {

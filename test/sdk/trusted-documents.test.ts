@@ -7,7 +7,6 @@ import {
   AgentMessagesDocument,
   AgentsDocument,
   ContactsDocument,
-  CxGatewayError,
   DashboardDocument,
   PostAgentMessageDocument,
   SmsRecordsDocument,
@@ -15,6 +14,7 @@ import {
   createCxClient,
 } from '../../src/sdk/index.js';
 import { startStack, type Stack } from '../helpers.js';
+import { failureOf } from './failure-of.js';
 import { postGraphQL } from '../raw-request.js';
 
 /** The real allow-list codegen writes, which the gateway reads by default in `only` mode. */
@@ -36,17 +36,6 @@ const recordingFetch: typeof fetch = async (input, init) => {
   sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
   return fetch(input, init);
 };
-
-async function failureOf(pending: Promise<unknown>): Promise<CxGatewayError> {
-  const outcome = await pending.then(
-    (data) => ({ data }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in outcome) || !(outcome.error instanceof CxGatewayError)) {
-    throw new Error(`expected a CxGatewayError, got ${JSON.stringify(outcome)}`);
-  }
-  return outcome.error;
-}
 
 describe('the SDK against a gateway running only its trusted documents, behind API keys', () => {
   let stack: Stack;
