@@ -67,7 +67,7 @@ export function createGateway(
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
-    useDeadlineRelease() as Plugin,
+    useDeadlineRelease(),
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,

@@ -3,14 +3,16 @@ import type { Context } from '../context.js';
 
 /**
  * Releases each operation's deadline once its result is in, so no timer or
- * listener on the caller's signal outlives the operation by the deadline's
- * length. Upstream loads other callers may still join run under deadlines of
- * their own (http/client.ts).
+ * listener on the caller's signal outlives the operation. Yoga's
+ * onExecutionResult runs for every operation that got a context, including
+ * those a plugin stopped before executing (the cost limit) or that failed.
+ * Upstream loads other callers may still join run under deadlines of their
+ * own (http/client.ts).
  */
-export function useDeadlineRelease(): Plugin<Context> {
+export function useDeadlineRelease(): Plugin {
   return {
-    onExecute: () => ({
-      onExecuteDone: ({ args }) => args.contextValue.deadline.dispose(),
-    }),
+    onExecutionResult({ context }) {
+      (context as Partial<Context>).deadline?.dispose();
+    },
   };
 }

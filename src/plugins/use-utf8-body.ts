@@ -55,7 +55,8 @@ export function useUtf8Body(maxBytes: number): Plugin {
 /** Whether every `%XX` sequence of a query string or form body decodes as UTF-8. */
 function percentEncodedIsUtf8(encoded: string): boolean {
   try {
-    for (const part of encoded.split(/[&=]/)) decodeURIComponent(part.replaceAll('+', ' '));
+    // A lone `%` (as in "50%") is no escape: Yoga's parser keeps it as it is, and so does this check.
+    for (const part of encoded.split(/[&=]/)) decodeURIComponent(part.replaceAll('+', ' ').replace(/%(?![0-9a-fA-F]{2})/g, '%25'));
     return true;
   } catch {
     return false;

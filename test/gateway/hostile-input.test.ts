@@ -176,6 +176,13 @@ const cases: Case[] = [
     request: () => fetch(`${stack.url}?query=${encodeURIComponent('query S($p: String) { agents { totalCount } }')}&variables=%7B%22p%22%3A%22%FF%FE%22%7D`, { headers: { accept: 'application/json' } }),
   },
   {
+    name: 'a lone % in a GET query string (no escape, so nothing to refuse)',
+    request: () => fetch(`${stack.url}?query=${encodeURIComponent('{ agents { totalCount } }')}&note=50%`, { headers: { accept: 'application/json' } }),
+    accepted: async (body) => {
+      expect(body).toEqual({ data: { agents: { totalCount: agentIds.length } } });
+    },
+  },
+  {
     name: 'non-UTF-8 percent-encoded in a form body',
     request: raw(`query=${encodeURIComponent('query S($p: String) { agents { totalCount } }')}&variables=%7B%22p%22%3A%22%C0%AF%22%7D`, 'application/x-www-form-urlencoded'),
   },

@@ -66,10 +66,11 @@ describe('the shared HTTP layer, seen from a client', () => {
     // Nothing of this agent's messages is cached now: the next read goes upstream.
     await post(`Before the read ${Date.now()}`);
 
-    await setFaults(stack, [{ route: MESSAGES_ROUTE, kind: 'latency', ms: 1500 }]);
+    await setFaults(stack, [{ route: MESSAGES_ROUTE, kind: 'latency', ms: 3000 }]);
     await stack.resetStats();
     const inFlight = stack.execute<MessagesData>(MESSAGES, { agentId });
-    await pause(300);
+    // The sandbox counts a request on arrival, before its latency: the read is on the wire from here.
+    await expect.poll(async () => (await stack!.stats()).byRoute[MESSAGES_ROUTE] ?? 0, { timeout: 2500 }).toBe(1);
     const text = `Posted during a read ${Date.now()}`;
     await post(text);
     const during = await inFlight;

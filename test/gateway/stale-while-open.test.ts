@@ -4,7 +4,7 @@ import { startStack, type Stack } from '../helpers.js';
 import { postGraphQL } from '../raw-request.js';
 
 const CONTACTS_ROUTE = 'GET /api/public/analytics/contacts/by-status';
-const OPEN_MS = 3000;
+const OPEN_MS = 6000;
 
 /** Cached earlier, so it can be served stale; `never` is a request the cache has never held. */
 const QUEUES = /* GraphQL */ `

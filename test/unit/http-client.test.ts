@@ -114,7 +114,7 @@ describe('the shared HTTP client', () => {
       BREAKER_MIN_REQUESTS: '3',
       BREAKER_WINDOW_MS: '10000',
       // Long enough that a busy machine cannot let the breaker half-open before the call that checks it is open.
-      BREAKER_OPEN_MS: '1000',
+      BREAKER_OPEN_MS: '3000',
       UPSTREAM_RETRY_ATTEMPTS: '1',
       // One call per credential in a burst, and no waiting for the next.
       AVAAMO_CALLS_PER_MINUTE: '2',
@@ -126,7 +126,7 @@ describe('the shared HTTP client', () => {
       expect(await failure(client.request(smsReport(1, token)))).toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 500 } });
     }
     expect(await failure(client.request(smsReport(1, 'd')))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
-    await pause(1_200);
+    await pause(3_200);
 
     // The first call after the open period would be the probe, but its credential's budget is spent.
     expect(await failure(client.request(smsReport(1, 'a')))).toMatchObject({ code: 'RATE_LIMITED' });
