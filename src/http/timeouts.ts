@@ -90,10 +90,15 @@ function causeCode(error: unknown): string | undefined {
  * UPSTREAM_TIMEOUT; `transport: 'deadline'` keeps it out of the breaker.
  */
 export function deadlineError(upstream: UpstreamName, deadline: Deadline, writeInFlight: boolean): UpstreamError {
+  // The deadline's own timer aborts with a TimeoutError; any other reason is the caller's request ending.
+  const reason: unknown = deadline.signal.reason;
+  const callerLeft = deadline.signal.aborted && !(reason instanceof DOMException && reason.name === 'TimeoutError');
   return new UpstreamError(
     upstream,
     codeFor('timeout'),
-    `${upstreamLabels[upstream]} did not answer within the operation's deadline (${deadline.totalMs} ms)`,
+    callerLeft
+      ? `The caller went away before ${upstreamLabels[upstream]} answered`
+      : `${upstreamLabels[upstream]} did not answer within the operation's deadline (${deadline.totalMs} ms)`,
     writeInFlight ? { transport: 'deadline', outcome: 'unknown' } : { transport: 'deadline' },
   );
 }

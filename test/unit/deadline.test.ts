@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeadline } from '../../src/http/deadline.js';
+import { deadlineError } from '../../src/http/timeouts.js';
 
 describe('the operation deadline', () => {
   afterEach(() => {
@@ -33,5 +34,22 @@ describe('the operation deadline', () => {
     const leaving = createDeadline(20_000, callerGone.signal);
     callerGone.abort();
     expect(leaving.signal.aborted).toBe(true);
+  });
+});
+
+describe('the error of a call the deadline ended', () => {
+  it('says whether the time ran out or the caller went away', async () => {
+    vi.useFakeTimers();
+    const expiring = createDeadline(1_000);
+    vi.advanceTimersByTime(1_000);
+    expect(deadlineError('vambe', expiring, false).message).toBe("Vambe did not answer within the operation's deadline (1000 ms)");
+
+    const callerGone = new AbortController();
+    const left = createDeadline(20_000, callerGone.signal);
+    callerGone.abort();
+    const error = deadlineError('vambe', left, false);
+    expect(error.message).toBe('The caller went away before Vambe answered');
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { transport: 'deadline' } });
+    vi.useRealTimers();
   });
 });
