@@ -206,7 +206,7 @@ const securityEnv = {
       )
       .default([]),
   ),
-  GATEWAY_AUTH: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
+  GATEWAY_AUTH: onOff('on'),
   FORWARD_UPSTREAM_CREDENTIALS: flag('false'),
   MAX_DEPTH: atLeastOne(12, 1000),
   MAX_ALIASES: limit(30, 10_000),
@@ -235,33 +235,30 @@ const sandboxEnvSchema = z.object({
   SANDBOX_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   SANDBOX_LATENCY_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(60_000).default(0)),
   SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(2 ** 32 - 1).default(42)),
-  SANDBOX_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
+  SANDBOX_RATE_LIMITS: onOff('off'),
   SANDBOX_FAULTS: z.preprocess(jsonSetting, faultListSchema.default([])),
 });
 
 // Resilience (issue 5): per-upstream timeouts default to the UPSTREAM_* values.
-const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess(blankToUndefined, schema.default(fallback as never));
-const optionalMs = z.preprocess(blankToUndefined, ms(10, 120_000).optional());
+const optionalMs = z.preprocess(blankToUndefined, z.coerce.number().int().min(10).max(120_000).optional());
 const UPSTREAM_ENV_PREFIX: Record<UpstreamName, string> = { avaamo: 'AVAAMO', vambe: 'VAMBE', rocketchat: 'ROCKETCHAT' };
 const resilienceEnv = {
-  OPERATION_DEADLINE_MS: withDefault(ms(100, 300_000), 20_000),
-  UPSTREAM_TIMEOUT_MS: withDefault(ms(10, 120_000), 15_000),
-  UPSTREAM_CONNECT_TIMEOUT_MS: withDefault(ms(10, 60_000), 3_000),
+  OPERATION_DEADLINE_MS: int(100, 300_000, 20_000),
+  UPSTREAM_TIMEOUT_MS: int(10, 120_000, 15_000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: int(10, 60_000, 3_000),
   AVAAMO_TIMEOUT_MS: optionalMs,
   AVAAMO_CONNECT_TIMEOUT_MS: optionalMs,
   VAMBE_TIMEOUT_MS: optionalMs,
   VAMBE_CONNECT_TIMEOUT_MS: optionalMs,
   ROCKETCHAT_TIMEOUT_MS: optionalMs,
   ROCKETCHAT_CONNECT_TIMEOUT_MS: optionalMs,
-  UPSTREAM_RETRY_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(10), 3),
-  UPSTREAM_RETRY_BASE_MS: withDefault(ms(1, 60_000), 200),
-  UPSTREAM_RETRY_MAX_MS: withDefault(ms(1, 60_000), 2_000),
-  BREAKER_FAILURE_RATIO: withDefault(z.coerce.number().gt(0).lt(1), 0.5),
-  BREAKER_WINDOW_MS: withDefault(ms(100, 600_000), 30_000),
-  BREAKER_MIN_REQUESTS: withDefault(z.coerce.number().int().min(1).max(100_000), 10),
-  BREAKER_OPEN_MS: withDefault(ms(10, 600_000), 15_000),
+  UPSTREAM_RETRY_ATTEMPTS: int(1, 10, 3),
+  UPSTREAM_RETRY_BASE_MS: int(1, 60_000, 200),
+  UPSTREAM_RETRY_MAX_MS: int(1, 60_000, 2_000),
+  BREAKER_FAILURE_RATIO: z.preprocess(blankToUndefined, z.coerce.number().gt(0).lt(1).default(0.5)),
+  BREAKER_WINDOW_MS: int(100, 600_000, 30_000),
+  BREAKER_MIN_REQUESTS: int(1, 100_000, 10),
+  BREAKER_OPEN_MS: int(10, 600_000, 15_000),
 };
 
 function resilienceSettings(parsed: z.infer<z.ZodObject<typeof resilienceEnv>>): ResilienceSettings {
