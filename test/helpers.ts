@@ -4,6 +4,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
+import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
 import { createGateway } from '../src/server.js';
@@ -24,6 +25,8 @@ export interface Stack {
   stats(): Promise<{ total: number; byRoute: Record<string, number> }>;
   requests(): Promise<SandboxRequestRecord[]>;
   resetStats(): Promise<void>;
+  /** Replaces the sandbox's injected faults (POST /__sandbox/faults); `[]` clears them. */
+  setFaults(faults: Fault[]): Promise<void>;
   /** Reads the sandbox directly: reference data for assertions (counted in stats like any request). */
   upstream<T>(path: string, query?: Record<string, string | number>, headers?: Record<string, string>): Promise<T>;
   close(): Promise<void>;
@@ -87,6 +90,10 @@ export async function startStack(
     requests: () => control('/__sandbox/requests'),
     resetStats: async () => {
       await control('/__sandbox/reset', 'POST');
+    },
+    async setFaults(faults: Fault[]) {
+      const response = await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults }) });
+      if (response.status !== 200) throw new Error(`the sandbox refused the faults: ${await response.text()}`);
     },
     async upstream<T>(path: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}) {
       const target = new URL(sandbox.url + path);

@@ -72,11 +72,7 @@ describe('upstream budgets, counted at the sandbox', () => {
         BREAKER_MIN_REQUESTS: '100000',
       },
     });
-    const faults = await fetch(`${stack.sandbox.url}/__sandbox/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ faults: [{ route: 'GET /api/v1/agents/{id}/sms/report.json', kind: 'status', status: 503 }] }),
-    });
-    expect(faults.status).toBe(200);
+    await stack.setFaults([{ route: 'GET /api/v1/agents/{id}/sms/report.json', kind: 'status', status: 503 }]);
 
     // Five attempts allowed, three tokens: the fourth attempt finds the budget spent, and the
     // caller learns what went wrong upstream, not that a retry was refused.

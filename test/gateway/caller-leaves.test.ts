@@ -13,8 +13,7 @@ beforeAll(async () => {
     env: { UPSTREAM_MAX_CONCURRENCY: '1', OPERATION_DEADLINE_MS: '8000', UPSTREAM_TIMEOUT_MS: '8000', UPSTREAM_RETRY_ATTEMPTS: '1' },
   });
   const faults: Fault[] = [{ route: 'GET /v1/messages.json', kind: 'hang' }];
-  const response = await fetch(`${stack.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults }) });
-  expect(response.status).toBe(200);
+  await stack.setFaults(faults);
 });
 afterAll(() => stack.close());
 

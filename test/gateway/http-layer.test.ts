@@ -1,5 +1,5 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fault } from '../../src/sandbox/faults.js';
 import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
 
 let stack: Stack | undefined;
@@ -11,12 +11,7 @@ afterEach(async () => {
 const CONTACTS_ROUTE = 'GET /api/public/analytics/contacts/by-status';
 const MESSAGES_ROUTE = 'GET /v1/messages.json';
 
-async function setFaults(target: Stack, faults: Fault[]): Promise<void> {
-  const response = await fetch(`${target.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults }) });
-  expect(response.status).toBe(200);
-}
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the shared HTTP layer, seen from a client', () => {
   it("does not open the breaker because one operation ran out of its own time: the next operation is served", async () => {
@@ -32,7 +27,7 @@ describe('the shared HTTP layer, seen from a client', () => {
         BREAKER_OPEN_MS: '30000',
       },
     });
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 4000 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'latency', ms: 4000 }]);
     // Four upstream calls queued behind a concurrency of one, on a healthy but slow Vambe.
     const wide = await stack.execute(/* GraphQL */ `{
       a: contacts(status: AI_ATTENDED, first: 1) { totalCount }
@@ -41,7 +36,7 @@ describe('the shared HTTP layer, seen from a client', () => {
       d: contacts(status: UNATTENDED, first: 1) { totalCount }
     }`);
     for (const field of ['a', 'b', 'c', 'd']) expect(errorAt(wide, [field])?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
-    await setFaults(stack, []);
+    await stack.setFaults([]);
     // Let the call still on the wire and the ones queued behind it find the deadline passed.
     await pause(500);
 
@@ -66,7 +61,7 @@ describe('the shared HTTP layer, seen from a client', () => {
     // Nothing of this agent's messages is cached now: the next read goes upstream.
     await post(`Before the read ${Date.now()}`);
 
-    await setFaults(stack, [{ route: MESSAGES_ROUTE, kind: 'latency', ms: 3000 }]);
+    await stack.setFaults([{ route: MESSAGES_ROUTE, kind: 'latency', ms: 3000 }]);
     await stack.resetStats();
     const inFlight = stack.execute<MessagesData>(MESSAGES, { agentId });
     // The sandbox counts a request on arrival, before its latency: the read is on the wire from here.
@@ -76,7 +71,7 @@ describe('the shared HTTP layer, seen from a client', () => {
     const during = await inFlight;
     expect(during.errors).toBeUndefined();
     expect((await stack.stats()).byRoute[MESSAGES_ROUTE]).toBe(1);
-    await setFaults(stack, []);
+    await stack.setFaults([]);
 
     await stack.resetStats();
     const after = await stack.execute<MessagesData>(MESSAGES, { agentId });

@@ -1,3 +1,4 @@
+import type { Fault } from '../../src/sandbox/faults.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
 
@@ -90,11 +91,11 @@ describe('postAgentMessage with an unknown outcome', () => {
     await cached.execute<LatestData>(LATEST, { agentId });
     expect((await cached.stats()).total).toBe(0);
 
-    const hang = [{ route: 'POST /bots_api/v1/messages.json', kind: 'hang' }];
-    await fetch(`${cached.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: hang }) });
+    const hang: Fault[] = [{ route: 'POST /bots_api/v1/messages.json', kind: 'hang' }];
+    await cached.setFaults(hang);
     const posted = await cached.execute(POST, { input: { agentId, conversationUuid, text: 'Maybe posted.' } });
     expect(errorAt(posted, ['postAgentMessage'])?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', outcome: 'unknown' });
-    await fetch(`${cached.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: [] }) });
+    await cached.setFaults([]);
 
     await cached.resetStats();
     await cached.execute<LatestData>(LATEST, { agentId });

@@ -1,5 +1,5 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fault } from '../../src/sandbox/faults.js';
 import { startStack, type Stack } from '../helpers.js';
 import { postGraphQL } from '../raw-request.js';
 
@@ -22,7 +22,6 @@ interface Answer {
   extensions?: { upstream?: { requests: number; cacheHits: number; staleHits: number } };
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an open breaker serves stale cached data where it exists, and fails fast elsewhere', () => {
   let stack: Stack;
@@ -47,10 +46,6 @@ describe('an open breaker serves stale cached data where it exists, and fails fa
     expect(response.status).toBe(200);
     return JSON.parse(response.text) as Answer;
   }
-  async function setFaults(faults: Fault[]) {
-    const response = await fetch(`${stack.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults }) });
-    expect(response.status).toBe(200);
-  }
   const contactsCalls = async () => (await stack.stats()).byRoute[CONTACTS_ROUTE] ?? 0;
 
   it('warm, expire, open: stale answer for the cached field, UPSTREAM_UNAVAILABLE for the other, fresh after closing', async () => {
@@ -61,7 +56,7 @@ describe('an open breaker serves stale cached data where it exists, and fails fa
     await pause(1200);
 
     // Vambe fails; a request the cache never held fails (errors are not cached) until the breaker opens.
-    await setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 500 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 500 }]);
     const codes: unknown[] = [];
     for (let i = 0; i < 10 && codes.at(-1) !== 'UPSTREAM_UNAVAILABLE'; i += 1) {
       codes.push((await ask(NEVER_ONLY)).errors?.[0]?.extensions?.code);
@@ -84,7 +79,7 @@ describe('an open breaker serves stale cached data where it exists, and fails fa
     expect(await contactsCalls()).toBe(0);
 
     // Vambe heals; after the open period a probe goes through and both fields are fresh again.
-    await setFaults([]);
+    await stack.setFaults([]);
     await pause(OPEN_MS + 300);
     const closed = await ask(QUEUES);
     expect(closed.errors).toBeUndefined();

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxCredentials } from '../../src/sandbox/credentials.js';
 import type { Fault } from '../../src/sandbox/faults.js';
@@ -31,10 +32,6 @@ interface WideData {
   contacts: { totalCount: number } | null;
 }
 
-async function setFaults(stack: Stack, faults: Fault[]): Promise<void> {
-  const response = await fetch(`${stack.sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults }) });
-  expect(response.status).toBe(200);
-}
 const contactsCalls = async (stack: Stack) => (await stack.stats()).byRoute[CONTACTS_ROUTE] ?? 0;
 
 async function timed<T>(run: () => Promise<GraphQLResponse<T>>) {
@@ -60,7 +57,7 @@ describe('every fault kind costs only the fields that depend on it, within the d
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.resetStats());
-  afterEach(() => setFaults(stack, []));
+  afterEach(() => stack.setFaults([]));
 
   it.each<[string, Omit<Fault, 'route'>, string, number, number | undefined]>([
     // name, fault, code, attempts the sandbox sees, upstream status in extensions
@@ -81,7 +78,7 @@ describe('every fault kind costs only the fields that depend on it, within the d
     ['a wrong shape', { kind: 'wrong-shape' }, 'UPSTREAM_ERROR', 1, 200],
     ['a body slower than the timeout', { kind: 'slow-body', ms: 5000 }, 'UPSTREAM_TIMEOUT', 1, undefined],
   ])('%s: %s', async (_name, fault, code, attempts, upstreamStatus) => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, ...fault }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, ...fault }]);
     const { response, elapsed } = await timed(() => stack.execute<WideData>(WIDE, { agentId: agentIds[0] }));
     expectOnlyContactsFailed(response, code);
     expect(errorAt(response, ['contacts'])?.extensions?.upstreamStatus).toBe(upstreamStatus);
@@ -90,23 +87,23 @@ describe('every fault kind costs only the fields that depend on it, within the d
   });
 
   it('passes the upstream\'s own message on an input error, and retryAfter on a 429', async () => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status: 422 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 422 }]);
     const invalid = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     expect(errorAt(invalid, ['contacts'])?.message).toBe('Vambe: Injected fault: 422');
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status: 429, retryAfter: 30 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 429, retryAfter: 30 }]);
     const limited = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     expect(errorAt(limited, ['contacts'])?.extensions?.retryAfter).toBe(30);
   });
 
   it('names the field where a wrong shape broke, inside a tolerant union', async () => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'wrong-shape' }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'wrong-shape' }]);
     const response = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     // Vambe answers {data,total} or a bare array (CONTRACTS.md); the object branch got further.
     expect(errorAt(response, ['contacts'])?.message).toMatch(/^Vambe answered with an unexpected shape \(data: .*expected array/);
   });
 
   it('locates a failure deep in the operation on its own field', async () => {
-    await setFaults(stack, [{ route: 'GET /v1/messages.json', kind: 'reset' }]);
+    await stack.setFaults([{ route: 'GET /v1/messages.json', kind: 'reset' }]);
     const response = await stack.execute<{ agent: Record<string, unknown> }>(
       `query($agentId: Int!) { agent(agentId: $agentId) { name messages(first: 2) { totalCount } smsRecords(first: 2) { totalCount } } }`,
       { agentId: agentIds[0] },
@@ -118,7 +115,7 @@ describe('every fault kind costs only the fields that depend on it, within the d
   });
 
   it('a latency below the timeout costs nothing', async () => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'latency', ms: 100 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'latency', ms: 100 }]);
     const { errors, data } = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     expect(errors).toBeUndefined();
     expect(data!.contacts!.totalCount).toBeGreaterThan(0);
@@ -132,13 +129,13 @@ describe('retries of idempotent GETs', () => {
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.resetStats());
-  afterEach(() => setFaults(stack, []));
+  afterEach(() => stack.setFaults([]));
 
   const attemptTimes = async () =>
     (await stack.requests()).filter((request) => `${request.method} ${request.route}` === CONTACTS_ROUTE).map((request) => request.at);
 
   it('recovers from two 503s on the third attempt, each wait within the backoff cap', async () => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status: 503, times: 2 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 503, times: 2 }]);
     const { errors, data } = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     expect(errors).toBeUndefined();
     expect(data!.contacts!.totalCount).toBeGreaterThan(0);
@@ -149,7 +146,7 @@ describe('retries of idempotent GETs', () => {
   });
 
   it.each([429, 503])('waits the Retry-After of a %i before trying again', async (status) => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status, retryAfter: 1, times: 1 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status, retryAfter: 1, times: 1 }]);
     const { errors } = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     expect(errors).toBeUndefined();
     const [first, second] = await attemptTimes();
@@ -157,7 +154,7 @@ describe('retries of idempotent GETs', () => {
   });
 
   it('rides out an upstream failing every other request', async () => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status: 502, fraction: 0.5 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 502, fraction: 0.5 }]);
     for (let i = 0; i < 4; i += 1) {
       const { errors } = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
       expect(errors).toBeUndefined();
@@ -176,7 +173,7 @@ describe('the operation deadline', () => {
 
   it('ends a call no per-upstream timeout would end yet', async () => {
     stack = await startStack({ env: { ...FAST, UPSTREAM_TIMEOUT_MS: '30000', OPERATION_DEADLINE_MS: '800' } });
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'hang' }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'hang' }]);
     const { response, elapsed } = await timed(() => stack!.execute<WideData>(WIDE, { agentId: agentIds[0] }));
     expectOnlyContactsFailed(response, 'UPSTREAM_TIMEOUT');
     expect(errorAt(response, ['contacts'])?.message).toContain('deadline (800 ms)');
@@ -186,7 +183,7 @@ describe('the operation deadline', () => {
 
   it('stops retrying when the next wait would end after it', async () => {
     stack = await startStack({ env: { ...FAST, OPERATION_DEADLINE_MS: '800' } });
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status: 503, retryAfter: 2 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 503, retryAfter: 2 }]);
     const { response, elapsed } = await timed(() => stack!.execute<WideData>(WIDE, { agentId: agentIds[0] }));
     expectOnlyContactsFailed(response, 'UPSTREAM_ERROR');
     expect(errorAt(response, ['contacts'])?.extensions?.retryAfter).toBe(2);
@@ -213,7 +210,7 @@ describe('postAgentMessage is never repeated', () => {
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.resetStats());
-  afterEach(() => setFaults(stack, []));
+  afterEach(() => stack.setFaults([]));
 
   const post = () => timed(() => stack.execute(POST, { input: { agentId, conversationUuid, text: `hello ${Date.now()}` } }));
 
@@ -223,7 +220,7 @@ describe('postAgentMessage is never repeated', () => {
     ['no answer (the message may have been posted)', { kind: 'hang' }, 'UPSTREAM_TIMEOUT', true],
     ['a reset after sending (the message may have been posted)', { kind: 'reset' }, 'UPSTREAM_ERROR', true],
   ])('after %s: one attempt, a coded error', async (_name, fault, code, unknownOutcome) => {
-    await setFaults(stack, [{ route: POST_ROUTE, ...fault }]);
+    await stack.setFaults([{ route: POST_ROUTE, ...fault }]);
     const { response, elapsed } = await post();
     const error = errorAt(response, ['postAgentMessage']);
     expect(error?.extensions).toMatchObject({ code, upstream: 'avaamo' });
@@ -251,10 +248,9 @@ describe('the circuit breaker', () => {
   afterAll(() => stack.close());
 
   const wide = () => stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('opens on failures, fails fast while open, probes half-open, and closes again', async () => {
-    await setFaults(stack, [{ route: CONTACTS_ROUTE, kind: 'status', status: 500 }]);
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 500 }]);
     for (let i = 0; i < 3; i += 1) expectOnlyContactsFailed(await wide(), 'UPSTREAM_ERROR');
     expect(await contactsCalls(stack)).toBe(3);
 
@@ -272,7 +268,7 @@ describe('the circuit breaker', () => {
     expect(await contactsCalls(stack)).toBe(4);
 
     // The upstream heals: the next probe succeeds and the breaker closes.
-    await setFaults(stack, []);
+    await stack.setFaults([]);
     await pause(1100);
     for (let i = 0; i < 2; i += 1) {
       const { errors, data } = await wide();
@@ -283,7 +279,7 @@ describe('the circuit breaker', () => {
   });
 
   it('is per upstream and ignores answers that say nothing about health', async () => {
-    await setFaults(stack, [{ route: 'GET /api/v1/agents/{id}.json', kind: 'status', status: 404 }]);
+    await stack.setFaults([{ route: 'GET /api/v1/agents/{id}.json', kind: 'status', status: 404 }]);
     for (let i = 0; i < 4; i += 1) {
       const response = await wide();
       expect(errorAt(response, ['agent', 'name'])?.extensions?.code).toBe('NOT_FOUND');

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
@@ -36,7 +37,6 @@ const smsReport = (page: number, token = 't'): UpstreamRequest<{ ok: boolean }> 
 
 const operation = (deadlineMs: number) => ({ stats: createUpstreamStats(), deadline: createDeadline(deadlineMs) });
 const failure = (pending: Promise<unknown>) => pending.then(() => null, (error: unknown) => error as UpstreamError);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the shared HTTP client', () => {
   it('bounds calls in flight per upstream across all GraphQL requests, not per request', async () => {
