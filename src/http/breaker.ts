@@ -1,5 +1,6 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, handleWhen, SamplingBreaker, type CircuitBreakerPolicy } from 'cockatiel';
 import { codeFor, isGatewaySide, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
+import { perUpstream } from './per-upstream.js';
 
 export interface BreakerSettings {
   /** Share of failed calls (0–1, exclusive) in the window that opens the breaker. */
@@ -39,36 +40,30 @@ export interface Breakers {
  * token before the breaker), so a refusal can never close it.
  */
 export function createBreakers(settings: BreakerSettings): Breakers {
-  const breakers = new Map<UpstreamName, { policy: CircuitBreakerPolicy; openedAt: number }>();
-  const breakerFor = (upstream: UpstreamName) => {
-    let entry = breakers.get(upstream);
-    if (!entry) {
-      // cockatiel closes a half-open breaker on any error it does not handle. A
-      // probe the gateway cut off learned nothing, so there it counts as a
-      // failure: the breaker stays open for another period rather than
-      // letting traffic back to an upstream nobody heard from. While closed,
-      // such an error is neither success nor failure.
-      const handled = (error: Error) => countsAgainst(error) || (policy.state === CircuitState.HalfOpen && isGatewaySide(error));
-      const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(handled), {
-        halfOpenAfter: settings.openMs,
-        breaker: new SamplingBreaker({
-          threshold: settings.failureRatio,
-          duration: settings.windowMs,
-          minimumRps: settings.minRequests / (settings.windowMs / 1000),
-        }),
-      });
-      const created = { policy, openedAt: 0 };
-      policy.onBreak(() => {
-        created.openedAt = Date.now();
-      });
-      breakers.set(upstream, created);
-      entry = created;
-    }
-    return entry;
-  };
+  const breakerFor = perUpstream(() => {
+    // cockatiel closes a half-open breaker on any error it does not handle. A
+    // probe the gateway cut off learned nothing, so there it counts as a
+    // failure: the breaker stays open for another period rather than
+    // letting traffic back to an upstream nobody heard from. While closed,
+    // such an error is neither success nor failure.
+    const handled = (error: Error) => countsAgainst(error) || (policy.state === CircuitState.HalfOpen && isGatewaySide(error));
+    const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(handled), {
+      halfOpenAfter: settings.openMs,
+      breaker: new SamplingBreaker({
+        threshold: settings.failureRatio,
+        duration: settings.windowMs,
+        minimumRps: settings.minRequests / (settings.windowMs / 1000),
+      }),
+    });
+    const created = { policy, openedAt: 0 };
+    policy.onBreak(() => {
+      created.openedAt = Date.now();
+    });
+    return created;
+  });
 
   return {
-    isOpen: (upstream) => breakers.get(upstream)?.policy.state === CircuitState.Open,
+    isOpen: (upstream) => breakerFor(upstream).policy.state === CircuitState.Open,
     async run(upstream, call) {
       const breaker = breakerFor(upstream);
       try {

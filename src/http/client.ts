@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { ResilienceSettings } from '../config.js';
 import { createBreakers } from './breaker.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
 import { createUpstreamCache, type CacheSettings, type Clock, type Load, type Sized } from './cache.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
-import { createLimiter, type Limiter } from './limit.js';
+import { createLimiter } from './limit.js';
+import { perUpstream } from './per-upstream.js';
 import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
@@ -126,24 +126,8 @@ export function createHttpClient({
 }: HttpClientOptions): HttpClient {
   const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
   const budgets = budgetSettings ? createBudgets(budgetSettings, clock) : null;
-  const limiters = new Map<UpstreamName, Limiter>();
-  const limiterFor = (upstream: UpstreamName) => {
-    let limiter = limiters.get(upstream);
-    if (!limiter) {
-      limiter = createLimiter(maxConcurrentPerUpstream);
-      limiters.set(upstream, limiter);
-    }
-    return limiter;
-  };
-  const dispatchers = new Map<UpstreamName, Dispatcher>();
-  const dispatcherFor = (upstream: UpstreamName) => {
-    let dispatcher = dispatchers.get(upstream);
-    if (!dispatcher) {
-      dispatcher = createDispatcher(resilience.timeouts[upstream]);
-      dispatchers.set(upstream, dispatcher);
-    }
-    return dispatcher;
-  };
+  const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream));
+  const dispatcherFor = perUpstream((upstream) => createDispatcher(resilience.timeouts[upstream]));
   const breakers = createBreakers(resilience.breaker);
 
   async function send<T>(request: UpstreamRequest<T>, deadline: Deadline): Promise<Sized<T>> {
