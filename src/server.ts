@@ -7,6 +7,7 @@ import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
+import type { Clock } from './http/clock.js';
 import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
 import { useDeadlineRelease } from './plugins/use-deadline-release.js';
@@ -29,6 +30,8 @@ export interface GatewayDependencies {
   fetch?: typeof globalThis.fetch;
   /** Where log lines go (scrubbed of credentials first). @default Yoga's console logger */
   logger?: YogaLogger;
+  /** What the HTTP layer's timers and TTLs run on (tests move it). @default the system clock */
+  clock?: Clock;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -47,8 +50,10 @@ export function createGateway(
     cache: config.traffic.cache,
     budgets: config.traffic.budgets,
     maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
+    maxQueuedPerUpstream: config.traffic.maxQueuedPerUpstream,
     dataloader: config.traffic.dataloader,
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
+    ...(dependencies.clock ? { clock: dependencies.clock } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
@@ -81,7 +86,7 @@ export function createGateway(
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal),
+        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal, dependencies.clock),
       });
     },
     maskedErrors: { maskError },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
 import { loadConfig } from '../src/config.js';
+import type { Clock } from '../src/http/clock.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
@@ -51,11 +52,16 @@ export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string 
  * through its environment parser like `npm start` does.
  */
 export async function startStack(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string | undefined> } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    env?: Record<string, string | undefined>;
+    /** What the gateway's HTTP layer runs on (test/clock.ts); the sandbox keeps real time. */
+    clock?: Clock;
+  } = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createServer(createGateway(config));
+  const server = createServer(createGateway(config, options.clock ? { clock: options.clock } : {}));
   await listen(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });

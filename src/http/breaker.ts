@@ -1,4 +1,4 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, handleWhen, SamplingBreaker, type CircuitBreakerPolicy } from 'cockatiel';
+import { systemClock, type Clock } from './clock.js';
 import { codeFor, isGatewaySide, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
 import { perUpstream } from './per-upstream.js';
 
@@ -29,55 +29,122 @@ export function countsAgainst(error: unknown): boolean {
 export interface Breakers {
   /** Runs `call` through the upstream's breaker; while open, throws UPSTREAM_UNAVAILABLE without calling. */
   run<T>(upstream: UpstreamName, call: () => Promise<T>): Promise<T>;
+  /** Throws UPSTREAM_UNAVAILABLE while the breaker is open and no probe is due yet. */
+  refuseWhileOpen(upstream: UpstreamName): void;
   /** Whether the upstream's breaker is open (refusing, or about to let one probe pass). */
   isOpen(upstream: UpstreamName): boolean;
 }
 
+type State = { kind: 'closed' } | { kind: 'open'; openedAt: number } | { kind: 'half-open'; probe: Promise<unknown> };
+
 /**
- * One circuit breaker per upstream (cockatiel), so a failing Vambe fails fast
- * without slowing Avaamo. It wraps the retries: one exhausted call counts once.
- * A call the budget refuses never reaches it (client.ts takes the first
- * token before the breaker), so a refusal can never close it.
+ * One circuit breaker per upstream, so a failing Vambe fails fast without
+ * slowing Avaamo. It wraps the retries: one exhausted call counts once. A
+ * call the budget refuses never reaches it (client.ts takes the first token
+ * before the breaker), so a refusal can never close it.
+ *
+ * Closed, it counts successes and failures (`countsAgainst`) over a sliding
+ * window; other errors count as neither. Open, it refuses every call for
+ * `openMs`, then lets the next one through as a probe while the calls behind
+ * it wait for the verdict: a probe the upstream answered closes it (a 4xx is
+ * an answer), a failed one opens it again, and so does one the gateway cut
+ * off, which learned nothing about the upstream. Its own code rather than a
+ * library's: it runs on the injected clock, like the rest of the HTTP layer.
  */
-export function createBreakers(settings: BreakerSettings): Breakers {
-  const breakerFor = perUpstream(() => {
-    // cockatiel closes a half-open breaker on any error it does not handle. A
-    // probe the gateway cut off learned nothing, so there it counts as a
-    // failure: the breaker stays open for another period rather than
-    // letting traffic back to an upstream nobody heard from. While closed,
-    // such an error is neither success nor failure.
-    const handled = (error: Error) => countsAgainst(error) || (policy.state === CircuitState.HalfOpen && isGatewaySide(error));
-    const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(handled), {
-      halfOpenAfter: settings.openMs,
-      breaker: new SamplingBreaker({
-        threshold: settings.failureRatio,
-        duration: settings.windowMs,
-        minimumRps: settings.minRequests / (settings.windowMs / 1000),
-      }),
-    });
-    const created = { policy, openedAt: 0 };
-    policy.onBreak(() => {
-      created.openedAt = Date.now();
-    });
-    return created;
+export function createBreakers(settings: BreakerSettings, clock: Clock = systemClock): Breakers {
+  const breakerFor = perUpstream((upstream) => {
+    const window = createWindow(settings.windowMs, clock);
+    let state: State = { kind: 'closed' };
+    const open = () => {
+      state = { kind: 'open', openedAt: clock.now() };
+    };
+    const close = () => {
+      window.clear();
+      state = { kind: 'closed' };
+    };
+    const refused = (openedAt: number) => {
+      const waitMs = Math.max(0, openedAt + settings.openMs - clock.now());
+      return new UpstreamError(upstream, codeFor('breaker-open'), `${upstreamLabels[upstream]} is failing; the gateway stopped calling it for a while`, {
+        retryAfter: Math.max(1, Math.ceil(waitMs / 1000)),
+      });
+    };
+
+    async function probe<T>(call: () => Promise<T>): Promise<T> {
+      const attempt = call();
+      state = { kind: 'half-open', probe: attempt };
+      try {
+        const value = await attempt;
+        close();
+        return value;
+      } catch (error) {
+        if (countsAgainst(error) || isGatewaySide(error)) open();
+        else close();
+        throw error;
+      }
+    }
+
+    async function closedCall<T>(call: () => Promise<T>): Promise<T> {
+      try {
+        const value = await call();
+        if (state.kind === 'closed') window.record(true);
+        return value;
+      } catch (error) {
+        if (state.kind === 'closed' && countsAgainst(error)) {
+          const { failures, total } = window.record(false);
+          if (total >= settings.minRequests && failures > settings.failureRatio * total) open();
+        }
+        throw error;
+      }
+    }
+
+    return {
+      isOpen: () => state.kind === 'open',
+      refuseWhileOpen() {
+        if (state.kind === 'open' && clock.now() - state.openedAt < settings.openMs) throw refused(state.openedAt);
+      },
+      async run<T>(call: () => Promise<T>): Promise<T> {
+        for (;;) {
+          if (state.kind === 'closed') return closedCall(call);
+          if (state.kind === 'open') {
+            if (clock.now() - state.openedAt < settings.openMs) throw refused(state.openedAt);
+            return probe(call);
+          }
+          await state.probe.catch(() => undefined);
+        }
+      },
+    };
   });
 
   return {
-    isOpen: (upstream) => breakerFor(upstream).policy.state === CircuitState.Open,
-    async run(upstream, call) {
-      const breaker = breakerFor(upstream);
-      try {
-        return await breaker.policy.execute(call);
-      } catch (error) {
-        if (!(error instanceof BrokenCircuitError)) throw error;
-        const waitMs = Math.max(0, breaker.openedAt + settings.openMs - Date.now());
-        throw new UpstreamError(
-          upstream,
-          codeFor('breaker-open'),
-          `${upstreamLabels[upstream]} is failing; the gateway stopped calling it for a while`,
-          { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) },
-        );
+    isOpen: (upstream) => breakerFor(upstream).isOpen(),
+    refuseWhileOpen: (upstream) => breakerFor(upstream).refuseWhileOpen(),
+    run: (upstream, call) => breakerFor(upstream).run(call),
+  };
+}
+
+/** Calls over the last `windowMs`, in slots of at most a second. */
+function createWindow(windowMs: number, clock: Clock) {
+  const count = Math.max(5, Math.ceil(windowMs / 1000));
+  const slotMs = windowMs / count;
+  const slots = Array.from({ length: count }, () => ({ index: Number.NEGATIVE_INFINITY, failures: 0, successes: 0 }));
+  return {
+    record(success: boolean): { failures: number; total: number } {
+      const index = Math.floor(clock.now() / slotMs);
+      const slot = slots[((index % count) + count) % count]!;
+      if (slot.index !== index) Object.assign(slot, { index, failures: 0, successes: 0 });
+      if (success) slot.successes += 1;
+      else slot.failures += 1;
+      let failures = 0;
+      let total = 0;
+      for (const each of slots) {
+        if (each.index <= index - count) continue;
+        failures += each.failures;
+        total += each.failures + each.successes;
       }
+      return { failures, total };
+    },
+    clear() {
+      for (const slot of slots) slot.index = Number.NEGATIVE_INFINITY;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from './clock.js';
 import { UpstreamError } from './errors.js';
 import type { UpstreamRoute } from './routes.js';
 
@@ -76,9 +77,6 @@ export interface UpstreamCache {
   invalidate(route: UpstreamRoute, credential: string): number;
 }
 
-export interface Clock {
-  now(): number;
-}
 
 interface Entry {
   value: unknown;
@@ -110,7 +108,7 @@ const ROUTE_SEPARATOR = ' ';
  * end of an entry (TTL + max stale); freshness is checked here, so a stale
  * entry stays available for the cases that may serve it.
  */
-export function createUpstreamCache(settings: CacheSettings, clock: Clock = performance): UpstreamCache {
+export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 'now'> = systemClock): UpstreamCache {
   const freshMs = (route: UpstreamRoute) => settings.policies[route].ttlSeconds * 1000;
   const staleMs = settings.maxStaleSeconds * 1000;
 

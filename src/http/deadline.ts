@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * One deadline per GraphQL operation. It travels in the request context down
@@ -8,9 +9,9 @@ import { setMaxListeners } from 'node:events';
 export interface Deadline {
   /** Aborts when the time is up or the caller went away. */
   readonly signal: AbortSignal;
-  /** Epoch ms. */
-  readonly expiresAt: number;
   readonly totalMs: number;
+  /** What the operation's waits and timers run on. */
+  readonly clock: Clock;
   remainingMs(): number;
   /**
    * Releases the timer and the listener on the caller's signal once the
@@ -19,24 +20,24 @@ export interface Deadline {
   dispose(): void;
 }
 
-export function createDeadline(totalMs: number, callerGone?: AbortSignal, now = Date.now()): Deadline {
+export function createDeadline(totalMs: number, callerGone?: AbortSignal, clock: Clock = systemClock): Deadline {
   // A timer and a controller rather than AbortSignal.any(AbortSignal.timeout()):
   // Node 20 may collect a timeout signal only `any` refers to (nodejs/node#57736),
-  // and the deadline never fires. The timer is unref'd: it never keeps a process alive.
+  // and the deadline never fires.
   const controller = new AbortController();
   const expire = () => controller.abort(new DOMException('The operation deadline passed', 'TimeoutError'));
-  const timer = setTimeout(expire, totalMs).unref();
+  const cancel = clock.after(totalMs, expire);
   const unfollow = callerGone ? followAbort(callerGone, controller) : () => undefined;
   // Every upstream call of a wide operation listens on it; that is by design, not a leak.
   setMaxListeners(0, controller.signal);
-  const expiresAt = now + totalMs;
+  const expiresAt = clock.now() + totalMs;
   return {
     signal: controller.signal,
-    expiresAt,
     totalMs,
-    remainingMs: () => Math.max(0, expiresAt - Date.now()),
+    clock,
+    remainingMs: () => Math.max(0, expiresAt - clock.now()),
     dispose() {
-      clearTimeout(timer);
+      cancel();
       unfollow();
     },
   };
@@ -75,16 +76,20 @@ export function raceSignal<T>(task: Promise<T>, signal: AbortSignal, onAbort: ()
   });
 }
 
-/** Waits `ms`, or less if `signal` aborts first (the caller then sees the abort on its next step). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms` on the deadline's clock, or less if the deadline aborts first
+ * (the caller then sees the abort on its next step).
+ */
+export function sleep(ms: number, deadline: Pick<Deadline, 'signal' | 'clock'>): Promise<void> {
+  const { signal, clock } = deadline;
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
-      clearTimeout(timer);
+      cancel();
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const cancel = clock.after(ms, done);
     signal.addEventListener('abort', done, { once: true });
   });
 }

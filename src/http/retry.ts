@@ -60,7 +60,7 @@ export async function withRetries<T>(
       prompting = error;
       const delay = retryDelayMs(attempts, settings, (error as UpstreamError).details.retryAfter);
       if (delay >= deadline.remainingMs()) throw error;
-      await sleep(delay, deadline.signal);
+      await sleep(delay, deadline);
       if (deadline.signal.aborted) throw error;
     }
   }

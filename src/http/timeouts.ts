@@ -24,12 +24,14 @@ export function createDispatcher(timeouts: UpstreamTimeouts): Dispatcher {
  */
 export function attemptSignal(timeouts: UpstreamTimeouts, deadline: Deadline): { signal: AbortSignal; done(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The upstream timeout passed', 'TimeoutError')), timeouts.totalMs);
+  const cancel = deadline.clock.after(timeouts.totalMs, () =>
+    controller.abort(new DOMException('The upstream timeout passed', 'TimeoutError')),
+  );
   const unfollow = followAbort(deadline.signal, controller);
   return {
     signal: controller.signal,
     done() {
-      clearTimeout(timer);
+      cancel();
       unfollow();
     },
   };

@@ -4,6 +4,7 @@ import { UpstreamError } from '../../src/http/errors.js';
 import { BudgetSpent } from '../../src/http/errors.js';
 import { isRetryable, retryDelayMs, withRetries } from '../../src/http/retry.js';
 import { transportError } from '../../src/http/timeouts.js';
+import { manualClock } from '../clock.js';
 
 const settings = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300 };
 const failure = (details: UpstreamError['details']) => new UpstreamError('vambe', 'UPSTREAM_ERROR', 'failed', details);
@@ -79,5 +80,65 @@ describe('retries and the call budget', () => {
       throw spent();
     });
     await expect(run).rejects.toBeInstanceOf(BudgetSpent);
+  });
+});
+
+describe('back-off on the clock', () => {
+  const attempts = (outcomes: Array<UpstreamError | 'ok'>) => {
+    let made = 0;
+    return {
+      made: () => made,
+      attempt: async () => {
+        const outcome = outcomes[Math.min(made, outcomes.length - 1)]!;
+        made += 1;
+        if (outcome !== 'ok') throw outcome;
+        return 'ok';
+      },
+    };
+  };
+
+  it('makes each retry within its doubling cap, whatever the jitter drew', async () => {
+    const clock = manualClock();
+    const upstream = attempts([failure({ status: 503 })]);
+    const run = withRetries('GET', createDeadline(60_000, undefined, clock), { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300 }, upstream.attempt);
+    run.catch(() => undefined);
+    await clock.advance(0);
+    expect(upstream.made()).toBe(1);
+    // Caps 100, 200, 300: by the end of each (counted from the end of the one before), the next
+    // attempt has been made; a short draw may have made it sooner.
+    for (const [cap, made] of [[100, 2], [200, 3], [300, 4]] as const) {
+      await clock.advance(cap);
+      expect(upstream.made()).toBeGreaterThanOrEqual(made);
+    }
+    await expect(run).rejects.toMatchObject({ details: { status: 503 } });
+    expect(upstream.made()).toBe(4);
+  });
+
+  it('does not come back before Retry-After', async () => {
+    const clock = manualClock();
+    const upstream = attempts([failure({ status: 429, retryAfter: 2 }), 'ok']);
+    const run = withRetries('GET', createDeadline(60_000, undefined, clock), settings, upstream.attempt);
+    await clock.advance(1_999);
+    expect(upstream.made()).toBe(1);
+    await clock.advance(1);
+    expect(upstream.made()).toBe(2);
+    await expect(run).resolves.toBe('ok');
+  });
+
+  it('gives up at once when the wait would end after the deadline, and when the deadline ends the wait', async () => {
+    const clock = manualClock();
+    const tooLate = attempts([failure({ status: 503, retryAfter: 2 })]);
+    await expect(withRetries('GET', createDeadline(1_000, undefined, clock), settings, tooLate.attempt)).rejects.toMatchObject({ details: { retryAfter: 2 } });
+    expect(tooLate.made()).toBe(1);
+    expect(clock.now()).toBe(0);
+
+    const callerGone = new AbortController();
+    const cutShort = attempts([failure({ status: 503, retryAfter: 2 })]);
+    const run = withRetries('GET', createDeadline(60_000, callerGone.signal, clock), settings, cutShort.attempt);
+    run.catch(() => undefined);
+    await clock.advance(500);
+    callerGone.abort();
+    await expect(run).rejects.toMatchObject({ details: { status: 503 } });
+    expect(cutShort.made()).toBe(1);
   });
 });
