@@ -101,6 +101,8 @@ export interface TrafficSettings {
   cache: CacheSettings;
   budgets: BudgetSettings;
   maxConcurrentPerUpstream: number;
+  /** Calls waiting for a slot per upstream; beyond it a call is refused at once. */
+  maxQueuedPerUpstream: number;
   /** Every response carries `extensions.upstream` (otherwise only when the caller asks). */
   debugUpstream: boolean;
   /** `false` only for the benchmark's naive baseline. */
@@ -178,6 +180,7 @@ const trafficEnvSchema = z.object({
   ROCKETCHAT_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.rocketchat?.callsPerMinute ?? 0),
   BUDGET_MAX_WAIT_MS: int(0, 60_000, 2_000),
   UPSTREAM_MAX_CONCURRENCY: int(1, 1_000, 6),
+  UPSTREAM_MAX_QUEUE: int(0, 1_000_000, 1_000),
   DEBUG_UPSTREAM: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
   DATALOADER: onOff('on'),
 });
@@ -329,6 +332,7 @@ function trafficSettings(parsed: z.infer<typeof trafficEnvSchema>): TrafficSetti
       maxWaitMs: parsed.BUDGET_MAX_WAIT_MS,
     },
     maxConcurrentPerUpstream: parsed.UPSTREAM_MAX_CONCURRENCY,
+    maxQueuedPerUpstream: parsed.UPSTREAM_MAX_QUEUE,
     debugUpstream: parsed.DEBUG_UPSTREAM === '1',
     dataloader: parsed.DATALOADER === 'on',
   };

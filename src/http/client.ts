@@ -3,11 +3,12 @@ import type { z } from 'zod';
 import type { ResilienceSettings } from '../config.js';
 import { createBreakers } from './breaker.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Clock, type Load, type Sized } from './cache.js';
+import { createUpstreamCache, type CacheSettings, type Load, type Sized } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
-import { createLimiter } from './limit.js';
+import { createLimiter, LimiterRefusal } from './limit.js';
 import { perUpstream } from './per-upstream.js';
-import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
+import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
@@ -52,6 +53,8 @@ export interface OperationScope {
 export interface HttpClientOptions extends ResilienceSettings {
   /** Concurrent requests per upstream, across all GraphQL requests. @default 6 */
   maxConcurrentPerUpstream?: number;
+  /** Calls waiting for one of those per upstream; more are refused at once (UPSTREAM_UNAVAILABLE). @default 1000 */
+  maxQueuedPerUpstream?: number;
   /** The cross-request cache. @default off */
   cache?: CacheSettings;
   /** Call budgets per upstream and credential. @default none */
@@ -59,7 +62,7 @@ export interface HttpClientOptions extends ResilienceSettings {
   /** @default true */
   dataloader?: boolean;
   fetch?: typeof globalThis.fetch;
-  /** For tests: the clock of cache TTLs and budget refills. */
+  /** For tests: the clock of cache TTLs, budget refills, breakers, back-off, timeouts and deadlines. */
   clock?: Clock;
 }
 
@@ -117,18 +120,19 @@ function hash(value: unknown): string {
  */
 export function createHttpClient({
   maxConcurrentPerUpstream = 6,
+  maxQueuedPerUpstream = 1000,
   cache: cacheSettings,
   budgets: budgetSettings,
   dataloader = true,
   fetch = globalThis.fetch,
-  clock = performance,
+  clock = systemClock,
   ...resilience
 }: HttpClientOptions): HttpClient {
   const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
   const budgets = budgetSettings ? createBudgets(budgetSettings, clock) : null;
-  const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream));
+  const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream, maxQueuedPerUpstream));
   const dispatcherFor = perUpstream((upstream) => createDispatcher(resilience.timeouts[upstream]));
-  const breakers = createBreakers(resilience.breaker);
+  const breakers = createBreakers(resilience.breaker, clock);
 
   async function send<T>(request: UpstreamRequest<T>, deadline: Deadline): Promise<Sized<T>> {
     const label = upstreamLabels[request.upstream];
@@ -186,29 +190,42 @@ export function createHttpClient({
     budgets ? budgets.take(ticket, { wait, deadline }) : Promise.resolve({ refund: () => undefined });
 
   /**
-   * One attempt: a concurrency slot, then fetch. A call whose deadline passed
-   * while it queued does not go out, and gives its budget token back.
+   * One attempt: a concurrency slot, then fetch. A call that finds the queue
+   * full, or whose deadline passes (or caller leaves) while it queues, does
+   * not go out, and gives its budget token back at once.
    */
-  function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, onSend: () => void) {
-    return limiterFor(request.upstream)(() => {
-      if (deadline.signal.aborted) {
-        reservation.refund();
-        return Promise.reject(deadlineError(request.upstream, deadline, false));
-      }
-      onSend();
-      return send(request, deadline);
-    });
+  async function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, onSend: () => void) {
+    try {
+      return await limiterFor(request.upstream)(() => {
+        onSend();
+        return send(request, deadline);
+      }, deadline.signal);
+    } catch (error) {
+      if (!(error instanceof LimiterRefusal)) throw error;
+      reservation.refund();
+      if (error.reason === 'aborted') throw deadlineError(request.upstream, deadline, false);
+      throw new GatewayRefusal(
+        request.upstream,
+        codeFor('queue-full'),
+        `${upstreamLabels[request.upstream]} already has ${maxQueuedPerUpstream} calls waiting at the gateway; try again shortly`,
+        { retryAfter: 1 },
+      );
+    }
   }
 
   /**
-   * One call: budget, breaker, retries, attempts. The first attempt's token
-   * is taken before the breaker, so a call the budget refuses never reaches
-   * it (a refused half-open probe would otherwise close it); retries take
-   * theirs inside. A call the open breaker refuses gives its token back,
-   * and does not wait for one first: an open breaker answers at once.
+   * One call: budget, breaker, retries, attempts. An open breaker refuses
+   * first, before any token is taken: it answers at once, and its
+   * UPSTREAM_UNAVAILABLE (with the time until it probes again) says more
+   * than a spent budget would. The first attempt's token is taken before the
+   * breaker runs the call, so a call the budget refuses never reaches it (a
+   * refused half-open probe would otherwise close it); retries take theirs
+   * inside. A call the breaker refuses after all (a probe failed while it
+   * waited) gives its token back.
    */
   async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, onSend: () => void): Promise<Sized<T>> {
     const ticket = { upstream: request.upstream, route: request.route, credential: credentialFingerprint(request.headers) };
+    breakers.refuseWhileOpen(request.upstream);
     const first = await take(ticket, !hasStale && !breakers.isOpen(request.upstream), deadline);
     let attempts = 0;
     try {
@@ -251,7 +268,7 @@ export function createHttpClient({
 
   /** Runs `task` under a fresh operation deadline, released when it settles. */
   async function withOwnDeadline<T>(task: (deadline: Deadline) => Promise<T>): Promise<T> {
-    const deadline = createDeadline(resilience.operationDeadlineMs);
+    const deadline = createDeadline(resilience.operationDeadlineMs, undefined, clock);
     try {
       return await task(deadline);
     } finally {

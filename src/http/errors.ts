@@ -51,28 +51,31 @@ export class UpstreamError extends Error {
   }
 }
 
-/** The gateway's own refusal to call (no budget token left), as opposed to an upstream's 429. */
-export class BudgetSpent extends UpstreamError {}
+/** The gateway's own refusal to call: nothing was sent, and the upstream's health is not in question. */
+export class GatewayRefusal extends UpstreamError {}
+
+/** No budget token left (RATE_LIMITED), as opposed to an upstream's 429. */
+export class BudgetSpent extends GatewayRefusal {}
 
 /**
- * A failure of the gateway's making: the call budget refused it, or the
- * operation's deadline (or its caller leaving) cut it off. It says nothing
- * about the upstream's health.
+ * A failure of the gateway's making: it refused the call (no budget token,
+ * too many calls waiting), or the operation's deadline (or its caller
+ * leaving) cut it off. It says nothing about the upstream's health.
  */
 export function isGatewaySide(error: unknown): boolean {
-  return error instanceof BudgetSpent || (error instanceof UpstreamError && error.details.transport === 'deadline');
+  return error instanceof GatewayRefusal || (error instanceof UpstreamError && error.details.transport === 'deadline');
 }
 
 /**
  * What became of one upstream call: an HTTP status, no answer in time, no
- * connection, or a breaker that refused to try.
+ * connection, a breaker that refused to try, or a queue too long to join.
  */
-export type UpstreamOutcome = number | 'timeout' | 'unreachable' | 'breaker-open';
+export type UpstreamOutcome = number | 'timeout' | 'unreachable' | 'breaker-open' | 'queue-full';
 
 /** The one table from an upstream outcome to the code a caller sees (ARCHITECTURE.md, Errors). */
 export function codeFor(outcome: UpstreamOutcome): UpstreamErrorCode {
   if (outcome === 'timeout') return 'UPSTREAM_TIMEOUT';
-  if (outcome === 'breaker-open') return 'UPSTREAM_UNAVAILABLE';
+  if (outcome === 'breaker-open' || outcome === 'queue-full') return 'UPSTREAM_UNAVAILABLE';
   if (outcome === 'unreachable') return 'UPSTREAM_ERROR';
   return codeForStatus(outcome);
 }

@@ -14,6 +14,11 @@ describe('resilience configuration', () => {
       retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 },
       breaker: { failureRatio: 0.5, windowMs: 30_000, minRequests: 10, openMs: 15_000 },
     });
+    expect(loadConfig({}).traffic).toMatchObject({ maxConcurrentPerUpstream: 6, maxQueuedPerUpstream: 1000 });
+  });
+
+  it('takes a bound on the queue per upstream', () => {
+    expect(loadConfig({ UPSTREAM_MAX_QUEUE: '50' }).traffic.maxQueuedPerUpstream).toBe(50);
   });
 
   it('takes per-upstream timeouts over the shared ones', () => {
