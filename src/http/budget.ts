@@ -3,7 +3,7 @@ import { sleep, type Deadline } from './deadline.js';
 import { BudgetSpent, upstreamLabels, type UpstreamName } from './errors.js';
 import { deadlineError } from './timeouts.js';
 import type { UpstreamRoute } from './routes.js';
-import type { Clock } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
 
 /** A vendor's documented limit: calls a minute per credential, or per credential and route. */
 export interface BudgetRule {
@@ -57,11 +57,20 @@ const nothingReserved: Reservation = { refund: () => undefined };
 interface Bucket {
   tokens: number;
   updatedAt: number;
+  /** The rule's, kept with the bucket so an evicted one can be accounted for. */
+  capacity: number;
+  perMs: number;
+  upstream: UpstreamName;
 }
 
 const WINDOW_MS = 60_000;
-/** Buckets of credentials not seen for a while are dropped first; a dropped bucket restarts full. */
+/** Buckets of credentials not seen for a while are dropped first (see `evicted` below). */
 const MAX_BUCKETS = 10_000;
+/** Slots remembering dropped buckets: 512 KiB, and a new credential rarely shares one with a spent bucket. */
+const EVICTED_SLOTS = 1 << 16;
+
+/** When `bucket` is full again, if left alone (now or earlier for a full one). */
+const fullAt = (bucket: Bucket) => bucket.updatedAt + (bucket.capacity - bucket.tokens) / bucket.perMs;
 
 /**
  * A token bucket per (upstream, credential[, route]). The vendors count in
@@ -70,34 +79,60 @@ const MAX_BUCKETS = 10_000;
  * alignment, it then never holds more than the limit (burst + one window of
  * refill).
  */
-export function createBudgets(settings: BudgetSettings, clock: Clock = performance): Budgets {
-  const buckets = new LRUCache<string, Bucket>({ max: MAX_BUCKETS });
+export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock): Budgets {
+  /**
+   * The bound on buckets must not be a way round the budget: cycling bogus
+   * credentials evicts a spent bucket, and the bucket made afresh for its
+   * credential must not start fuller than the one dropped. A dropped bucket
+   * leaves, in its key's slot, when it would have been full again (the
+   * latest such time of all keys sharing the slot); a new bucket starts no
+   * fuller than its slot says. A full bucket dropped leaves nothing owed;
+   * a new key sharing a slot with a spent one starts spent too, which errs
+   * on the vendor's side.
+   */
+  const evicted = new Float64Array(EVICTED_SLOTS).fill(Number.NEGATIVE_INFINITY);
+  const buckets = new LRUCache<string, Bucket>({
+    max: MAX_BUCKETS,
+    dispose: (bucket, key, reason) => {
+      if (reason !== 'evict') return;
+      const slot = slotOf(key);
+      evicted[slot] = Math.max(evicted[slot]!, fullAt(bucket));
+    },
+  });
+
+  const bucketFor = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
+    const known = buckets.get(key);
+    if (known) return known;
+    const capacity = Math.ceil(rule.callsPerMinute / 2);
+    const perMs = Math.max(1, rule.callsPerMinute - capacity) / WINDOW_MS;
+    const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
+    const bucket = { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+    buckets.set(key, bucket);
+    return bucket;
+  };
 
   return {
     async take(ticket, { wait, deadline }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
-      const capacity = Math.ceil(rule.callsPerMinute / 2);
-      const perMs = Math.max(1, rule.callsPerMinute - capacity) / WINDOW_MS;
       const key = [ticket.upstream, ticket.credential, rule.perRoute ? ticket.route : '*'].join(' ');
       const now = clock.now();
-      const bucket = buckets.get(key) ?? { tokens: capacity, updatedAt: now };
-      bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updatedAt) * perMs);
+      const bucket = bucketFor(key, ticket.upstream, rule, now);
+      bucket.tokens = Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
       bucket.updatedAt = now;
-      buckets.set(key, bucket);
       let refunded = false;
       const reservation: Reservation = {
         refund() {
           if (refunded) return;
           refunded = true;
-          bucket.tokens = Math.min(capacity, bucket.tokens + 1);
+          bucket.tokens = Math.min(bucket.capacity, bucket.tokens + 1);
         },
       };
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         return reservation;
       }
-      const waitMs = (1 - bucket.tokens) / perMs;
+      const waitMs = (1 - bucket.tokens) / bucket.perMs;
       // A wait that outlasts the operation would hold a token the call can never use.
       if (!wait || waitMs > settings.maxWaitMs || waitMs >= deadline.remainingMs()) {
         const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
@@ -110,7 +145,8 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = performan
       }
       // Reserved now (tokens go below zero), so later callers queue behind this one.
       bucket.tokens -= 1;
-      await sleep(waitMs, deadline.signal);
+      // On the budget's clock, the one its refills run on.
+      await sleep(waitMs, { signal: deadline.signal, clock });
       if (deadline.signal.aborted) {
         reservation.refund();
         throw deadlineError(ticket.upstream, deadline, false);
@@ -118,4 +154,14 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = performan
       return reservation;
     },
   };
+}
+
+/** FNV-1a: a bucket key (which holds a credential's hash) to its slot. */
+function slotOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % EVICTED_SLOTS;
 }
