@@ -94,6 +94,8 @@ export interface ResilienceSettings {
   timeouts: Record<UpstreamName, UpstreamTimeouts>;
   retry: RetrySettings;
   breaker: BreakerSettings;
+  /** The most one upstream answer may hold, in bytes; a longer one is cut off (UPSTREAM_ERROR). */
+  maxResponseBytes: Record<UpstreamName, number>;
 }
 
 /** How the gateway spares the upstreams: cache, budgets, concurrency, and showing what it cost. */
@@ -244,6 +246,8 @@ const sandboxEnvSchema = z.object({
 
 // Resilience (issue 5): per-upstream timeouts default to the UPSTREAM_* values.
 const optionalMs = z.preprocess(blankToUndefined, z.coerce.number().int().min(10).max(120_000).optional());
+const MAX_RESPONSE_BYTES = { min: 1024, max: 2 ** 31 };
+const optionalBytes = z.preprocess(blankToUndefined, z.coerce.number().int().min(MAX_RESPONSE_BYTES.min).max(MAX_RESPONSE_BYTES.max).optional());
 const UPSTREAM_ENV_PREFIX: Record<UpstreamName, string> = { avaamo: 'AVAAMO', vambe: 'VAMBE', rocketchat: 'ROCKETCHAT' };
 const resilienceEnv = {
   OPERATION_DEADLINE_MS: int(100, 300_000, 20_000),
@@ -255,6 +259,10 @@ const resilienceEnv = {
   VAMBE_CONNECT_TIMEOUT_MS: optionalMs,
   ROCKETCHAT_TIMEOUT_MS: optionalMs,
   ROCKETCHAT_CONNECT_TIMEOUT_MS: optionalMs,
+  UPSTREAM_MAX_RESPONSE_BYTES: int(MAX_RESPONSE_BYTES.min, MAX_RESPONSE_BYTES.max, 8 * MiB),
+  AVAAMO_MAX_RESPONSE_BYTES: optionalBytes,
+  VAMBE_MAX_RESPONSE_BYTES: optionalBytes,
+  ROCKETCHAT_MAX_RESPONSE_BYTES: optionalBytes,
   UPSTREAM_RETRY_ATTEMPTS: int(1, 10, 3),
   UPSTREAM_RETRY_BASE_MS: int(1, 60_000, 200),
   UPSTREAM_RETRY_MAX_MS: int(1, 60_000, 2_000),
@@ -270,6 +278,7 @@ function resilienceSettings(parsed: z.infer<z.ZodObject<typeof resilienceEnv>>):
     connectMs: env[`${UPSTREAM_ENV_PREFIX[upstream]}_CONNECT_TIMEOUT_MS`] ?? parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
     totalMs: env[`${UPSTREAM_ENV_PREFIX[upstream]}_TIMEOUT_MS`] ?? parsed.UPSTREAM_TIMEOUT_MS,
   });
+  const maxBytes = (upstream: UpstreamName) => env[`${UPSTREAM_ENV_PREFIX[upstream]}_MAX_RESPONSE_BYTES`] ?? parsed.UPSTREAM_MAX_RESPONSE_BYTES;
   return {
     operationDeadlineMs: parsed.OPERATION_DEADLINE_MS,
     timeouts: { avaamo: timeouts('avaamo'), vambe: timeouts('vambe'), rocketchat: timeouts('rocketchat') },
@@ -284,6 +293,7 @@ function resilienceSettings(parsed: z.infer<z.ZodObject<typeof resilienceEnv>>):
       minRequests: parsed.BREAKER_MIN_REQUESTS,
       openMs: parsed.BREAKER_OPEN_MS,
     },
+    maxResponseBytes: { avaamo: maxBytes('avaamo'), vambe: maxBytes('vambe'), rocketchat: maxBytes('rocketchat') },
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { ResilienceSettings } from '../config.js';
 import { createBreakers } from './breaker.js';
+import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
 import { createUpstreamCache, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
@@ -157,17 +158,27 @@ export function createHttpClient({
       done();
       throw failed(error);
     }
-    let text: string;
+    const maxBytes = resilience.maxResponseBytes[request.upstream];
+    let read: BodyText | null;
     try {
-      text = await response.text();
+      read = await readBounded(response, maxBytes);
     } catch (error) {
       throw failed(error);
     } finally {
       done();
     }
-    const body = parseJson(text);
+    // A failure's status says what happened, whatever its body's size.
+    const body = read ? parseJson(read.text) : undefined;
     if (!response.ok) {
       throw upstreamErrorFromResponse(request.upstream, response.status, body, response.headers);
+    }
+    if (!read) {
+      throw new UpstreamError(
+        request.upstream,
+        'UPSTREAM_ERROR',
+        `${label} answered more than ${formatBytes(maxBytes)}, the gateway's limit for one answer (UPSTREAM_MAX_RESPONSE_BYTES)`,
+        { status: response.status },
+      );
     }
     if (body === undefined) {
       throw new UpstreamError(request.upstream, 'UPSTREAM_ERROR', `${label} answered with a body that is not JSON`, {
@@ -183,7 +194,7 @@ export function createHttpClient({
         { status: response.status },
       );
     }
-    return { value: parsed.data, bytes: Buffer.byteLength(text) };
+    return { value: parsed.data, bytes: read.bytes };
   }
 
   const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
@@ -286,13 +297,4 @@ export function createHttpClient({
     dataloader,
   });
   return scoped(null);
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

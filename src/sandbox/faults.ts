@@ -25,6 +25,12 @@ export const faultKinds = [
   'wrong-shape',
   /** Headers at once, the body dribbled out over `ms`. */
   'slow-body',
+  /**
+   * The route's answer after whitespace, `bytes` in all: valid JSON of the
+   * right shape, only too big. Streamed, chunked unless `contentLength`
+   * announces the size up front.
+   */
+  'huge',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -37,6 +43,10 @@ export const faultSchema = z.object({
   retryAfter: z.number().int().min(0).optional(),
   /** Milliseconds, for `latency` and `slow-body`. */
   ms: z.number().int().min(0).max(600_000).optional(),
+  /** The body's size for `huge`. @default 16 MiB */
+  bytes: z.number().int().min(1).max(2 ** 32).optional(),
+  /** `huge` sends Content-Length (else the size shows only while reading). @default false */
+  contentLength: z.boolean().optional(),
   /** The share of matching requests that fail, spread evenly (0.3: 3 in every 10). @default 1 */
   fraction: z.number().gt(0).max(1).optional(),
   /** Fail only this many requests, then let the rest through. */
@@ -161,7 +171,39 @@ function injection(fault: Fault): Injection {
           res.end();
         },
       };
+    case 'huge':
+      return {
+        async deliver(res, response) {
+          const payload = Buffer.from(JSON.stringify(response.body));
+          const total = Math.max(fault.bytes ?? 16 * 1024 * 1024, payload.length);
+          res.writeHead(response.status, {
+            'content-type': 'application/json; charset=utf-8',
+            ...(fault.contentLength ? { 'content-length': total } : {}),
+          });
+          // One chunk of padding, written again and again as the socket drains: nothing the size of the body is held.
+          const padding = Buffer.alloc(64 * 1024, ' ');
+          for (let left = total - payload.length; left > 0 && !res.destroyed; left -= padding.length) {
+            const chunk = left >= padding.length ? padding : padding.subarray(0, left);
+            if (!res.write(chunk)) await drained(res);
+          }
+          if (!res.destroyed) res.end(payload);
+        },
+      };
   }
+}
+
+/** Resolves when `res` can take more, or has closed (a client that stopped reading). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve();
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

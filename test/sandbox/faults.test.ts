@@ -103,6 +103,23 @@ describe('fault injection (POST /__sandbox/faults)', () => {
     expect(headersAfter).toBeLessThan(Date.now() - started);
   });
 
+  it('sends a huge answer: the real one after whitespace, streamed, announced only when asked', async () => {
+    const normal = await (await agent()).text();
+    const bytes = 3 * 1024 * 1024 + 17;
+    await setFaults([{ route: '*', kind: 'huge', bytes }]);
+    const chunked = await agent();
+    expect(chunked.headers.get('content-length')).toBeNull();
+    expect(chunked.headers.get('transfer-encoding')).toBe('chunked');
+    const text = await chunked.text();
+    expect(Buffer.byteLength(text)).toBe(bytes);
+    expect(text.trimStart()).toBe(normal);
+
+    await setFaults([{ route: '*', kind: 'huge', bytes, contentLength: true }]);
+    const announced = await agent();
+    expect(announced.headers.get('content-length')).toBe(String(bytes));
+    expect(JSON.parse(await announced.text())).toEqual(JSON.parse(normal));
+  });
+
   it('refuses a fault list it cannot read, and keeps the current one', async () => {
     await setFaults([{ route: '*', kind: 'status', status: 500 }]);
     const refused = await call<{ issues: string[] }>(sandbox, '/__sandbox/faults', {

@@ -13,12 +13,20 @@ describe('resilience configuration', () => {
       },
       retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 },
       breaker: { failureRatio: 0.5, windowMs: 30_000, minRequests: 10, openMs: 15_000 },
+      maxResponseBytes: { avaamo: 8 * 1024 * 1024, vambe: 8 * 1024 * 1024, rocketchat: 8 * 1024 * 1024 },
     });
     expect(loadConfig({}).traffic).toMatchObject({ maxConcurrentPerUpstream: 6, maxQueuedPerUpstream: 1000 });
   });
 
-  it('takes a bound on the queue per upstream', () => {
-    expect(loadConfig({ UPSTREAM_MAX_QUEUE: '50' }).traffic.maxQueuedPerUpstream).toBe(50);
+  it('takes a per-upstream bound on answers over the shared one', () => {
+    const { resilience, traffic } = loadConfig({
+      UPSTREAM_MAX_RESPONSE_BYTES: '4194304',
+      ROCKETCHAT_MAX_RESPONSE_BYTES: '33554432',
+      UPSTREAM_MAX_QUEUE: '50',
+    });
+    expect(resilience.maxResponseBytes).toEqual({ avaamo: 4_194_304, vambe: 4_194_304, rocketchat: 33_554_432 });
+    expect(traffic.maxQueuedPerUpstream).toBe(50);
+    expect(() => loadConfig({ VAMBE_MAX_RESPONSE_BYTES: '10' })).toThrow(/VAMBE_MAX_RESPONSE_BYTES/);
   });
 
   it('takes per-upstream timeouts over the shared ones', () => {
