@@ -135,5 +135,34 @@ export function errorAt<T>(response: GraphQLResponse<T>, path: Array<string | nu
   return response.errors?.find((error) => JSON.stringify(error.path) === JSON.stringify(path));
 }
 
+/**
+ * Totals as the sandbox itself reports them, to compare a gateway's
+ * `totalCount` with (each read counts in the sandbox's stats like any request).
+ */
+export const upstreamTotals = {
+  /** Vambe contacts in one status (`unattended`, `attended`, `ai-attended`, `ai-away`). */
+  contacts: async (stack: Stack, status: string) =>
+    (
+      await stack.upstream<{ total: number }>('/api/public/analytics/contacts/by-status', { status, page: 1 }, {
+        'x-api-key': sandboxCredentials.vambeApiKey,
+      })
+    ).total,
+  /** An agent's conversation messages, read with its agent token. */
+  messages: async (stack: Stack, agentId: number) =>
+    (await stack.upstream<{ total_entries: number }>('/v1/messages.json', { page: 1, per_page: 1 }, { 'access-token': agentToken(agentId) })).total_entries,
+  /** Rocket.Chat conversations served by an agent between two ISO instants (the report's `total`). */
+  conversations: async (stack: Stack, start: string, end: string) =>
+    (
+      await stack.upstream<{ total: number }>('/api/v1/livechat/analytics/dashboards/conversations-by-agent', { start, end }, {
+        'x-user-id': sandboxCredentials.rocketchatUserId,
+        'x-auth-token': sandboxCredentials.rocketchatAuthToken,
+      })
+    ).total,
+  /** An agent's SMS records, unfiltered unless `query` says otherwise. */
+  smsRecords: async (stack: Stack, agentId: number, query: Record<string, string | number> = {}, headers: Record<string, string> = {}) =>
+    (await stack.upstream<{ total_entries: number }>(`/api/v1/agents/${agentId}/sms/report.json`, { page: 1, per_page: 1, ...query }, headers))
+      .total_entries,
+};
+
 /** Avaamo float seconds → the ISO string the gateway answers with. */
 export const isoFromSeconds = (seconds: number) => new Date(Math.round(seconds * 1000)).toISOString();

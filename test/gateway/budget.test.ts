@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { skippingClock } from '../clock.js';
 import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
 
 let stack: Stack | undefined;
@@ -47,12 +48,12 @@ describe('upstream budgets, counted at the sandbox', () => {
   });
 
   it('serves an expired answer instead when the budget is spent', async () => {
-    stack = await startStack({
-      env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0', CACHE_TTL_SECONDS: '{"avaamo.messages": 1}' },
-    });
+    const clock = skippingClock();
+    // Avaamo messages stay fresh 15 s (the default); a budget of 2 a minute has refilled 0.25 calls by then.
+    stack = await startStack({ env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' }, clock });
     const query = `query($agentId: Int!) { agent(agentId: $agentId) { messages(first: 3) { nodes { uuid } } } }`;
     const first = await stack.execute(query, { agentId: agentIds[0] });
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await clock.advance(15_000);
     const second = await stack.execute(query, { agentId: agentIds[0] });
     expect(second.errors).toBeUndefined();
     expect(second.data).toEqual(first.data);

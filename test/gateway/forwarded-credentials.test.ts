@@ -229,9 +229,16 @@ describe('credential forwarding with the cross-request cache and budgets on', ()
       // The second tenant's budget is untouched by that.
       const other = await sms(sandboxSecondTenant, second, 3);
       expect(other.errors).toBeUndefined();
-      expect(other.data!.agent.smsRecords!.totalCount).toBeGreaterThanOrEqual(0);
       const smsCalls = (await budgeted.requests()).filter((request) => request.route.includes('sms'));
       expect(smsCalls.map((request) => request.credential)).toEqual(['avaamo-user', 'avaamo-user:second-tenant']);
+      // What the sandbox holds for that tenant's agent in that window, asked with its own token.
+      const reference = await budgeted.upstream<{ total_entries: number }>(
+        smsCalls[1]!.path,
+        smsCalls[1]!.query as Record<string, string>,
+        { 'access-token': sandboxSecondTenant.avaamoUserToken },
+      );
+      expect(other.data!.agent.smsRecords!.totalCount).toBe(reference.total_entries);
+      expect(reference.total_entries).toBeGreaterThan(0);
     } finally {
       await budgeted.close();
     }

@@ -1,6 +1,6 @@
-import { setTimeout as pause } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
+import { skippingClock } from '../clock.js';
+import { agentIds, errorAt, startStack, upstreamTotals, type Stack } from '../helpers.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -15,11 +15,13 @@ const MESSAGES_ROUTE = 'GET /v1/messages.json';
 
 describe('the shared HTTP layer, seen from a client', () => {
   it("does not open the breaker because one operation ran out of its own time: the next operation is served", async () => {
+    const clock = skippingClock();
     stack = await startStack({
+      clock,
       env: {
-        OPERATION_DEADLINE_MS: '1500',
+        OPERATION_DEADLINE_MS: '20000',
         // The attempt timer is far away: only the operation's deadline can end these calls.
-        UPSTREAM_TIMEOUT_MS: '10000',
+        UPSTREAM_TIMEOUT_MS: '60000',
         UPSTREAM_MAX_CONCURRENCY: '1',
         UPSTREAM_RETRY_ATTEMPTS: '1',
         BREAKER_MIN_REQUESTS: '3',
@@ -27,22 +29,27 @@ describe('the shared HTTP layer, seen from a client', () => {
         BREAKER_OPEN_MS: '30000',
       },
     });
-    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'latency', ms: 4000 }]);
-    // Four upstream calls queued behind a concurrency of one, on a healthy but slow Vambe.
-    const wide = await stack.execute(/* GraphQL */ `{
+    const unattended = await upstreamTotals.contacts(stack, 'unattended');
+    await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'hang' }]);
+    await stack.resetStats();
+    // Four upstream calls queued behind a concurrency of one, on a Vambe that takes its time.
+    const pending = stack.execute(/* GraphQL */ `{
       a: contacts(status: AI_ATTENDED, first: 1) { totalCount }
       b: contacts(status: AI_AWAY, first: 1) { totalCount }
       c: contacts(status: ATTENDED, first: 1) { totalCount }
       d: contacts(status: UNATTENDED, first: 1) { totalCount }
     }`);
+    await expect.poll(async () => (await stack!.stats()).total).toBe(1);
+    await clock.advance(20_000);
+    const wide = await pending;
     for (const field of ['a', 'b', 'c', 'd']) expect(errorAt(wide, [field])?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    // One went out; the three queued behind it left the queue when the deadline passed.
+    expect((await stack.stats()).total).toBe(1);
     await stack.setFaults([]);
-    // Let the call still on the wire and the ones queued behind it find the deadline passed.
-    await pause(500);
 
     const next = await stack.execute<{ contacts: { totalCount: number } }>(`{ contacts(status: UNATTENDED, first: 1) { totalCount } }`);
     expect(next.errors).toBeUndefined();
-    expect(next.data?.contacts.totalCount).toEqual(expect.any(Number));
+    expect(next.data?.contacts.totalCount).toBe(unattended);
   });
 
   it('does not cache a message page that was on the wire while a message was posted', async () => {

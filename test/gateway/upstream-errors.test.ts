@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxRestrictedAgentId } from '../../src/sandbox/credentials.js';
-import { agentIds, errorAt, startStack, type Stack } from '../helpers.js';
+import { agentIds, errorAt, startStack, upstreamTotals, type Stack } from '../helpers.js';
 
 const WIDE = /* GraphQL */ `
   query Wide($agentId: Int!) {
@@ -32,6 +32,8 @@ afterEach(async () => {
 describe('upstream failures cost only the fields that depend on them', () => {
   it('a rejected Avaamo user token is UNAUTHENTICATED on its fields; the rest resolves', async () => {
     stack = await startStack({ env: { AVAAMO_USER_TOKEN: 'revoked-token' } });
+    const messages = await upstreamTotals.messages(stack, agentIds[0]!);
+    const unattended = await upstreamTotals.contacts(stack, 'unattended');
     const response = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
     for (const field of ['name', 'unhandledMessages', 'smsRecords']) {
       expect(errorAt(response, ['agent', field])?.extensions).toMatchObject({
@@ -43,8 +45,8 @@ describe('upstream failures cost only the fields that depend on them', () => {
     expect(response.errors).toHaveLength(3);
     expect(response.data!.agent).toMatchObject({ agentId: agentIds[0], name: null, unhandledMessages: null, smsRecords: null });
     // The agent token still reads messages, and Vambe is untouched.
-    expect((response.data!.agent!.messages as { totalCount: number }).totalCount).toBeGreaterThan(0);
-    expect(response.data!.contacts!.totalCount).toBeGreaterThan(0);
+    expect(response.data!.agent!.messages).toEqual({ totalCount: messages });
+    expect(response.data!.contacts).toEqual({ totalCount: unattended });
     expect(JSON.stringify(response)).not.toContain('revoked-token');
   });
 
@@ -63,7 +65,7 @@ describe('upstream failures cost only the fields that depend on them', () => {
     const response = await stack.execute<WideData>(WIDE, { agentId: sandboxRestrictedAgentId });
     expect(errorAt(response, ['agent', 'name'])?.extensions).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
     expect(errorAt(response, ['agent', 'unhandledMessages'])?.extensions?.code).toBe('FORBIDDEN');
-    expect(response.data!.contacts!.totalCount).toBeGreaterThan(0);
+    expect(response.data!.contacts).toEqual({ totalCount: await upstreamTotals.contacts(stack, 'unattended') });
   });
 
   it('an unconfigured upstream answers UPSTREAM_NOT_CONFIGURED and asks nothing', async () => {
@@ -90,10 +92,10 @@ describe('upstream failures cost only the fields that depend on them', () => {
 
   it('an upstream slower than UPSTREAM_TIMEOUT_MS is UPSTREAM_TIMEOUT, within the deadline', async () => {
     stack = await startStack({ sandbox: { latencyMs: 1500 }, env: { UPSTREAM_TIMEOUT_MS: '200' } });
-    const started = Date.now();
     const response = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
-    expect(Date.now() - started).toBeLessThan(1400);
     expect(errorAt(response, ['contacts'])?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', upstream: 'vambe' });
+    // The attempt's own timer ended it, not the operation's deadline.
+    expect(errorAt(response, ['contacts'])?.message).toBe('Vambe did not answer within 200 ms');
     expect(errorAt(response, ['agent', 'messages'])?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
     expect(response.data!.agents.totalCount).toBe(agentIds.length);
   });
