@@ -218,7 +218,7 @@ export function createHttpClient({
       throw new GatewayRefusal(
         request.upstream,
         codeFor('queue-full'),
-        `${upstreamLabels[request.upstream]} already has ${maxQueuedPerUpstream} calls waiting at the gateway; try again shortly`,
+        `${upstreamLabels[request.upstream]} has too many calls waiting at the gateway (UPSTREAM_MAX_QUEUE: ${maxQueuedPerUpstream}); try again shortly`,
         { retryAfter: 1 },
       );
     }

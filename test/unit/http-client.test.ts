@@ -229,7 +229,7 @@ describe('the queue for a concurrency slot', () => {
     expect(await settled(refused)).toBe(true);
     const error = await refused;
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'avaamo', details: { retryAfter: 1 } });
-    expect(error!.message).toBe('Avaamo already has 2 calls waiting at the gateway; try again shortly');
+    expect(error!.message).toBe('Avaamo has too many calls waiting at the gateway (UPSTREAM_MAX_QUEUE: 2); try again shortly');
     // Not retried, not sent, and its token (the fourth of four) is back for the next call.
     expect(upstream.calls).toHaveLength(1);
     await clock.advance(3_000);
