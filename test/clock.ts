@@ -76,5 +76,16 @@ function createClock(read: () => number, moveTo: (at: number) => void, realTimer
   };
 }
 
+/** Whether `pending` has settled after a turn of the event loop, with no time passing on any test clock. */
+export async function settled(pending: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  pending.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await turn();
+  return done;
+}
+
 /** One turn of the event loop: pending promise jobs and I/O callbacks run. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxCredentials } from '../../src/sandbox/credentials.js';
 import type { Fault } from '../../src/sandbox/faults.js';
 import { skippingClock, type TestClock } from '../clock.js';
-import { agentIds, errorAt, startStack, upstreamTotals, type GraphQLResponse, type Stack } from '../helpers.js';
+import { agentIds, errorAt, startStack, upstreamTotals, type Stack } from '../helpers.js';
+import { CONTACTS_ROUTE, expectOnlyContactsFailed, WIDE, type WideData } from './wide-operation.js';
 
 /** Short limits, so every failure is answered in well under a second or two. */
 const FAST = {
@@ -14,34 +14,9 @@ const FAST = {
   // Kept shut here; the breaker has its own tests below.
   BREAKER_MIN_REQUESTS: '100000',
 };
-const CONTACTS_ROUTE = 'GET /api/public/analytics/contacts/by-status';
-
-const WIDE = /* GraphQL */ `
-  query Wide($agentId: Int!) {
-    agents { totalCount }
-    agent(agentId: $agentId) { agentId name }
-    contacts(status: UNATTENDED, first: 2) { totalCount }
-  }
-`;
-interface WideData {
-  agents: { totalCount: number };
-  agent: { agentId: number; name: string | null } | null;
-  contacts: { totalCount: number } | null;
-}
-
 const contactsCalls = async (stack: Stack) => (await stack.stats()).byRoute[CONTACTS_ROUTE] ?? 0;
 /** Unattended contacts as the sandbox counts them: what `contacts(status: UNATTENDED)` must answer. */
 const unattended = (stack: Stack) => upstreamTotals.contacts(stack, 'unattended');
-
-/** The failing field has its code; everything else in the operation resolved. */
-function expectOnlyContactsFailed(response: GraphQLResponse<WideData>, code: string) {
-  expect(response.status).toBe(200);
-  expect(response.errors).toHaveLength(1);
-  expect(errorAt(response, ['contacts'])?.extensions).toMatchObject({ code, upstream: 'vambe' });
-  expect(response.data).toMatchObject({ agents: { totalCount: agentIds.length }, agent: { agentId: agentIds[0] }, contacts: null });
-  expect(response.data!.agent!.name).toEqual(expect.any(String));
-  expect(JSON.stringify(response)).not.toContain(sandboxCredentials.vambeApiKey);
-}
 
 describe('every fault kind costs only the fields that depend on it, within the deadline', () => {
   let stack: Stack;
@@ -73,7 +48,7 @@ describe('every fault kind costs only the fields that depend on it, within the d
   ])('%s: %s', async (_name, fault, code, attempts, upstreamStatus) => {
     await stack.setFaults([{ route: CONTACTS_ROUTE, ...fault }]);
     const response = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
-    expectOnlyContactsFailed(response, code);
+    expectOnlyContactsFailed(stack, response, code);
     expect(errorAt(response, ['contacts'])?.extensions?.upstreamStatus).toBe(upstreamStatus);
     expect(await contactsCalls(stack)).toBe(attempts);
   });
@@ -197,7 +172,7 @@ describe('the operation deadline', () => {
     stack = await startStack({ env: { ...FAST, OPERATION_DEADLINE_MS: '800' } });
     await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 503, retryAfter: 2 }]);
     const response = await stack.execute<WideData>(WIDE, { agentId: agentIds[0] });
-    expectOnlyContactsFailed(response, 'UPSTREAM_ERROR');
+    expectOnlyContactsFailed(stack, response, 'UPSTREAM_ERROR');
     expect(errorAt(response, ['contacts'])?.extensions?.retryAfter).toBe(2);
     expect(await contactsCalls(stack)).toBe(1);
   });
@@ -261,26 +236,26 @@ describe('the circuit breaker', () => {
 
   it('opens on failures, fails fast while open, probes half-open, and closes again', async () => {
     await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'status', status: 500 }]);
-    for (let i = 0; i < 3; i += 1) expectOnlyContactsFailed(await wide(), 'UPSTREAM_ERROR');
+    for (let i = 0; i < 3; i += 1) expectOnlyContactsFailed(stack, await wide(), 'UPSTREAM_ERROR');
     expect(await contactsCalls(stack)).toBe(3);
 
     // Open: Vambe is not asked, the caller learns when to come back, Avaamo is unaffected.
     const open = await wide();
-    expectOnlyContactsFailed(open, 'UPSTREAM_UNAVAILABLE');
+    expectOnlyContactsFailed(stack, open, 'UPSTREAM_UNAVAILABLE');
     expect(errorAt(open, ['contacts'])?.extensions?.retryAfter).toBe(15);
     expect(await contactsCalls(stack)).toBe(3);
     // Still open a little before its time: the wait it announces shrinks.
     await clock.advance(10_000);
     const later = await wide();
-    expectOnlyContactsFailed(later, 'UPSTREAM_UNAVAILABLE');
+    expectOnlyContactsFailed(stack, later, 'UPSTREAM_UNAVAILABLE');
     expect(errorAt(later, ['contacts'])?.extensions?.retryAfter).toBe(5);
     expect(await contactsCalls(stack)).toBe(3);
 
     // Half-open: one probe goes through; it fails, so the breaker opens again.
     await clock.advance(5_000);
-    expectOnlyContactsFailed(await wide(), 'UPSTREAM_ERROR');
+    expectOnlyContactsFailed(stack, await wide(), 'UPSTREAM_ERROR');
     expect(await contactsCalls(stack)).toBe(4);
-    expectOnlyContactsFailed(await wide(), 'UPSTREAM_UNAVAILABLE');
+    expectOnlyContactsFailed(stack, await wide(), 'UPSTREAM_UNAVAILABLE');
     expect(await contactsCalls(stack)).toBe(4);
 
     // The upstream heals: the next probe succeeds and the breaker closes.

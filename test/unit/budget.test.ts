@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBudgets, DEFAULT_BUDGET_RULES } from '../../src/http/budget.js';
 import { createDeadline } from '../../src/http/deadline.js';
 import { UpstreamError } from '../../src/http/errors.js';
-import { manualClock } from '../clock.js';
+import { manualClock, settled } from '../clock.js';
 
 function setup(maxWaitMs = 0) {
   const clock = manualClock();
@@ -13,16 +13,6 @@ function setup(maxWaitMs = 0) {
 /** An operation deadline far away, for the tests that are not about it. */
 const longDeadline = createDeadline(600_000);
 
-/** Whether `pending` has settled, without letting any time pass. */
-async function settled(pending: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  pending.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-}
 
 const avaamo = { upstream: 'avaamo' as const, route: 'avaamo.messages' as const, credential: 'token-a' };
 

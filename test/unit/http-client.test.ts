@@ -6,7 +6,7 @@ import type { Clock } from '../../src/http/clock.js';
 import { createDeadline } from '../../src/http/deadline.js';
 import { UpstreamError } from '../../src/http/errors.js';
 import { createUpstreamStats } from '../../src/http/upstream-stats.js';
-import { manualClock } from '../clock.js';
+import { manualClock, settled } from '../clock.js';
 
 /**
  * An upstream at the network boundary: answers after `ms` on the clock, or
@@ -45,16 +45,6 @@ const operation = (clock: Clock, deadlineMs: number, callerGone?: AbortSignal) =
 });
 const failure = (pending: Promise<unknown>) => pending.then(() => null, (error: unknown) => error as UpstreamError);
 
-/** Whether `pending` has settled, letting no time pass on the clock. */
-async function settled(pending: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  pending.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-}
 
 describe('the shared HTTP client', () => {
   it('bounds calls in flight per upstream across all GraphQL requests, not per request', async () => {
