@@ -6,6 +6,7 @@ import type { UpstreamTimeouts } from './http/timeouts.js';
 import { DEFAULT_BUDGET_RULES, type BudgetSettings } from './http/budget.js';
 import { DEFAULT_ROUTE_POLICIES, type CacheSettings } from './http/cache.js';
 import { upstreamRouteNames, type UpstreamRoute } from './http/routes.js';
+import type { ResponseCacheSettings } from './response-cache/response-cache.js';
 import { sandboxCredentials } from './sandbox/credentials.js';
 import { faultListSchema, type Fault } from './sandbox/faults.js';
 
@@ -99,6 +100,8 @@ export interface ResilienceSettings {
 /** How the gateway spares the upstreams: cache, budgets, concurrency, and showing what it cost. */
 export interface TrafficSettings {
   cache: CacheSettings;
+  /** Whole query results, in front of execution. */
+  responseCache: ResponseCacheSettings;
   budgets: BudgetSettings;
   maxConcurrentPerUpstream: number;
   /** Every response carries `extensions.upstream` (otherwise only when the caller asks). */
@@ -173,6 +176,8 @@ const trafficEnvSchema = z.object({
   CACHE_MAX_BYTES: int(0, 2 ** 40, 64 * MiB),
   CACHE_TTL_SECONDS: ttlOverrides,
   CACHE_MAX_STALE_SECONDS: int(0, 86_400, 300),
+  RESPONSE_CACHE: onOff('on'),
+  RESPONSE_CACHE_MAX_BYTES: int(0, 2 ** 40, 32 * MiB),
   AVAAMO_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.avaamo?.callsPerMinute ?? 0),
   VAMBE_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.vambe?.callsPerMinute ?? 0),
   ROCKETCHAT_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.rocketchat?.callsPerMinute ?? 0),
@@ -320,6 +325,8 @@ function trafficSettings(parsed: z.infer<typeof trafficEnvSchema>): TrafficSetti
       policies,
       maxStaleSeconds: parsed.CACHE_MAX_STALE_SECONDS,
     },
+    // CACHE=off means every operation reaches the upstreams: the benchmark's naive baseline stays naive.
+    responseCache: { enabled: parsed.RESPONSE_CACHE === 'on' && parsed.CACHE === 'on', maxBytes: parsed.RESPONSE_CACHE_MAX_BYTES },
     budgets: {
       rules: {
         avaamo: rule('avaamo', parsed.AVAAMO_CALLS_PER_MINUTE),

@@ -6,6 +6,7 @@ import { createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
+import type { Clock } from './http/cache.js';
 import { createHttpClient } from './http/client.js';
 import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
@@ -14,11 +15,15 @@ import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { useUtf8Body } from './plugins/use-utf8-body.js';
+import { createResponseKeys } from './response-cache/key.js';
+import { createResponseCache } from './response-cache/response-cache.js';
+import { createMemoryResponseStore } from './response-cache/store.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { createScrubbingLogger } from './scrubbing-logger.js';
@@ -29,6 +34,10 @@ export interface GatewayDependencies {
   fetch?: typeof globalThis.fetch;
   /** Where log lines go (scrubbed of credentials first). @default Yoga's console logger */
   logger?: YogaLogger;
+  /** For tests: the clock of TTLs (upstream and response caches) and budget refills. @default performance */
+  clock?: Clock;
+  /** For tests: plugins listed after the gateway's own (e.g. to count executions). */
+  plugins?: Plugin[];
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -42,12 +51,19 @@ export function createGateway(
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const { security } = config;
+  const clock = dependencies.clock ?? performance;
+  const responses = config.traffic.responseCache.enabled
+    ? createResponseCache(createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock), clock)
+    : null;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
     budgets: config.traffic.budgets,
     maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
     dataloader: config.traffic.dataloader,
+    clock,
+    // A write that invalidates upstream answers drops the results built from them.
+    onInvalidate: (route, credential) => responses?.invalidate(route, credential),
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
@@ -61,6 +77,15 @@ export function createGateway(
     useNoEmptyBatch(),
     ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
+    ...(responses
+      ? [
+          useResponseCache({
+            cache: responses,
+            keyOf: createResponseKeys({ callers, forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams }),
+            alwaysStats: config.traffic.debugUpstream,
+          }),
+        ]
+      : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
     useCostLimit(security.maxCost),
@@ -68,6 +93,7 @@ export function createGateway(
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(),
+    ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,

@@ -90,4 +90,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ AVAAMO_CALLS_PER_MINUTE: '1' })).toThrow(/at least 2/);
     expect(() => loadConfig({ CACHE_MAX_BYTES: 'lots' })).toThrow(/CACHE_MAX_BYTES/);
   });
+
+  it('runs the response cache unless RESPONSE_CACHE=off, or CACHE=off turns every cache off', () => {
+    expect(loadConfig({}).traffic.responseCache).toEqual({ enabled: true, maxBytes: 32 * 1024 * 1024 });
+    expect(loadConfig({ RESPONSE_CACHE: 'off' }).traffic.responseCache.enabled).toBe(false);
+    expect(loadConfig({ CACHE: 'off' }).traffic.responseCache.enabled).toBe(false);
+    expect(loadConfig({ RESPONSE_CACHE_MAX_BYTES: '1000' }).traffic.responseCache.maxBytes).toBe(1000);
+    expect(() => loadConfig({ RESPONSE_CACHE: 'yes' })).toThrow(/RESPONSE_CACHE/);
+  });
 });
