@@ -43,10 +43,10 @@ async function cpuMsOf(pid: number): Promise<{ user: number; system: number }> {
   return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
-async function measure(name: keyof typeof operations, responseCache: 'on' | 'off') {
+async function measure(name: keyof typeof operations, responseCache: boolean) {
   const gateway = await startGatewayProcess(sandbox.url, {
-    CACHE: 'on',
-    RESPONSE_CACHE: responseCache,
+    CACHE: 'true',
+    RESPONSE_CACHE: String(responseCache),
     AVAAMO_CALLS_PER_MINUTE: '0',
     ROCKETCHAT_CALLS_PER_MINUTE: '0',
   });
@@ -79,7 +79,7 @@ async function measure(name: keyof typeof operations, responseCache: 'on' | 'off
 
 const rows = [];
 for (const name of Object.keys(operations) as Array<keyof typeof operations>) {
-  for (const mode of ['on', 'off'] as const) rows.push(await measure(name, mode));
+  for (const responseCache of [true, false]) rows.push(await measure(name, responseCache));
 }
 console.table(rows);
 await sandbox.close();

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
@@ -40,7 +40,7 @@ export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string 
     // the response cache and budgets are off unless a test turns them on
     // (test/gateway/cache*.test.ts, response-cache*.test.ts).
     CACHE: 'off',
-    RESPONSE_CACHE: 'off',
+    RESPONSE_CACHE: 'false',
     AVAAMO_CALLS_PER_MINUTE: '0',
     ROCKETCHAT_CALLS_PER_MINUTE: '0',
     // Tests about callers set GATEWAY_API_KEYS, which wins over GATEWAY_AUTH=off.

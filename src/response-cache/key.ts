@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { GraphQLParams } from 'graphql-yoga';
 import type { CallerIdentifier } from '../auth/callers.js';
 import { forwardedCredentialValues } from '../auth/forwarded-credentials.js';
-import type { UpstreamSettings } from '../config.js';
+import type { UpstreamSettings } from '../upstreams/settings.js';
 
 export interface ResponseKeyOptions {
   callers: CallerIdentifier;

@@ -6,7 +6,7 @@ import { responseLifetimeMs } from './lifetime.js';
 import type { ResponseStore, StoredResponse } from './store.js';
 
 export interface ResponseCacheSettings {
-  /** RESPONSE_CACHE=on, and the upstream cache on too (CACHE=off turns both off). */
+  /** RESPONSE_CACHE=true, and the upstream cache on too (CACHE=false turns both off). */
   enabled: boolean;
   maxBytes: number;
 }

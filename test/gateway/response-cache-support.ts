@@ -39,7 +39,7 @@ export async function startCachedStack(options: Parameters<typeof startStack>[0]
   const clock = manualClock();
   const stack = await startStack({
     ...options,
-    env: { CACHE: 'on', RESPONSE_CACHE: 'on', ...options.env },
+    env: { CACHE: 'true', RESPONSE_CACHE: 'true', ...options.env },
     gateway: { clock, plugins: [counter.plugin] },
   });
   return Object.assign(stack, {
