@@ -1,8 +1,9 @@
 import type { Caller } from './auth/callers.js';
 import { withForwardedCredentials } from './auth/forwarded-credentials.js';
-import type { UpstreamSettings } from './config.js';
+import type { UpstreamSettings } from './upstreams/settings.js';
 import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
+import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
 import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
@@ -32,6 +33,8 @@ export type Context = Readonly<{
   agentIds: readonly number[];
   /** What this request cost upstream (`extensions.upstream`). */
   upstreamStats: UpstreamStats;
+  /** What this request read through the cross-request cache: what a cached response of it depends on. */
+  upstreamReads: UpstreamReads;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
   loaders: Readonly<{
@@ -63,11 +66,13 @@ export function createContext(
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
-  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline });
+  const upstreamReads = createUpstreamReads();
+  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads });
   return {
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
+    upstreamReads,
     deadline,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),

@@ -4,10 +4,10 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
-import type { Clock } from './http/clock.js';
+import { systemClock, type Clock } from './http/clock.js';
 import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
 import { useDeadlineRelease } from './plugins/use-deadline-release.js';
@@ -15,11 +15,15 @@ import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { useUtf8Body } from './plugins/use-utf8-body.js';
+import { createResponseKeys } from './response-cache/key.js';
+import { createResponseCache } from './response-cache/response-cache.js';
+import { createMemoryResponseStore } from './response-cache/store.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { createScrubbingLogger } from './scrubbing-logger.js';
@@ -30,8 +34,13 @@ export interface GatewayDependencies {
   fetch?: typeof globalThis.fetch;
   /** Where log lines go (scrubbed of credentials first). @default Yoga's console logger */
   logger?: YogaLogger;
-  /** What the HTTP layer's timers and TTLs run on (tests move it). @default the system clock */
+  /**
+   * For tests: what every TTL (upstream and response caches), budget refill,
+   * breaker window, back-off, timeout and deadline runs on. @default the system clock
+   */
   clock?: Clock;
+  /** For tests: plugins listed after the gateway's own (e.g. to count executions). */
+  plugins?: Plugin[];
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -45,6 +54,10 @@ export function createGateway(
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const { security } = config;
+  const clock = dependencies.clock ?? systemClock;
+  const responses = config.traffic.responseCache.enabled
+    ? createResponseCache(createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock), clock)
+    : null;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
@@ -52,8 +65,10 @@ export function createGateway(
     maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
     maxQueuedPerUpstream: config.traffic.maxQueuedPerUpstream,
     dataloader: config.traffic.dataloader,
+    clock,
+    // A write that invalidates upstream answers drops the results built from them.
+    onInvalidate: (route, credential) => responses?.invalidate(route, credential),
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
-    ...(dependencies.clock ? { clock: dependencies.clock } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
@@ -66,6 +81,15 @@ export function createGateway(
     useNoEmptyBatch(),
     ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
+    ...(responses
+      ? [
+          useResponseCache({
+            cache: responses,
+            keyOf: createResponseKeys({ callers, forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams }),
+            alwaysStats: config.traffic.debugUpstream,
+          }),
+        ]
+      : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
     useCostLimit(security.maxCost),
@@ -73,6 +97,7 @@ export function createGateway(
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(),
+    ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -86,7 +111,7 @@ export function createGateway(
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal, dependencies.clock),
+        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal, clock),
       });
     },
     maskedErrors: { maskError },

@@ -2,13 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
-import { loadConfig } from '../src/config.js';
-import type { Clock } from '../src/http/clock.js';
+import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
-import { createGateway } from '../src/server.js';
+import { createGateway, type GatewayDependencies } from '../src/server.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -37,9 +36,11 @@ export interface Stack {
 export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string | undefined> = {}) {
   return {
     ...sandboxGatewayEnv(sandboxUrl),
-    // Tests count what one operation costs upstream: the cross-request cache
-    // and budgets are off unless a test turns them on (test/gateway/cache*.test.ts).
+    // Tests count what one operation costs upstream: the cross-request cache,
+    // the response cache and budgets are off unless a test turns them on
+    // (test/gateway/cache*.test.ts, response-cache*.test.ts).
     CACHE: 'off',
+    RESPONSE_CACHE: 'false',
     AVAAMO_CALLS_PER_MINUTE: '0',
     ROCKETCHAT_CALLS_PER_MINUTE: '0',
     // Tests about callers set GATEWAY_API_KEYS, which wins over GATEWAY_AUTH=off.
@@ -55,13 +56,13 @@ export async function startStack(
   options: {
     sandbox?: SandboxOptions;
     env?: Record<string, string | undefined>;
-    /** What the gateway's HTTP layer runs on (test/clock.ts); the sandbox keeps real time. */
-    clock?: Clock;
+    /** The gateway's clock (test/clock.ts; the sandbox keeps real time) and extra plugins (GatewayDependencies). */
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins'>;
   } = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createServer(createGateway(config, options.clock ? { clock: options.clock } : {}));
+  const server = createServer(createGateway(config, options.gateway));
   await listen(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });

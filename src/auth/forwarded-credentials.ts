@@ -1,5 +1,5 @@
 import { createGraphQLError } from 'graphql-yoga';
-import type { AvaamoAgentCredential, UpstreamSettings } from '../config.js';
+import type { AvaamoAgentCredential, UpstreamSettings } from '../upstreams/settings.js';
 
 /** The request headers a caller may send its own upstream credentials in (FORWARD_UPSTREAM_CREDENTIALS=true). */
 export const forwardedCredentialHeaders = {
@@ -10,6 +10,11 @@ export const forwardedCredentialHeaders = {
   rocketchatUserId: 'x-rocketchat-user-id',
   rocketchatAuthToken: 'x-rocketchat-auth-token',
 } as const;
+
+/** What a request forwards, header by header ('' for each it does not send): which credentials its operations use besides the configured ones. */
+export function forwardedCredentialValues(headers: Headers): string[] {
+  return Object.values(forwardedCredentialHeaders).map((name) => headers.get(name) ?? '');
+}
 
 /**
  * The configured upstream settings with the caller's own credentials in

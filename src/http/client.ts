@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { ResilienceSettings } from '../config.js';
+import type { QueryValue } from './request-key.js';
+import type { ResilienceSettings } from './settings.js';
 import { createBreakers } from './breaker.js';
 import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
@@ -9,14 +9,14 @@ import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, LimiterRefusal } from './limit.js';
 import { perUpstream } from './per-upstream.js';
+import { canonicalUrl, credentialFingerprint, requestKey } from './request-key.js';
 import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
+import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
 import { shapeProblem } from './wire-shape.js';
-
-export type QueryValue = string | number | boolean | undefined;
 
 export interface UpstreamRequest<T> {
   upstream: UpstreamName;
@@ -49,6 +49,8 @@ export interface HttpClient {
 export interface OperationScope {
   stats: UpstreamStats;
   deadline: Deadline;
+  /** What the operation read through the cache, for the response cache. @default none recorded */
+  reads?: UpstreamReads;
 }
 
 export interface HttpClientOptions extends ResilienceSettings {
@@ -65,44 +67,8 @@ export interface HttpClientOptions extends ResilienceSettings {
   fetch?: typeof globalThis.fetch;
   /** For tests: the clock of cache TTLs, budget refills, breakers, back-off, timeouts and deadlines. */
   clock?: Clock;
-}
-
-/** URL with parameters in sorted order, so one request always has one spelling. */
-export function canonicalUrl(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
-  const url = new URL(baseUrl + path);
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key];
-    if (value !== undefined) url.searchParams.append(key, String(value));
-  }
-  return url.toString();
-}
-
-/**
- * What makes two requests the same request: method, canonical URL, body and
- * credentials. Credentials enter only as a hash, so the key can be kept and
- * logged without carrying a token, and two tokens never share a key.
- */
-export function requestKey(request: UpstreamRequest<unknown>): string {
-  const fingerprint = hash([sortedHeaders(request.headers), request.body ?? null]);
-  return `${request.method} ${canonicalUrl(request.baseUrl, request.path, request.query)} ${fingerprint}`;
-}
-
-/**
- * A hash of the credential actually sent (every header a request carries is
- * an auth header): what cache entries and budgets belong to.
- */
-export function credentialFingerprint(headers: Record<string, string>): string {
-  return hash(sortedHeaders(headers));
-}
-
-function sortedHeaders(headers: Record<string, string>) {
-  return Object.entries(headers)
-    .map(([name, value]) => [name.toLowerCase(), value])
-    .sort(([a], [b]) => (a! < b! ? -1 : 1));
-}
-
-function hash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off. */
+  onInvalidate?: (route: UpstreamRoute, credential: string) => void;
 }
 
 /**
@@ -127,6 +93,7 @@ export function createHttpClient({
   dataloader = true,
   fetch = globalThis.fetch,
   clock = systemClock,
+  onInvalidate,
   ...resilience
 }: HttpClientOptions): HttpClient {
   const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
@@ -258,7 +225,7 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<T> {
     let sent = false;
     const onSend = () => {
       sent = true;
@@ -266,14 +233,21 @@ export function createHttpClient({
     };
     const load: Load<T> = ({ hasStale, shared }) =>
       shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend);
-    const answer =
-      !cache || request.method !== 'GET'
-        ? load({ hasStale: false, shared: false }).then((sized) => sized.value)
-        : cache.get(
-            { route: request.route, credential: credentialFingerprint(request.headers), request: requestKey(request) },
-            load,
-            (outcome) => stats.record(request.route, outcome),
-          );
+    let answer: Promise<T>;
+    if (cache && request.method === 'GET') {
+      const credential = credentialFingerprint(request.headers);
+      reads.reading(request.route, credential);
+      answer = cache.get(
+        { route: request.route, credential, request: requestKey(request) },
+        load,
+        (outcome) => stats.record(request.route, outcome),
+        (freshUntil) => reads.answered(freshUntil),
+      );
+    } else {
+      // A read no cache keeps: nothing built from it may be kept either.
+      if (request.method === 'GET') reads.answered(null);
+      answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
+    }
     return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
@@ -291,7 +265,9 @@ export function createHttpClient({
     request: (request) =>
       operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
     invalidate: (route, headers) => {
-      cache?.invalidate(route, credentialFingerprint(headers));
+      const credential = credentialFingerprint(headers);
+      cache?.invalidate(route, credential);
+      onInvalidate?.(route, credential);
     },
     forOperation: scoped,
     dataloader,

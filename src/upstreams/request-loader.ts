@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { requestKey, type HttpClient, type UpstreamRequest } from '../http/client.js';
+import type { HttpClient, UpstreamRequest } from '../http/client.js';
+import { requestKey } from '../http/request-key.js';
 
 /**
  * A per-request loader for one upstream operation, keyed by the upstream

@@ -50,7 +50,7 @@ describe('upstream budgets, counted at the sandbox', () => {
   it('serves an expired answer instead when the budget is spent', async () => {
     const clock = skippingClock();
     // Avaamo messages stay fresh 15 s (the default); a budget of 2 a minute has refilled 0.25 calls by then.
-    stack = await startStack({ env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' }, clock });
+    stack = await startStack({ env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' }, gateway: { clock } });
     const query = `query($agentId: Int!) { agent(agentId: $agentId) { messages(first: 3) { nodes { uuid } } } }`;
     const first = await stack.execute(query, { agentId: agentIds[0] });
     await clock.advance(15_000);

@@ -15,7 +15,7 @@ let unhandledTotal: number;
 beforeAll(async () => {
   stack = await startStack({
     env: { UPSTREAM_MAX_CONCURRENCY: '1', UPSTREAM_RETRY_ATTEMPTS: '1' },
-    clock: manualClock(),
+    gateway: { clock: manualClock() },
   });
   // The sandbox's own count of the agent's unhandled queries in its default window (the last 3 days).
   const reference = await stack.upstream<{ total_entries: number }>(`/bots/analytics/${agentIds[0]}/unhandled_messages.json`, { page: 1, per_page: 1 });

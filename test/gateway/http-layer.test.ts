@@ -17,7 +17,7 @@ describe('the shared HTTP layer, seen from a client', () => {
   it("does not open the breaker because one operation ran out of its own time: the next operation is served", async () => {
     const clock = skippingClock();
     stack = await startStack({
-      clock,
+      gateway: { clock },
       env: {
         OPERATION_DEADLINE_MS: '20000',
         // The attempt timer is far away: only the operation's deadline can end these calls.

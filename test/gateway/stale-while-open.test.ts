@@ -30,7 +30,7 @@ describe('an open breaker serves stale cached data where it exists, and fails fa
   beforeAll(async () => {
     clock = skippingClock();
     stack = await startStack({
-      clock,
+      gateway: { clock },
       env: {
         CACHE: 'on',
         // Contacts stay fresh 5 s (the default), then may be served stale for CACHE_MAX_STALE_SECONDS (300 s).

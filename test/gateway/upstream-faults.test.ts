@@ -99,7 +99,7 @@ describe('retries of idempotent GETs', () => {
   beforeAll(async () => {
     clock = skippingClock();
     // A deadline longer than the Retry-After below, so the gateway waits it out rather than giving up.
-    stack = await startStack({ env: { ...FAST, OPERATION_DEADLINE_MS: '120000' }, clock });
+    stack = await startStack({ env: { ...FAST, OPERATION_DEADLINE_MS: '120000' }, gateway: { clock } });
     total = await unattended(stack);
   });
   afterAll(() => stack.close());
@@ -155,7 +155,7 @@ describe('the operation deadline', () => {
 
   it('ends a call no per-upstream timeout would end yet, when its time is up on the clock', async () => {
     const clock = skippingClock();
-    stack = await startStack({ env: { ...FAST, UPSTREAM_TIMEOUT_MS: '60000', OPERATION_DEADLINE_MS: '20000' }, clock });
+    stack = await startStack({ env: { ...FAST, UPSTREAM_TIMEOUT_MS: '60000', OPERATION_DEADLINE_MS: '20000' }, gateway: { clock } });
     await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'hang' }]);
     const pending = stack.execute<Pick<WideData, 'contacts'>>(`{ contacts(status: UNATTENDED, first: 2) { totalCount } }`);
     await expect.poll(() => contactsCalls(stack!)).toBe(1);
@@ -225,7 +225,7 @@ describe('the circuit breaker', () => {
     stack = await startStack({
       // The breaker's open period as deployed (15 s): the test moves the clock past it.
       env: { ...FAST, UPSTREAM_RETRY_ATTEMPTS: '1', BREAKER_FAILURE_RATIO: '0.5', BREAKER_WINDOW_MS: '30000', BREAKER_MIN_REQUESTS: '3' },
-      clock,
+      gateway: { clock },
     });
     total = await unattended(stack);
     await stack.resetStats();

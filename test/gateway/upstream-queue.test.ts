@@ -28,7 +28,7 @@ describe('the queue for an upstream connection slot', () => {
     // A clock that never moves: no deadline frees anything here, only callers leaving.
     const clock = manualClock();
     stack = await startStack({
-      clock,
+      gateway: { clock },
       // One slot; a Vambe budget of 4 a minute is a burst of 2 tokens, and nobody waits for a third.
       env: { UPSTREAM_MAX_CONCURRENCY: '1', UPSTREAM_RETRY_ATTEMPTS: '1', VAMBE_CALLS_PER_MINUTE: '4', BUDGET_MAX_WAIT_MS: '0' },
     });
@@ -60,7 +60,7 @@ describe('the queue for an upstream connection slot', () => {
   it('answers a call beyond UPSTREAM_MAX_QUEUE at once with UPSTREAM_UNAVAILABLE and retryAfter', async () => {
     const clock = skippingClock();
     stack = await startStack({
-      clock,
+      gateway: { clock },
       env: { UPSTREAM_MAX_CONCURRENCY: '1', UPSTREAM_MAX_QUEUE: '1', UPSTREAM_RETRY_ATTEMPTS: '1', UPSTREAM_TIMEOUT_MS: '60000', OPERATION_DEADLINE_MS: '20000' },
     });
     await stack.setFaults([{ route: CONTACTS_ROUTE, kind: 'hang' }]);

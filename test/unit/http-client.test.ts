@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createHttpClient, type UpstreamRequest } from '../../src/http/client.js';
 import type { Clock } from '../../src/http/clock.js';
 import { createDeadline } from '../../src/http/deadline.js';

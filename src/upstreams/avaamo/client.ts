@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
-import type { QueryValue, UpstreamRequest } from '../../http/client.js';
+import type { UpstreamRequest } from '../../http/client.js';
+import type { QueryValue } from '../../http/request-key.js';
 import type { UpstreamRoute } from '../../http/routes.js';
 import { toEpochMicros, toEpochSeconds } from '../time.js';
 import {
