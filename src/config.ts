@@ -6,6 +6,7 @@ import type { UpstreamTimeouts } from './http/timeouts.js';
 import { DEFAULT_BUDGET_RULES, type BudgetSettings } from './http/budget.js';
 import { DEFAULT_ROUTE_POLICIES, type CacheSettings } from './http/cache.js';
 import { upstreamRouteNames, type UpstreamRoute } from './http/routes.js';
+import type { HttpServerSettings } from './http-server.js';
 import { sandboxCredentials } from './sandbox/credentials.js';
 import { faultListSchema, type Fault } from './sandbox/faults.js';
 
@@ -48,6 +49,8 @@ export interface ApiKey {
   /** Hex SHA-256 of the key: the gateway never holds the key itself. */
   keySha256: string;
   scopes: readonly Scope[];
+  /** Operations a minute for this key, in place of RATE_LIMIT_PER_MINUTE; 0 for no limit. */
+  ratePerMinute?: number;
 }
 /** Who may call, and how much a call may ask (see README, Security). */
 export interface SecuritySettings {
@@ -64,7 +67,7 @@ export interface SecuritySettings {
   maxBodyBytes: number;
   /** Operations in one batched request; 0 turns batching off. */
   maxBatch: number;
-  /** Operations a minute per caller; 0 turns the limit off. */
+  /** Operations a minute per caller without a `ratePerMinute` of its own; 0 turns the limit off. */
   rateLimitPerMinute: number;
   /** Path of the allow-list (sha256 → document) when only persisted operations are accepted. */
   persistedOperationsFile: string | null;
@@ -77,6 +80,7 @@ export interface SecuritySettings {
 export interface Config {
   port: number;
   host: string;
+  http: HttpServerSettings;
   /** Set when the gateway starts the embedded sandbox and points every upstream at it. */
   sandbox: SandboxSettings | null;
   upstreams: UpstreamSettings;
@@ -189,6 +193,13 @@ const flag = (fallback: 'true' | 'false') =>
   z.preprocess(blankToUndefined, z.enum(['true', 'false']).default(fallback)).transform((value) => value === 'true');
 const optionalFlag = z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional());
 
+/**
+ * Per caller. A dashboard backend serving a team (20 connections, each
+ * polling a few times a second) runs about 3,600 operations a minute; this
+ * leaves it room while one runaway caller still cannot take the gateway.
+ */
+const DEFAULT_RATE_PER_MINUTE = 6_000;
+
 const securityEnv = {
   GATEWAY_API_KEYS: z.preprocess(
     jsonSetting,
@@ -201,8 +212,9 @@ const securityEnv = {
             .regex(/^[0-9a-fA-F]{64}$/, { error: 'keySha256 must be 64 hex digits' })
             .transform((hex) => hex.toLowerCase()),
           scopes: z.array(z.enum(['read', 'write'])).min(1),
+          ratePerMinute: z.number().int().min(0).max(1_000_000_000).optional(),
         }),
-        { error: 'must be a JSON array of {"name": string, "keySha256": hex, "scopes": ["read" | "write"]}' },
+        { error: 'must be a JSON array of {"name": string, "keySha256": hex, "scopes": ["read" | "write"], "ratePerMinute"?: number}' },
       )
       .default([]),
   ),
@@ -215,7 +227,7 @@ const securityEnv = {
   MAX_COST: atLeastOne(20_000),
   MAX_BODY_BYTES: atLeastOne(100_000, 100_000_000),
   MAX_BATCH: limit(10, 1000),
-  RATE_LIMIT_PER_MINUTE: limit(600),
+  RATE_LIMIT_PER_MINUTE: limit(DEFAULT_RATE_PER_MINUTE),
   PERSISTED_OPERATIONS: z.preprocess(blankToUndefined, z.enum(['off', 'only']).default('off')),
   PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default('src/sdk/generated/persisted-documents.json')),
   NODE_ENV: optionalString,
@@ -290,6 +302,10 @@ const envSchema = sandboxEnvSchema.extend({
   // Loopback by default: the gateway holds upstream tokens and answers anyone
   // who reaches it, so serving the network is a deliberate choice.
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  // How long a client may take (issue 12): bounds, never off, so a trickling client cannot hold a socket.
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000, 30_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 3_600_000, 10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 3_600_000, 5_000),
   SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   ...resilienceEnv,
   AVAAMO_BASE_URL: optionalUrl,
@@ -354,11 +370,19 @@ export function loadConfig(env: Env): Config {
   // With SANDBOX=auto the upstream variables are checked even when none has a
   // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
   const configured = parsed.SANDBOX === 'on' ? null : configuredUpstreams(parsed, warnings, problems);
+  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const upstreams = sandbox ? sandboxUpstreams(`http://${sandbox.host}:${sandbox.port}`) : configured!;
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
+    http: {
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     sandbox,
     upstreams,
     resilience: resilienceSettings(parsed),

@@ -59,7 +59,7 @@ export function createGateway(
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
+    useRateLimit(callers),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
