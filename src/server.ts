@@ -7,9 +7,8 @@ import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
-import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
-import { useDeadlineRelease } from './plugins/use-deadline-release.js';
+import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -53,6 +52,7 @@ export function createGateway(
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
   const secrets = configuredSecrets(config.upstreams);
+  const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
     useApiKeys(callers),
@@ -67,7 +67,7 @@ export function createGateway(
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
-    useDeadlineRelease(),
+    useDeadlineRelease(deadlines),
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -81,7 +81,7 @@ export function createGateway(
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal),
+        deadline: deadlines.open(request),
       });
     },
     maskedErrors: { maskError },
