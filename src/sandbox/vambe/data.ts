@@ -1,8 +1,8 @@
-import { SPANISH_FIRST_NAMES, SPANISH_LAST_NAMES } from './corpus.js';
-import type { Rng } from './rng.js';
-import { DATA_WINDOW_MS, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './time.js';
+import { SPANISH_FIRST_NAMES, SPANISH_LAST_NAMES } from '../corpus.js';
+import type { Rng } from '../rng.js';
+import { DATA_WINDOW_MS, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../time.js';
 import type {
-  SandboxDataset, VambeAssignedAgent, VambeChatStatus, VambeContactRecord, VambePipeline, VambePlatform,
+  VambeAssignedAgent, VambeChatStatus, VambeContactRecord, VambeDataset, VambePipeline, VambePlatform,
 } from './types.js';
 
 const PIPELINES: readonly (readonly [string, readonly string[]])[] = [
@@ -23,7 +23,7 @@ const PLATFORMS: readonly (readonly [VambePlatform, number])[] = [
   ['whatsapp', 50], ['instagram', 12], ['webchat', 12], ['web-whatsapp', 8], ['messenger', 8], ['sms', 5], ['playground', 5],
 ];
 
-export function generateVambe(rng: Rng, now: number): SandboxDataset['vambe'] {
+export function generateVambe(rng: Rng, now: number): VambeDataset {
   const teamMembers = Array.from({ length: 12 }, (): VambeAssignedAgent => ({ agent_id: rng.uuid(), agent_name: personName(rng) }));
   const pipelines = PIPELINES.map(([name, stages]): VambePipeline => ({
     id: rng.uuid(),
