@@ -8,9 +8,8 @@ import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import type { Clock } from './http/cache.js';
 import { createHttpClient } from './http/client.js';
-import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
-import { useDeadlineRelease } from './plugins/use-deadline-release.js';
+import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -69,13 +68,14 @@ export function createGateway(
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
   const secrets = configuredSecrets(config.upstreams);
+  const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
+    useRateLimit(callers),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(responses
       ? [
@@ -92,7 +92,7 @@ export function createGateway(
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
-    useDeadlineRelease(),
+    useDeadlineRelease(deadlines),
     ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({
@@ -107,7 +107,7 @@ export function createGateway(
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal),
+        deadline: deadlines.open(request),
       });
     },
     maskedErrors: { maskError },
