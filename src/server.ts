@@ -8,9 +8,8 @@ import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
 import { systemClock, type Clock } from './http/clock.js';
-import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
-import { useDeadlineRelease } from './plugins/use-deadline-release.js';
+import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -73,13 +72,14 @@ export function createGateway(
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
   const secrets = configuredSecrets(config.upstreams);
+  const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
+    useRateLimit(callers),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(responses
       ? [
@@ -96,7 +96,7 @@ export function createGateway(
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
-    useDeadlineRelease(),
+    useDeadlineRelease(deadlines),
     ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({
@@ -111,7 +111,7 @@ export function createGateway(
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal, clock),
+        deadline: deadlines.open(request),
       });
     },
     maskedErrors: { maskError },

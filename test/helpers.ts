@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
@@ -7,6 +6,7 @@ import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
+import { createHttpServer, listen } from '../src/http-server.js';
 import { createGateway, type GatewayDependencies } from '../src/server.js';
 
 export interface GraphQLResponse<T> {
@@ -62,8 +62,8 @@ export async function startStack(
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createServer(createGateway(config, options.gateway));
-  await listen(server);
+  const server = createHttpServer(createGateway(config, options.gateway), config.http);
+  await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
@@ -118,13 +118,6 @@ export async function startStack(
       await sandbox.close();
     },
   };
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
 }
 
 export const agentIds = sandboxCredentials.avaamoAgents.map((agent) => agent.id);

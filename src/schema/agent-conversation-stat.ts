@@ -1,5 +1,12 @@
 import { builder } from './builder.js';
-import { listFingerprint, resolveArrayConnection } from './pagination.js';
+import { listFingerprint, parsePagingArgs, resolveArrayConnection } from './pagination.js';
+import { checkRange, checkSpan } from './time-range.js';
+
+/**
+ * Rocket.Chat refuses ranges over a year (measured between start-of-day
+ * values, up to 1.01 years); 366 whole days is always within that.
+ */
+const MAX_RANGE_DAYS = 366;
 
 interface AgentConversationStatShape {
   agentName: string;
@@ -35,13 +42,22 @@ builder.queryField('agentConversationStats', (t) =>
       type: AgentConversationStat,
       nullable: true,
       description:
-        'Omnichannel conversations per human agent in a time range (Rocket.Chat). Counts rooms created in [start, end), open or closed; Rocket.Chat rejects ranges over a year and itself caches answers for 60 s.',
+        'Omnichannel conversations per human agent in a time range (Rocket.Chat). Counts rooms created in [start, end), open or closed. A range over 366 days is refused (Rocket.Chat allows a year); Rocket.Chat itself caches answers for 60 s.',
       args: {
         start: t.arg({ type: 'DateTime', required: true, description: 'Start of the range (inclusive).' }),
         end: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
         orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC', description: 'Row order; busiest first unless said.' }),
       },
       resolve: async (_root, args, context) => {
+        const fingerprint = listFingerprint('agentConversationStats', {
+          start: args.start,
+          end: args.end,
+          orderBy: args.orderBy,
+        });
+        // Refused here rather than by Rocket.Chat: a bad range or cursor costs no call and no budget token.
+        checkRange(args.start, args.end, 'start', 'end');
+        checkSpan(args.start, args.end, MAX_RANGE_DAYS, 'start', 'end');
+        parsePagingArgs(args, fingerprint);
         const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });
         const rows = report.data.map((row) => ({
           agentName: row.label,
@@ -54,11 +70,6 @@ builder.queryField('agentConversationStats', (t) =>
             ? a.agentName.localeCompare(b.agentName)
             : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
         );
-        const fingerprint = listFingerprint('agentConversationStats', {
-          start: args.start,
-          end: args.end,
-          orderBy: args.orderBy,
-        });
         return {
           ...resolveArrayConnection(args, fingerprint, rows),
           unspecifiedCount: report.unspecified,
