@@ -73,6 +73,8 @@ export interface SecuritySettings {
   csrfPrevention: boolean;
   /** Origins allowed by CORS; null keeps Yoga's default (any origin). */
   corsOrigins: readonly string[] | null;
+  /** Signs cursors (CURSOR_SECRET); null: a random secret of this process. */
+  cursorSecret: string | null;
 }
 export interface Config {
   port: number;
@@ -221,6 +223,10 @@ const securityEnv = {
   NODE_ENV: optionalString,
   INTROSPECTION: optionalFlag,
   GRAPHIQL: optionalFlag,
+  CURSOR_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' }).optional(),
+  ),
   CORS_ORIGINS: z.preprocess(
     blankToUndefined,
     z
@@ -387,6 +393,9 @@ function securitySettings(parsed: ParsedEnv, onSandbox: boolean, warnings: strin
   } else {
     warnings.push('No GATEWAY_API_KEYS: every request is refused (401) until keys are set (or GATEWAY_AUTH=off runs the gateway open).');
   }
+  if (parsed.CURSOR_SECRET === undefined) {
+    warnings.push('No CURSOR_SECRET: cursors are signed with a random secret of this process, so they stop working when it restarts and are refused by other replicas.');
+  }
   const production = parsed.NODE_ENV === 'production';
   return {
     auth,
@@ -405,6 +414,7 @@ function securitySettings(parsed: ParsedEnv, onSandbox: boolean, warnings: strin
     graphiql: parsed.GRAPHIQL ? parsed.GRAPHIQL === 'true' : !production,
     csrfPrevention: production,
     corsOrigins: parsed.CORS_ORIGINS ?? null,
+    cursorSecret: parsed.CURSOR_SECRET ?? null,
   };
 }
 

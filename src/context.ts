@@ -4,6 +4,8 @@ import type { UpstreamSettings } from './config.js';
 import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
+import type { CursorCodec } from './schema/cursor-codec.js';
+import type { TraversalStore } from './schema/traversal-store.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
 import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
 import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
@@ -26,6 +28,9 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
   };
 }
 
+/** Process-wide, like the secret and the traversals they hold: cursors made by one request are read by the next. */
+export type Paging = Readonly<{ cursors: CursorCodec; traversals: TraversalStore }>;
+
 export type Context = Readonly<{
   caller: Caller;
   /** The Avaamo agents this gateway serves, in configuration order. */
@@ -34,6 +39,7 @@ export type Context = Readonly<{
   upstreamStats: UpstreamStats;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
+  paging: Paging;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -59,6 +65,7 @@ export function createContext(
   gatewayHttp: HttpClient,
   clients: UpstreamClients,
   configured: UpstreamSettings,
+  paging: Paging,
   { caller, forwardedFrom, deadline }: RequestScope,
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
@@ -69,6 +76,7 @@ export function createContext(
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
     deadline,
+    paging,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { listFingerprint, resolveArrayConnection } from './pagination.js';
+import { resolveArrayConnection } from './pagination.js';
 
 interface AgentConversationStatShape {
   agentName: string;
@@ -54,13 +54,13 @@ builder.queryField('agentConversationStats', (t) =>
             ? a.agentName.localeCompare(b.agentName)
             : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
         );
-        const fingerprint = listFingerprint('agentConversationStats', {
+        const cursors = context.paging.cursors.list('agentConversationStats', {
           start: args.start,
           end: args.end,
           orderBy: args.orderBy,
         });
         return {
-          ...resolveArrayConnection(args, fingerprint, rows),
+          ...resolveArrayConnection(args, cursors, rows),
           unspecifiedCount: report.unspecified,
           totalConversations: report.total,
         };
