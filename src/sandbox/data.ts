@@ -2,7 +2,7 @@ import { generateAvaamoAgents } from './avaamo-data.js';
 import { createRng } from './rng.js';
 import { generateRocketChat } from './rocketchat-data.js';
 import type { SandboxDataset } from './types.js';
-import { generateVambe } from './vambe-data.js';
+import { generateVambe, type VambeDataOptions } from './vambe-data.js';
 
 export type * from './types.js';
 
@@ -11,12 +11,12 @@ export type * from './types.js';
  * dataset; each vendor draws from its own stream, so growing one vendor's data
  * leaves the others unchanged.
  */
-export function generateDataset(seed: number, now: number): SandboxDataset {
+export function generateDataset(seed: number, now: number, vambe: VambeDataOptions = {}): SandboxDataset {
   return {
     seed,
     now,
     avaamo: { agents: generateAvaamoAgents(createRng(streamSeed(seed, 1)), now) },
-    vambe: generateVambe(createRng(streamSeed(seed, 2)), now),
+    vambe: generateVambe(createRng(streamSeed(seed, 2)), now, vambe),
     rocketchat: generateRocketChat(createRng(streamSeed(seed, 3)), now),
   };
 }

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { resolveArrayConnection } from './pagination.js';
+import { arrayConnection, parsePagingArgs } from './pagination.js';
 
 interface AgentConversationStatShape {
   agentName: string;
@@ -42,6 +42,13 @@ builder.queryField('agentConversationStats', (t) =>
         orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC', description: 'Row order; busiest first unless said.' }),
       },
       resolve: async (_root, args, context) => {
+        const cursors = context.paging.cursors.list('agentConversationStats', {
+          start: args.start,
+          end: args.end,
+          orderBy: args.orderBy,
+        });
+        // Cursors are checked before Rocket.Chat is asked.
+        const paging = parsePagingArgs(args, cursors);
         const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });
         const rows = report.data.map((row) => ({
           agentName: row.label,
@@ -54,13 +61,8 @@ builder.queryField('agentConversationStats', (t) =>
             ? a.agentName.localeCompare(b.agentName)
             : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
         );
-        const cursors = context.paging.cursors.list('agentConversationStats', {
-          start: args.start,
-          end: args.end,
-          orderBy: args.orderBy,
-        });
         return {
-          ...resolveArrayConnection(args, cursors, rows),
+          ...arrayConnection(paging, cursors, rows),
           unspecifiedCount: report.unspecified,
           totalConversations: report.total,
         };

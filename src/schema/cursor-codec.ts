@@ -44,6 +44,8 @@ const MAX_OFFSET = 2 ** 48 - 1;
 const TAG_HEX = 24;
 /** Longer than any cursor this codec writes (a page id of 16, a snapshot of ~20, an offset of 15 characters). */
 const MAX_CURSOR_LENGTH = 200;
+/** Format 1 cursors of contacts carried a tag per contact returned, up to 12,000 characters. */
+const MAX_FORMAT_ONE_LENGTH = 12_000;
 const PIN = /^(?:|s(\d{1,12}(?:\.\d{1,9})?)|p([A-Za-z0-9_-]{1,64}))$/;
 const OFFSET = /^(?:0|[1-9]\d{0,14})$/;
 const TAG = /^[0-9a-f]{24}$/;
@@ -81,9 +83,9 @@ export class ListCursors {
 
   /** Reads a cursor of this list; anything else is BAD_USER_INPUT, before any upstream call. */
   decode(cursor: string): DecodedCursor {
-    if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
+    if (!cursor.startsWith(`${VERSION}~`) || cursor.length > MAX_CURSOR_LENGTH) throw isFormatOne(cursor) ? outdatedCursor() : invalidCursor();
     const parts = cursor.split('~');
-    if (parts[0] !== VERSION || parts.length !== 4) throw isFormatOne(cursor) ? outdatedCursor() : invalidCursor();
+    if (parts.length !== 4) throw invalidCursor();
     const [, text, offsetText, tag] = parts as [string, string, string, string];
     const pin = PIN.exec(text);
     if (!pin || !OFFSET.test(offsetText) || !TAG.test(tag)) throw invalidCursor();
@@ -146,7 +148,7 @@ export function canonicalKey(value: unknown): string {
 
 /** Format 1 was base64url JSON `{"v":1,…}` with an unkeyed checksum. */
 function isFormatOne(cursor: string): boolean {
-  return /^[A-Za-z0-9_-]+$/.test(cursor) && Buffer.from(cursor, 'base64url').toString('utf8').startsWith('{"v":1,');
+  return cursor.length <= MAX_FORMAT_ONE_LENGTH && /^[A-Za-z0-9_-]+$/.test(cursor) && Buffer.from(cursor, 'base64url').toString('utf8').startsWith('{"v":1,');
 }
 
 export function invalidCursor() {

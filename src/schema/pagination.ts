@@ -189,9 +189,14 @@ function listSize(pages: ReadonlyArray<readonly [number, FetchedPage<unknown>]>,
   return { total: (number - 1) * pageSize + last.items.length, open: last.items.length === pageSize };
 }
 
-/** A connection over a list the gateway already holds whole (agents, Rocket.Chat rows). */
+/** A connection over a list the gateway already holds whole (agents). */
 export function resolveArrayConnection<T>(args: ConnectionArgs, cursors: ListCursors, list: readonly T[]): Connection<T> {
-  const request = windowRequest(parsePagingArgs(args, cursors));
+  return arrayConnection(parsePagingArgs(args, cursors), cursors, list);
+}
+
+/** The same over a list loaded after its arguments were checked (parsePagingArgs), as Rocket.Chat rows are. */
+export function arrayConnection<T>(paging: PagingRequest, cursors: ListCursors, list: readonly T[]): Connection<T> {
+  const request = windowRequest(paging);
   const window = selectWindow(request, list.length);
   return windowConnection(list.slice(window.start, window.end), list.length, list.length, request, window, cursors, { kind: 'none' });
 }
