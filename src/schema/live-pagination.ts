@@ -111,9 +111,12 @@ export async function resolveLiveConnection<T>(options: {
   const candidates = [...unseen.entries()].filter(([offset]) => offset >= from && offset < upper).sort(([a], [b]) => a - b);
   const window = selectWindow({ first: request.first, last: request.last, afterOffset: null, beforeOffset: null }, candidates.length);
   const chosen = candidates.slice(window.start, window.end);
-  // A capped page returned every unseen item it read: paging on starts past what it read, not at its cursors.
+  // A capped page that returned every unseen item it read is paged on from
+  // past what it read (the last page read, as the rule above), not from its
+  // cursors' offsets, which may lie pages before; an empty one needs a cursor of its own.
   const resume = capped && chosen.length === candidates.length;
-  const resumeAfter = resume && !backward ? Math.max((lastRead - 1) * pageSize, Math.floor(((chosen.at(-1)?.[0] ?? -1) + 1) / pageSize) * pageSize) : null;
+  const lastChosen = chosen.at(-1)?.[0] ?? -1;
+  const resumeAfter = resume && !backward ? Math.max((lastRead - 1) * pageSize, Math.floor((lastChosen + 1) / pageSize) * pageSize) : null;
   const resumeBefore = resume && backward ? from : null;
   const continues = resume && chosen.length === 0;
   const totalCount = total ?? from + candidates.length;
@@ -126,9 +129,11 @@ export async function resolveLiveConnection<T>(options: {
     continues,
     cursors: () => {
       // Recorded only when a cursor is read: a page nobody pages on from costs no state.
+      // With both cursors, the page continues `after`'s branch and takes in what `before`'s returned.
+      const joined = after && before ? [...before.returned].filter((id) => !after.returned.has(id)) : [];
       const page = traversals.record({
-        parent: request.after?.pin.kind === 'page' ? request.after.pin.page : request.before?.pin.kind === 'page' ? request.before.pin.page : null,
-        returned: [...(after && before ? [...before.returned].filter((id) => !after.returned.has(id)) : []), ...chosen.map(([, item]) => idOf(item))],
+        parent: after?.page ?? before?.page ?? null,
+        returned: [...joined, ...chosen.map(([, item]) => idOf(item))],
         resumeAfter,
         resumeBefore,
       });
@@ -139,16 +144,17 @@ export async function resolveLiveConnection<T>(options: {
   });
 }
 
-async function positionOf(cursor: DecodedCursor, traversals: TraversalStore): Promise<TraversalPosition> {
+async function positionOf(cursor: DecodedCursor, traversals: TraversalStore): Promise<TraversalPosition & { page: string }> {
   if (cursor.pin.kind !== 'page') throw invalidCursor();
-  const position = await traversals.load(cursor.pin.page);
+  const { page } = cursor.pin;
+  const position = await traversals.load(page);
   if (!position) {
     throw badUserInput(
       'expired cursor: the gateway no longer holds this traversal (it keeps one for an hour after its last page, in the process that served it); start a new one without `after`/`before`',
       { reason: 'CURSOR_EXPIRED' },
     );
   }
-  return position;
+  return { ...position, page };
 }
 
 function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): ReadonlySet<string> {

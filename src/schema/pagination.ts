@@ -132,7 +132,7 @@ export async function resolvePagedConnection<T>(options: {
   // Only a traversal's first page may pin; a cursor without a pin stays unpinned.
   const learnsPin = request.afterOffset === null && request.beforeOffset === null;
   const learn = (fetched: FetchedPage<T>) => {
-    if (learnsPin) snapshot = typeof fetched.snapshot === 'number' && isPinnableSnapshot(fetched.snapshot) ? fetched.snapshot : null;
+    snapshot = typeof fetched.snapshot === 'number' && isPinnableSnapshot(fetched.snapshot) ? fetched.snapshot : null;
   };
   const pages = new Map<number, Promise<FetchedPage<T>>>();
   const page = (number: number) => {
@@ -152,7 +152,7 @@ export async function resolvePagedConnection<T>(options: {
   if (request.last !== null && request.beforeOffset === null) {
     const firstPage = Math.floor(guessStart / pageSize) + 1;
     const fetched = await page(firstPage);
-    learn(fetched);
+    if (learnsPin) learn(fetched);
     size = listSize([[firstPage, fetched]], pageSize);
     if (size.open) throw badUserInput('This list\'s upstream reports no total: page it forwards with `first`/`after`.');
   } else {
