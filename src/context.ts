@@ -1,6 +1,6 @@
 import type { Caller } from './auth/callers.js';
 import { withForwardedCredentials } from './auth/forwarded-credentials.js';
-import type { UpstreamSettings } from './config.js';
+import type { UpstreamSettings } from './upstreams/settings.js';
 import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';

@@ -1,12 +1,34 @@
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig, sandboxUpstreams, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
 import { startSandbox } from './sandbox/server.js';
+import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { createGateway } from './server.js';
 
+/**
+ * The gateway's config and the embedded sandbox's settings. Both are read in every
+ * mode, so one ConfigError names every problem of either.
+ */
+function readSettings(env: Env): { config: Config; sandboxSettings: SandboxSettings | null } {
+  const problems: string[] = [];
+  const read = <T>(load: () => T): T | null => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return null;
+    }
+  };
+  const sandboxSettings = read(() => loadSandboxSettings(env));
+  const config = read(() => loadConfig(env));
+  if (!config || !sandboxSettings) throw new ConfigError(problems);
+  return { config, sandboxSettings: config.embeddedSandbox ? sandboxSettings : null };
+}
+
 async function main(): Promise<void> {
-  let config: Config;
+  let settings: ReturnType<typeof readSettings>;
   try {
-    config = loadConfig(process.env);
+    settings = readSettings(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -15,7 +37,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const sandbox = config.sandbox ? await startSandbox(config.sandbox) : null;
+  const { config, sandboxSettings } = settings;
+  const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const gateway = createGateway({ ...config, upstreams });
   const server = createServer(gateway);

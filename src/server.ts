@@ -4,7 +4,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
 import { createHttpClient } from './http/client.js';
 import { createDeadline } from './http/deadline.js';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKey, Scope, SecuritySettings } from '../config.js';
+import type { ApiKey, Scope, SecuritySettings } from './settings.js';
 
 export interface Caller {
   /** The key's name from GATEWAY_API_KEYS, or 'anonymous' on an open gateway. */

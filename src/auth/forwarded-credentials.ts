@@ -1,5 +1,5 @@
 import { createGraphQLError } from 'graphql-yoga';
-import type { AvaamoAgentCredential, UpstreamSettings } from '../config.js';
+import type { AvaamoAgentCredential, UpstreamSettings } from '../upstreams/settings.js';
 
 /** The request headers a caller may send its own upstream credentials in (FORWARD_UPSTREAM_CREDENTIALS=true). */
 export const forwardedCredentialHeaders = {

@@ -1,4 +1,4 @@
-import type { UpstreamSettings } from '../config.js';
+import type { UpstreamSettings } from '../upstreams/settings.js';
 import { forwardedCredentialHeaders } from './forwarded-credentials.js';
 
 const REDACTED = '[redacted]';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { ResilienceSettings } from '../config.js';
+import type { ResilienceSettings } from './settings.js';
 import { createBreakers } from './breaker.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
 import { createUpstreamCache, type CacheSettings, type Clock, type Load, type Sized } from './cache.js';

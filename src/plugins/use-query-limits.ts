@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { SecuritySettings } from '../config.js';
+import type { SecuritySettings } from '../auth/settings.js';
 
 type Limits = Pick<SecuritySettings, 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxDirectives' | 'introspection'>;
 

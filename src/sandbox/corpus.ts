@@ -1,4 +1,6 @@
-/** Word lists the dataset generator draws from. */
+import type { Rng } from './rng.js';
+
+/** Word lists the dataset generator draws from, and the helpers that fill its templates. */
 
 export const FIRST_NAMES = [
   'John', 'Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Ethan', 'Sophia', 'Mason', 'Isabella', 'Lucas', 'Mia',
@@ -266,3 +268,13 @@ export const TIME_ZONES: readonly (readonly [string, number])[] = [
 ];
 
 export const AREA_CODES = ['212', '312', '415', '617', '646', '702', '713', '805', '917', '206'] as const;
+
+/** A template with its `{n}` placeholders (order and case numbers) filled. */
+export function fill(template: string, n: string): string {
+  return template.replaceAll('{n}', n);
+}
+
+/** A US number in E.164 form, from one of the corpus's area codes. */
+export function e164(rng: Rng): string {
+  return `+1${rng.pick(AREA_CODES)}${rng.int(200, 999)}${String(rng.int(0, 9999)).padStart(4, '0')}`;
+}

@@ -1,10 +1,24 @@
-import { generateAvaamoAgents } from './avaamo-data.js';
+import { generateAvaamoAgents } from './avaamo/data.js';
+import type { AvaamoDataset } from './avaamo/types.js';
+import { generateRocketChat } from './rocketchat/data.js';
+import type { RocketChatDataset } from './rocketchat/types.js';
 import { createRng } from './rng.js';
-import { generateRocketChat } from './rocketchat-data.js';
-import type { SandboxDataset } from './types.js';
-import { generateVambe, type VambeDataOptions } from './vambe-data.js';
+import { generateVambe, type VambeDataOptions } from './vambe/data.js';
+import type { VambeDataset } from './vambe/types.js';
 
-export type * from './types.js';
+export type * from './avaamo/types.js';
+export type * from './rocketchat/types.js';
+export type * from './vambe/types.js';
+
+/** The whole sandbox dataset, each vendor's part in its wire form. */
+export interface SandboxDataset {
+  seed: number;
+  /** Epoch ms the data is anchored at: every generated timestamp lies in the 30 days before it. */
+  now: number;
+  avaamo: AvaamoDataset;
+  vambe: VambeDataset;
+  rocketchat: RocketChatDataset;
+}
 
 /**
  * Generates the whole sandbox dataset. Same seed and same `now` give an identical

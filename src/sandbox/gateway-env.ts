@@ -16,6 +16,6 @@ export function sandboxGatewayEnv(sandboxUrl: string): Record<string, string> {
     ROCKETCHAT_BASE_URL: sandboxUrl,
     ROCKETCHAT_USER_ID: sandboxCredentials.rocketchatUserId,
     ROCKETCHAT_AUTH_TOKEN: sandboxCredentials.rocketchatAuthToken,
-    GATEWAY_AUTH: 'off',
+    GATEWAY_AUTH: 'false',
   };
 }

@@ -2,11 +2,12 @@
  * The sandbox alone (`npm run sandbox`): the upstream simulator, for pointing a gateway,
  * curl or a REST client at. Configured from the environment:
  * SANDBOX_PORT (4010), SANDBOX_HOST (127.0.0.1), SANDBOX_LATENCY_MS (0), SANDBOX_SEED (42),
- * SANDBOX_RATE_LIMITS (on|off, off), SANDBOX_FAULTS (a JSON list, see faults.ts).
+ * SANDBOX_RATE_LIMITS (true|false, false), SANDBOX_FAULTS (a JSON list, see faults.ts).
  */
-import { ConfigError, loadSandboxSettings, type SandboxSettings } from '../config.js';
+import { ConfigError } from '../config/env.js';
 import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from './credentials.js';
 import { startSandbox, type Sandbox } from './server.js';
+import { loadSandboxSettings, type SandboxSettings } from './settings.js';
 
 function readSettings(): SandboxSettings {
   try {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimiter } from './rate-limit.js';
-import type { SandboxDataset } from './types.js';
+import type { SandboxDataset } from './data.js';
 
 /** What every route handler gets: the parsed request and the shared simulator state. */
 export interface SandboxRequest {

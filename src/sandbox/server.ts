@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { avaamoRoutes } from './avaamo-routes.js';
-import { entryControlRoute } from './entry-routes.js';
+import { liveEntryControlRoute } from './avaamo/live-entries.js';
+import { avaamoRoutes } from './avaamo/routes.js';
 import { generateDataset, type SandboxDataset } from './data.js';
 import { createFaults, FAULTS_PATH, type Fault, type Faults } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
-import { rocketchatRoutes } from './rocketchat-routes.js';
+import { rocketchatRoutes } from './rocketchat/routes.js';
 import type { Route, RouteResponse, SandboxRequest, SandboxState } from './route.js';
-import { vambeRoutes } from './vambe-routes.js';
+import { vambeRoutes } from './vambe/routes.js';
 
 export interface SandboxOptions {
   /** Port to listen on; 0 picks any free port. @default 0 */
@@ -163,7 +163,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
 
   if (path === FAULTS_PATH) return faults.control(method, req, res);
-  const control = controlRoute(method, path, log, reset) ?? entryControlRoute(method, path, query, state);
+  const control = controlRoute(method, path, log, reset) ?? liveEntryControlRoute(method, path, query, state);
   if (control) {
     req.resume();
     return send(res, control);

@@ -1,4 +1,4 @@
-import type { AvaamoAgentData, RocketChatRoom, SandboxDataset, VambeContactRecord } from './types.js';
+import type { AvaamoAgentData, RocketChatRoom, SandboxDataset, VambeContactRecord } from './data.js';
 
 /**
  * What the second tenant (credentials.ts, sandboxSecondTenant) sees, beside

@@ -24,6 +24,11 @@ export function epochToMicros(value: number): number {
   return Math.round(value);
 }
 
+/** Epoch ms as epoch seconds with millisecond decimals, as many Avaamo timestamps are sent. */
+export function floatSeconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
 /** `dd-mm-yyyy` (UTC), as the vendor's SMS example prints dates. */
 export function formatDay(ms: number): string {
   const d = new Date(ms);

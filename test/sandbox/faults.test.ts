@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadSandboxSettings } from '../../src/config.js';
+import { ConfigError } from '../../src/config/index.js';
 import type { Fault } from '../../src/sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { loadSandboxSettings } from '../../src/sandbox/settings.js';
 import { NOW, call, userHeaders, vambeHeaders } from './helpers.js';
 
 let sandbox: Sandbox;

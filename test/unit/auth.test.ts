@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCallerIdentifier, sha256Hex } from '../../src/auth/callers.js';
 import { withForwardedCredentials } from '../../src/auth/forwarded-credentials.js';
 import { requestSecrets, scrub, scrubValue } from '../../src/auth/secrets.js';
-import type { UpstreamSettings } from '../../src/config.js';
+import type { UpstreamSettings } from '../../src/upstreams/settings.js';
 
 const request = (headers: Record<string, string>) => new Request('http://gateway.test/graphql', { headers });
 

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { loadSandboxSettings, sandboxUpstreams } from '../../src/sandbox/settings.js';
 
 describe('configuration', () => {
   it('runs on the sandbox when no upstream is set', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4000);
-    expect(config.sandbox).toMatchObject({ port: 4010, latencyMs: 0 });
-    expect(config.upstreams.avaamo?.baseUrl).toBe('http://127.0.0.1:4010');
-    expect(config.upstreams.avaamo?.agents.length).toBeGreaterThanOrEqual(5);
+    expect(config.embeddedSandbox).toBe(true);
+    // main.ts points every upstream at the sandbox once it listens.
+    expect(config.upstreams).toEqual({ avaamo: null, vambe: null, rocketchat: null });
+    expect(loadSandboxSettings({})).toMatchObject({ port: 4010, latencyMs: 0 });
+    const upstreams = sandboxUpstreams('http://127.0.0.1:4010');
+    expect(upstreams.avaamo?.baseUrl).toBe('http://127.0.0.1:4010');
+    expect(upstreams.avaamo?.agents.length).toBeGreaterThanOrEqual(5);
   });
 
   it('uses real upstreams once one is set, and reports the others as missing', () => {
@@ -15,7 +20,7 @@ describe('configuration', () => {
       VAMBE_BASE_URL: 'https://api.vambe.me/',
       VAMBE_API_KEY: 'k',
     });
-    expect(config.sandbox).toBeNull();
+    expect(config.embeddedSandbox).toBe(false);
     expect(config.upstreams.vambe).toEqual({ baseUrl: 'https://api.vambe.me', apiKey: 'k' });
     expect(config.upstreams.avaamo).toBeNull();
     expect(config.upstreams.rocketchat).toBeNull();
@@ -89,5 +94,47 @@ describe('configuration', () => {
     expect(() => loadConfig({ CACHE_TTL_SECONDS: '{"avaamo.mesages": 30}' })).toThrow(/CACHE_TTL_SECONDS/);
     expect(() => loadConfig({ AVAAMO_CALLS_PER_MINUTE: '1' })).toThrow(/at least 2/);
     expect(() => loadConfig({ CACHE_MAX_BYTES: 'lots' })).toThrow(/CACHE_MAX_BYTES/);
+  });
+});
+
+describe('boolean settings', () => {
+  const vambe = { VAMBE_BASE_URL: 'https://api.vambe.me', VAMBE_API_KEY: 'k' };
+  const settings: [string, (env: Record<string, string>) => boolean][] = [
+    ['CACHE', (env) => loadConfig(env).traffic.cache.enabled],
+    ['DATALOADER', (env) => loadConfig(env).traffic.dataloader],
+    ['DEBUG_UPSTREAM', (env) => loadConfig(env).traffic.debugUpstream],
+    ['FORWARD_UPSTREAM_CREDENTIALS', (env) => loadConfig(env).security.forwardUpstreamCredentials],
+    ['INTROSPECTION', (env) => loadConfig({ NODE_ENV: 'production', ...env }).security.introspection],
+    ['GRAPHIQL', (env) => loadConfig({ NODE_ENV: 'production', ...env }).security.graphiql],
+    // Without keys on real upstreams, GATEWAY_AUTH alone decides whether a key is asked.
+    ['GATEWAY_AUTH', (env) => loadConfig({ ...vambe, ...env }).security.auth === 'keys'],
+    ['SANDBOX_RATE_LIMITS', (env) => loadSandboxSettings(env).rateLimits],
+  ];
+  const spellings: [string, boolean][] = [
+    ['true', true],
+    ['false', false],
+    ['on', true],
+    ['off', false],
+    ['1', true],
+    ['0', false],
+  ];
+
+  it.each(settings)('%s reads true/false, and on/off and 1/0 as the same', (name, read) => {
+    for (const [spelling, expected] of spellings) expect(read({ [name]: spelling }), `${name}=${spelling}`).toBe(expected);
+  });
+
+  it('refuses any other spelling, naming the variable and the one to use', () => {
+    for (const [name, read] of settings) {
+      expect(() => read({ [name]: 'yes' }), name).toThrow(ConfigError);
+      expect(() => read({ [name]: 'TRUE ' }), name).toThrow(new RegExp(`${name}: must be true or false`));
+    }
+  });
+
+  it('takes a blank value as unset', () => {
+    expect(loadConfig({ CACHE: ' ', DEBUG_UPSTREAM: '', FORWARD_UPSTREAM_CREDENTIALS: '' })).toMatchObject({
+      traffic: { cache: { enabled: true }, debugUpstream: false },
+      security: { forwardUpstreamCredentials: false },
+    });
+    expect(loadSandboxSettings({ SANDBOX_RATE_LIMITS: '' }).rateLimits).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createHttpClient, type UpstreamRequest } from '../../src/http/client.js';
 import { createDeadline } from '../../src/http/deadline.js';
 import { UpstreamError } from '../../src/http/errors.js';

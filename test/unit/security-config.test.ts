@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 
 const key = { name: 'ci', keySha256: 'a'.repeat(64), scopes: ['read'] };
 const vambe = { VAMBE_BASE_URL: 'https://api.vambe.me', VAMBE_API_KEY: 'k' };
@@ -16,7 +16,7 @@ describe('who may call (mode rules)', () => {
     expect(onSandbox.security).toMatchObject({ auth: 'keys', apiKeys: [key] });
     const offAsked = loadConfig({ ...vambe, GATEWAY_API_KEYS: JSON.stringify([key]), GATEWAY_AUTH: 'off' });
     expect(offAsked.security.auth).toBe('keys');
-    expect(offAsked.warnings.join('\n')).toMatch(/GATEWAY_AUTH=off is ignored/);
+    expect(offAsked.warnings.join('\n')).toMatch(/GATEWAY_AUTH=false is ignored/);
   });
 
   it('keeps real upstreams closed without keys, unless GATEWAY_AUTH=off says so', () => {
@@ -25,7 +25,7 @@ describe('who may call (mode rules)', () => {
     expect(closed.warnings.join('\n')).toMatch(/every request is refused/);
     const open = loadConfig({ ...vambe, GATEWAY_AUTH: 'off' });
     expect(open.security.auth).toBe('open');
-    expect(open.warnings.join('\n')).toMatch(/GATEWAY_AUTH=off: the gateway asks no API key/);
+    expect(open.warnings.join('\n')).toMatch(/GATEWAY_AUTH=false: the gateway asks no API key/);
   });
 
   it('refuses a key list that stores keys instead of hashes, or unknown scopes', () => {

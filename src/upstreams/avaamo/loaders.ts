@@ -1,5 +1,5 @@
 import { forwardedCredentialHeaders } from '../../auth/forwarded-credentials.js';
-import type { AvaamoSettings } from '../../config.js';
+import type { AvaamoSettings } from '../settings.js';
 import type { HttpClient, UpstreamRequest } from '../../http/client.js';
 import { UpstreamError } from '../../http/errors.js';
 import { notConfigured } from '../not-configured.js';

@@ -1,4 +1,4 @@
-import type { RocketChatSettings } from '../../config.js';
+import type { RocketChatSettings } from '../settings.js';
 import type { HttpClient } from '../../http/client.js';
 import { notConfigured } from '../not-configured.js';
 import { createRequestLoader } from '../request-loader.js';

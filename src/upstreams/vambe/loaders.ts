@@ -1,4 +1,4 @@
-import type { VambeSettings } from '../../config.js';
+import type { VambeSettings } from '../settings.js';
 import type { HttpClient } from '../../http/client.js';
 import { notConfigured } from '../not-configured.js';
 import { createRequestLoader } from '../request-loader.js';

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { sandboxCredentials, sandboxSecondTenant } from './credentials.js';
-import { header, respond, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from './route.js';
-import { SECOND_TENANT_SUFFIX, rocketchatRoomVisible } from './tenants.js';
-import { DAY_MS } from './time.js';
+import { sandboxCredentials, sandboxSecondTenant } from '../credentials.js';
+import { header, respond, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from '../route.js';
+import { SECOND_TENANT_SUFFIX, rocketchatRoomVisible } from '../tenants.js';
+import { DAY_MS } from '../time.js';
 
 const TEMPLATE = '/api/v1/livechat/analytics/dashboards/conversations-by-agent';
 

@@ -1,11 +1,9 @@
 /**
- * The sandbox dataset, in wire form: the exact JSON shapes the vendors send (see
+ * The sandbox's Avaamo data in wire form: the exact JSON shapes Avaamo sends (see
  * /work/shared/upstreams/CONTRACTS.md), so tests can compare gateway output with it.
- * Fields the vendors never send (last inbound time, pipeline, device records) sit
- * beside the wire objects, never inside them.
+ * Fields Avaamo never sends (device records, token and permission) sit beside the
+ * wire objects, never inside them.
  */
-
-// ---- Avaamo -----------------------------------------------------------------
 
 export interface AvaamoUser {
   first_name: string;
@@ -130,68 +128,6 @@ export interface AvaamoAgentData {
   devices: Record<number, AvaamoDeviceInfo>;
 }
 
-// ---- Vambe ------------------------------------------------------------------
-
-export type VambePlatform = 'whatsapp' | 'playground' | 'instagram' | 'webchat' | 'web-whatsapp' | 'messenger' | 'sms';
-export type VambeChatStatus = 'UNATTENDED' | 'ATTENDED' | 'AI_ATTENDED' | 'AI_AWAY';
-
-export interface VambeAssignedAgent {
-  agent_id: string;
-  agent_name: string;
-}
-
-/** A contact as sent, minus `waiting_time`, which is computed at request time. */
-export interface VambeContactBase {
-  id: string;
-  name: string;
-  created_at: string;
-  platform: VambePlatform;
-  chat_status: VambeChatStatus;
-  active_ticket_v2: { id: string; current_stage_id: string | null } | null;
-  assigned_agents: VambeAssignedAgent[];
-}
-
-export interface VambeContact extends VambeContactBase {
-  waiting_time: number;
-}
-
-export interface VambeContactRecord {
-  contact: VambeContactBase;
-  /** The pipeline of the active ticket (what `pipelineId` filters on); null without a ticket. */
-  pipelineId: string | null;
-  /** Epoch ms of the contact's last inbound message; null when it never wrote. */
-  lastInboundAt: number | null;
-}
-
-export interface VambePipeline {
-  id: string;
-  name: string;
-  stages: { id: string; name: string }[];
-}
-
-// ---- Rocket.Chat ------------------------------------------------------------
-
-export interface RocketChatRoom {
-  _id: string;
-  t: 'l';
-  /** Creation time, ISO-8601; the report filters on it. */
-  ts: string;
-  servedBy?: { _id: string; username: string };
-}
-
-export interface RocketChatUser {
-  _id: string;
-  username: string;
-  name?: string;
-}
-
-// ---- The whole dataset -----------------------------------------------------
-
-export interface SandboxDataset {
-  seed: number;
-  /** Epoch ms the data is anchored at: every generated timestamp lies in the 30 days before it. */
-  now: number;
-  avaamo: { agents: Record<number, AvaamoAgentData> };
-  vambe: { contacts: VambeContactRecord[]; teamMembers: VambeAssignedAgent[]; pipelines: VambePipeline[] };
-  rocketchat: { rooms: RocketChatRoom[]; users: RocketChatUser[] };
+export interface AvaamoDataset {
+  agents: Record<number, AvaamoAgentData>;
 }

@@ -1,6 +1,6 @@
-import type { Rng } from './rng.js';
-import { DATA_WINDOW_MS } from './time.js';
-import type { RocketChatRoom, RocketChatUser, SandboxDataset } from './types.js';
+import type { Rng } from '../rng.js';
+import { DATA_WINDOW_MS } from '../time.js';
+import type { RocketChatDataset, RocketChatRoom, RocketChatUser } from './types.js';
 
 /** Livechat agents. Two share a display name on purpose: the report gives them two rows with one label. */
 const AGENT_NAMES = [
@@ -9,7 +9,7 @@ const AGENT_NAMES = [
   'Alex Morgan', 'Alex Morgan',
 ] as const;
 
-export function generateRocketChat(rng: Rng, now: number): SandboxDataset['rocketchat'] {
+export function generateRocketChat(rng: Rng, now: number): RocketChatDataset {
   const users: RocketChatUser[] = AGENT_NAMES.map((name, index) => ({
     _id: rng.mongoId(),
     username: `${name.toLowerCase().replace(' ', '.')}${index === AGENT_NAMES.length - 1 ? '2' : ''}`,

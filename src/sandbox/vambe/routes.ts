@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { sandboxCredentials, sandboxSecondTenant } from './credentials.js';
-import { header, respond, single, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from './route.js';
-import { SECOND_TENANT_SUFFIX, vambeContactVisible } from './tenants.js';
+import { sandboxCredentials, sandboxSecondTenant } from '../credentials.js';
+import { header, respond, single, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from '../route.js';
+import { SECOND_TENANT_SUFFIX, vambeContactVisible } from '../tenants.js';
 import type { VambeChatStatus, VambeContact, VambeContactRecord, VambePlatform } from './types.js';
 
 export const vambeRoutes: Route[] = [

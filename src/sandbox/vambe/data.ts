@@ -1,8 +1,8 @@
-import { SPANISH_FIRST_NAMES, SPANISH_LAST_NAMES } from './corpus.js';
-import type { Rng } from './rng.js';
-import { DATA_WINDOW_MS, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './time.js';
+import { SPANISH_FIRST_NAMES, SPANISH_LAST_NAMES } from '../corpus.js';
+import type { Rng } from '../rng.js';
+import { DATA_WINDOW_MS, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../time.js';
 import type {
-  SandboxDataset, VambeAssignedAgent, VambeChatStatus, VambeContactRecord, VambePipeline, VambePlatform,
+  VambeAssignedAgent, VambeChatStatus, VambeContactRecord, VambeDataset, VambePipeline, VambePlatform,
 } from './types.js';
 
 const PIPELINES: readonly (readonly [string, readonly string[]])[] = [
@@ -28,7 +28,7 @@ export interface VambeDataOptions {
   contactsPerStatus?: number;
 }
 
-export function generateVambe(rng: Rng, now: number, { contactsPerStatus }: VambeDataOptions = {}): SandboxDataset['vambe'] {
+export function generateVambe(rng: Rng, now: number, { contactsPerStatus }: VambeDataOptions = {}): VambeDataset {
   const teamMembers = Array.from({ length: 12 }, (): VambeAssignedAgent => ({ agent_id: rng.uuid(), agent_name: personName(rng) }));
   const pipelines = PIPELINES.map(([name, stages]): VambePipeline => ({
     id: rng.uuid(),

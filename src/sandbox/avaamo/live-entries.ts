@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { conversationRef } from './avaamo-data.js';
-import { respond, single, type RouteResponse, type SandboxState } from './route.js';
+import { conversationRef } from './message-data.js';
+import { respond, single, type RouteResponse, type SandboxState } from '../route.js';
 import type { AvaamoAgentData, AvaamoConversation } from './types.js';
 
 /**
@@ -15,7 +15,7 @@ import type { AvaamoAgentData, AvaamoConversation } from './types.js';
  * simulated clock, later than every entry before it, and goes to the top of
  * its newest-first list. Answers `{added: [uuid, …]}`, newest first.
  */
-export function entryControlRoute(method: string, path: string, query: URLSearchParams, state: SandboxState): RouteResponse | null {
+export function liveEntryControlRoute(method: string, path: string, query: URLSearchParams, state: SandboxState): RouteResponse | null {
   const kind = method === 'POST' ? KINDS[path] : undefined;
   if (!kind) return null;
   const agentParam = single(query, 'agent') ?? '';

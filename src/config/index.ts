@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { SecuritySettings } from '../auth/settings.js';
+import type { ResilienceSettings } from '../http/settings.js';
+import type { UpstreamSettings } from '../upstreams/settings.js';
+import { ConfigError, blankToUndefined, host, parseEnv, port, type Env } from './env.js';
+import { resilienceEnv, resilienceSettings } from './resilience.js';
+import { securityEnv, securitySettings } from './security.js';
+import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
+import { anyBaseUrl, configuredUpstreams, upstreamsEnv } from './upstreams.js';
+
+export { ConfigError, type Env } from './env.js';
+export type { TrafficSettings } from './traffic.js';
+export type { ApiKey, Scope, SecuritySettings } from '../auth/settings.js';
+export type { ResilienceSettings } from '../http/settings.js';
+export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, UpstreamSettings, VambeSettings } from '../upstreams/settings.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  /**
+   * Set when the gateway starts the embedded sandbox, which reads its own settings
+   * (src/sandbox/settings.ts). Every upstream then points at it once it listens,
+   * and `upstreams` stays empty until then.
+   */
+  embeddedSandbox: boolean;
+  upstreams: UpstreamSettings;
+  resilience: ResilienceSettings;
+  traffic: TrafficSettings;
+  security: SecuritySettings;
+  /** Upstreams left unconfigured and an open gateway, said once at start. */
+  warnings: readonly string[];
+}
+
+const envSchema = z.object({
+  PORT: port(4000),
+  // Loopback by default: the gateway holds upstream tokens and answers anyone who reaches it.
+  HOST: host,
+  SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  ...upstreamsEnv,
+  ...resilienceEnv,
+  ...trafficEnv,
+  ...securityEnv,
+});
+
+const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
+
+/**
+ * Reads the environment once. Every problem is collected and thrown together
+ * in a ConfigError, so a misconfigured deployment is fixed in one go.
+ */
+export function loadConfig(env: Env): Config {
+  const parsed = parseEnv(envSchema, env);
+  const embeddedSandbox = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl(parsed));
+  const warnings: string[] = [];
+  const securityWarnings: string[] = [];
+  const problems: string[] = [];
+  // With SANDBOX=auto the upstream variables are checked even when none has a
+  // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
+  const configured = parsed.SANDBOX === 'on' ? null : configuredUpstreams(parsed, warnings, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    embeddedSandbox,
+    upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
+    resilience: resilienceSettings(parsed),
+    traffic: trafficSettings(parsed),
+    security: securitySettings(parsed, embeddedSandbox, securityWarnings),
+    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings],
+  });
+}
