@@ -9,51 +9,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Fault } from '../src/sandbox/faults.js';
 import type { SandboxStats } from '../src/sandbox/server.js';
 import { agentIds, sandboxEnv } from '../test/helpers.js';
+import { errorProblems, isWellFormed, type GraphQLBody } from '../test/response-check.js';
+import { chaosFaultMix, chaosFaultRules, chaosGatewayEnv, chaosOperation, FAULT_SHARE } from './chaos-mix.js';
 import { freePort, LOAD_CALLER_ENV } from './gateway-process.js';
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 20);
-const FAULT_SHARE = 0.3;
-const DEADLINE_MS = 5000;
-const GATEWAY_ENV = {
-  OPERATION_DEADLINE_MS: String(DEADLINE_MS),
-  UPSTREAM_TIMEOUT_MS: '2000',
-  UPSTREAM_CONNECT_TIMEOUT_MS: '1000',
-};
-
-/** Ten kinds of failure, 3% of upstream requests each: 30% in all. */
-const FAULT_MIX: Array<Omit<Fault, 'route' | 'fraction'>> = [
-  { kind: 'latency', ms: 1500 },
-  { kind: 'status', status: 500 },
-  { kind: 'status', status: 502 },
-  { kind: 'status', status: 503 },
-  { kind: 'status', status: 429, retryAfter: 1 },
-  { kind: 'hang' },
-  { kind: 'reset' },
-  { kind: 'truncated' },
-  { kind: 'malformed' },
-  { kind: 'slow-body', ms: 4000 },
-];
-
-/** Each rule sees only what the rules before it let through, so its own fraction is of the remainder. */
-function faultRules(): Fault[] {
-  const each = FAULT_SHARE / FAULT_MIX.length;
-  return FAULT_MIX.map((fault, index) => ({ route: '*', ...fault, fraction: each / (1 - each * index) }));
-}
-
-const QUERIES = {
-  dashboard: `query Dashboard($a: Int!, $b: Int!, $start: DateTime!, $end: DateTime!) {
-    a: agent(agentId: $a) { name messages(first: 10) { totalCount nodes { content } } unhandledMessages(first: 10) { totalCount } smsRecords(first: 10) { totalCount } }
-    b: agent(agentId: $b) { name messages(first: 10) { totalCount } }
-    queue: contacts(status: UNATTENDED, first: 20) { totalCount nodes { name waitingTime } }
-    agentConversationStats(start: $start, end: $end, first: 10) { totalConversations nodes { agentName conversationCount } }
-  }`,
-  queue: `query Queue { unattended: contacts(status: UNATTENDED, first: 50) { totalCount } attended: contacts(status: ATTENDED, first: 10) { totalCount } }`,
-  agent: `query Agent($a: Int!) { agent(agentId: $a) { name messages(first: 30) { nodes { content } } smsRecords(first: 20) { nodes { status } } } }`,
-};
+const GATEWAY_ENV = chaosGatewayEnv();
+const DEADLINE_MS = Number(GATEWAY_ENV.OPERATION_DEADLINE_MS);
+const FAULT_MIX = chaosFaultMix();
 
 interface Tally {
   operations: number;
@@ -61,6 +27,8 @@ interface Tally {
   http5xx: number;
   withErrors: number;
   clientFailures: number;
+  /** Answers carrying an error without a code or a masked crash (INTERNAL_SERVER_ERROR). */
+  unexpected: number;
   slowestMs: number;
   codes: Record<string, number>;
 }
@@ -90,7 +58,7 @@ async function main(): Promise<void> {
   const sandbox = run('sandbox', '../src/sandbox/main.ts', {
     SANDBOX_HOST: '127.0.0.1',
     SANDBOX_PORT: String(sandboxPort),
-    SANDBOX_FAULTS: JSON.stringify(faultRules()),
+    SANDBOX_FAULTS: JSON.stringify(chaosFaultRules()),
   });
   await waitUntilUp(`${sandboxUrl}/__sandbox/stats`, 'GET');
   const port = await freePort();
@@ -106,7 +74,7 @@ async function main(): Promise<void> {
     if (bytes !== undefined) rss.push({ at: Date.now() - started, bytes });
   }, 1000);
 
-  const tally: Tally = { operations: 0, wellFormed: 0, http5xx: 0, withErrors: 0, clientFailures: 0, slowestMs: 0, codes: {} };
+  const tally: Tally = { operations: 0, wellFormed: 0, http5xx: 0, withErrors: 0, clientFailures: 0, unexpected: 0, slowestMs: 0, codes: {} };
   const end = new Date(now).toISOString();
   const start = new Date(now - 7 * 24 * 3600 * 1000).toISOString();
   const stopAt = started + SECONDS * 1000;
@@ -114,16 +82,7 @@ async function main(): Promise<void> {
   const worker = async () => {
     while (Date.now() < stopAt && exited === undefined) {
       n += 1;
-      const a = agentIds[n % agentIds.length]!;
-      const b = agentIds[(n + 1) % agentIds.length]!;
-      const pick = n % 4;
-      const body =
-        pick === 0 || pick === 1
-          ? { query: QUERIES.dashboard, variables: { a, b, start, end } }
-          : pick === 2
-            ? { query: QUERIES.queue }
-            : { query: QUERIES.agent, variables: { a } };
-      await one(url, body, tally);
+      await one(url, chaosOperation(n, agentIds, { start, end }), tally);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -140,6 +99,7 @@ async function main(): Promise<void> {
   console.log(`operations:                 ${tally.operations} (${(tally.operations / SECONDS).toFixed(1)}/s), ${tally.withErrors} with field errors`);
   console.log(`well-formed GraphQL:        ${((100 * tally.wellFormed) / Math.max(1, tally.operations)).toFixed(2)}% (${tally.wellFormed}/${tally.operations}); client-side failures ${tally.clientFailures}`);
   console.log(`HTTP 5xx:                   ${tally.http5xx}`);
+  console.log(`masked or uncoded errors:   ${tally.unexpected} answers`);
   console.log(`slowest response:           ${tally.slowestMs} ms (deadline ${DEADLINE_MS} ms, target < ${DEADLINE_MS + 1000} ms)`);
   console.log(`unhandled rejections:       ${unhandled}; crashes: ${exited ?? 'none'}`);
   console.log(`peak RSS:                   ${peak.toFixed(1)} MB`);
@@ -150,7 +110,7 @@ async function main(): Promise<void> {
   stopping = true;
   gateway.kill('SIGTERM');
   sandbox.kill('SIGTERM');
-  process.exit(exited === undefined && unhandled === 0 ? 0 : 1);
+  process.exit(exited === undefined && unhandled === 0 && tally.unexpected === 0 ? 0 : 1);
 }
 
 async function one(url: string, body: unknown, tally: Tally): Promise<void> {
@@ -167,8 +127,9 @@ async function one(url: string, body: unknown, tally: Tally): Promise<void> {
     const text = await response.text();
     tally.slowestMs = Math.max(tally.slowestMs, Date.now() - began);
     if (response.status >= 500) tally.http5xx += 1;
-    const result = JSON.parse(text) as { data?: unknown; errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> };
+    const result = JSON.parse(text) as GraphQLBody;
     if (isWellFormed(result)) tally.wellFormed += 1;
+    if (errorProblems(result).length > 0) tally.unexpected += 1;
     if (result.errors?.length) tally.withErrors += 1;
     for (const error of result.errors ?? []) {
       const code = String(error.extensions?.code ?? 'none');
@@ -178,13 +139,6 @@ async function one(url: string, body: unknown, tally: Tally): Promise<void> {
     tally.slowestMs = Math.max(tally.slowestMs, Date.now() - began);
     tally.clientFailures += 1;
   }
-}
-
-/** A GraphQL response a program can act on: data (an object) and/or errors, each with a message and a code. */
-function isWellFormed(result: { data?: unknown; errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> }): boolean {
-  const hasData = typeof result.data === 'object' && result.data !== null;
-  const errorsOk = result.errors === undefined || (Array.isArray(result.errors) && result.errors.every((error) => typeof error.message === 'string' && typeof error.extensions?.code === 'string'));
-  return (hasData || (result.errors?.length ?? 0) > 0) && errorsOk;
 }
 
 function rssOf(pid: number): number | undefined {

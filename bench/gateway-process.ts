@@ -8,6 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface GatewayProcess {
   url: string;
+  pid: number;
   /** Peak resident memory of the gateway process so far (Linux VmHWM), in bytes. */
   peakRss(): Promise<number>;
   stop(): Promise<void>;
@@ -51,6 +52,7 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
   await waitForListening(child);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    pid: child.pid!,
     peakRss: () => peakRssOf(child.pid!),
     stop: () =>
       new Promise((resolve) => {

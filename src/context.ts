@@ -3,6 +3,7 @@ import { withForwardedCredentials } from './auth/forwarded-credentials.js';
 import type { UpstreamSettings } from './upstreams/settings.js';
 import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
+import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
 import type { CursorCodec } from './schema/cursor-codec.js';
 import type { TraversalStore } from './schema/traversal-store.js';
@@ -37,6 +38,8 @@ export type Context = Readonly<{
   agentIds: readonly number[];
   /** What this request cost upstream (`extensions.upstream`). */
   upstreamStats: UpstreamStats;
+  /** What this request read through the cross-request cache: what a cached response of it depends on. */
+  upstreamReads: UpstreamReads;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
   paging: Paging;
@@ -70,11 +73,13 @@ export function createContext(
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
-  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline });
+  const upstreamReads = createUpstreamReads();
+  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads });
   return {
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
+    upstreamReads,
     deadline,
     paging,
     loaders: {

@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
+import { createHttpServer, listen } from './http-server.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { createGateway } from './server.js';
@@ -41,11 +41,8 @@ async function main(): Promise<void> {
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const gateway = createGateway({ ...config, upstreams });
-  const server = createServer(gateway);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  const server = createHttpServer(gateway, config.http);
+  await listen(server, config.port, config.host);
 
   const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;
   console.log(`cx-gateway: GraphiQL at http://${shownHost}:${config.port}/graphql`);

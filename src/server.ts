@@ -6,19 +6,23 @@ import { createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
+import type { Clock } from './http/cache.js';
 import { createHttpClient } from './http/client.js';
-import { createDeadline } from './http/deadline.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
-import { useDeadlineRelease } from './plugins/use-deadline-release.js';
+import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { useUtf8Body } from './plugins/use-utf8-body.js';
+import { createResponseKeys } from './response-cache/key.js';
+import { createResponseCache } from './response-cache/response-cache.js';
+import { createMemoryResponseStore } from './response-cache/store.js';
 import { createCursorCodec, createCursorKeys } from './schema/cursor-codec.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
@@ -31,6 +35,10 @@ export interface GatewayDependencies {
   fetch?: typeof globalThis.fetch;
   /** Where log lines go (scrubbed of credentials first). @default Yoga's console logger */
   logger?: YogaLogger;
+  /** For tests: the clock of TTLs (upstream and response caches) and budget refills. @default performance */
+  clock?: Clock;
+  /** For tests: plugins listed after the gateway's own (e.g. to count executions). */
+  plugins?: Plugin[];
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -44,12 +52,19 @@ export function createGateway(
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const { security } = config;
+  const clock = dependencies.clock ?? performance;
+  const responses = config.traffic.responseCache.enabled
+    ? createResponseCache(createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock), clock)
+    : null;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
     budgets: config.traffic.budgets,
     maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
     dataloader: config.traffic.dataloader,
+    clock,
+    // A write that invalidates upstream answers drops the results built from them.
+    onInvalidate: (route, credential) => responses?.invalidate(route, credential),
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
@@ -57,21 +72,32 @@ export function createGateway(
   const secrets = configuredSecrets(config.upstreams);
   // Without CURSOR_SECRET the key is this process's own (config warns of it).
   const paging = { cursors: createCursorCodec(createCursorKeys(security.cursorSecret)), traversals: createMemoryTraversalStore() };
+  const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    ...(security.rateLimitPerMinute > 0 ? [useRateLimit(security.rateLimitPerMinute, callers)] : []),
+    useRateLimit(callers),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
+    ...(responses
+      ? [
+          useResponseCache({
+            cache: responses,
+            keyOf: createResponseKeys({ callers, forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams }),
+            alwaysStats: config.traffic.debugUpstream,
+          }),
+        ]
+      : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
     useCostLimit(security.maxCost),
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
-    useDeadlineRelease(),
+    useDeadlineRelease(deadlines),
+    ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -85,7 +111,7 @@ export function createGateway(
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
-        deadline: createDeadline(config.resilience.operationDeadlineMs, request.signal),
+        deadline: deadlines.open(request),
       });
     },
     maskedErrors: { maskError },

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
@@ -7,7 +6,8 @@ import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
-import { createGateway } from '../src/server.js';
+import { createHttpServer, listen } from '../src/http-server.js';
+import { createGateway, type GatewayDependencies } from '../src/server.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -36,9 +36,11 @@ export interface Stack {
 export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string | undefined> = {}) {
   return {
     ...sandboxGatewayEnv(sandboxUrl),
-    // Tests count what one operation costs upstream: the cross-request cache
-    // and budgets are off unless a test turns them on (test/gateway/cache*.test.ts).
+    // Tests count what one operation costs upstream: the cross-request cache,
+    // the response cache and budgets are off unless a test turns them on
+    // (test/gateway/cache*.test.ts, response-cache*.test.ts).
     CACHE: 'off',
+    RESPONSE_CACHE: 'false',
     AVAAMO_CALLS_PER_MINUTE: '0',
     ROCKETCHAT_CALLS_PER_MINUTE: '0',
     // Tests about callers set GATEWAY_API_KEYS, which wins over GATEWAY_AUTH=off.
@@ -51,12 +53,17 @@ export function sandboxEnv(sandboxUrl: string, overrides: Record<string, string 
  * through its environment parser like `npm start` does.
  */
 export async function startStack(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string | undefined> } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    env?: Record<string, string | undefined>;
+    /** The gateway's clock and extra plugins (GatewayDependencies). */
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins'>;
+  } = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createServer(createGateway(config));
-  await listen(server);
+  const server = createHttpServer(createGateway(config, options.gateway), config.http);
+  await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
@@ -111,13 +118,6 @@ export async function startStack(
       await sandbox.close();
     },
   };
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
 }
 
 export const agentIds = sandboxCredentials.avaamoAgents.map((agent) => agent.id);

@@ -1,15 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKey, Scope, SecuritySettings } from './settings.js';
+import type { Scope, SecuritySettings } from './settings.js';
 
 export interface Caller {
   /** The key's name from GATEWAY_API_KEYS, or 'anonymous' on an open gateway. */
   name: string;
   scopes: readonly Scope[];
+  /** Operations a minute it may run: its key's `ratePerMinute`, else RATE_LIMIT_PER_MINUTE; 0 for no limit. */
+  ratePerMinute: number;
 }
 
 export type Identification = { caller: Caller } | { refused: string };
-
-const anonymous: Caller = Object.freeze({ name: 'anonymous', scopes: Object.freeze(['read', 'write'] as const) });
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -18,8 +18,16 @@ export const sha256Hex = (text: string) => createHash('sha256').update(text, 'ut
  * their SHA-256 in constant time, so neither the list nor the timing tells
  * a guesser anything; the refusal never repeats what was sent.
  */
-export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' | 'apiKeys'>) {
-  const keys = security.apiKeys.map((key) => ({ key, digest: Buffer.from(key.keySha256, 'hex') }));
+export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' | 'apiKeys' | 'rateLimitPerMinute'>) {
+  const keys = security.apiKeys.map((key) => ({
+    digest: Buffer.from(key.keySha256, 'hex'),
+    caller: Object.freeze({ name: key.name, scopes: key.scopes, ratePerMinute: key.ratePerMinute ?? security.rateLimitPerMinute }),
+  }));
+  const anonymous: Caller = Object.freeze({
+    name: 'anonymous',
+    scopes: Object.freeze(['read', 'write'] as const),
+    ratePerMinute: security.rateLimitPerMinute,
+  });
   const memo = new WeakMap<Request, Identification>();
 
   const identifyHeader = (authorization: string | null): Identification => {
@@ -30,7 +38,7 @@ export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' |
     if (!match) return { refused: 'The Authorization header must be `Bearer <key>`.' };
     const digest = createHash('sha256').update(match[1]!, 'utf8').digest();
     const found = keys.find((candidate) => timingSafeEqual(candidate.digest, digest));
-    return found ? { caller: callerOf(found.key) } : { refused: 'The API key is not valid.' };
+    return found ? { caller: found.caller } : { refused: 'The API key is not valid.' };
   };
 
   return {
@@ -46,7 +54,3 @@ export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' |
 }
 
 export type CallerIdentifier = ReturnType<typeof createCallerIdentifier>;
-
-function callerOf(key: ApiKey): Caller {
-  return { name: key.name, scopes: key.scopes };
-}

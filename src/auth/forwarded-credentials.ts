@@ -11,6 +11,11 @@ export const forwardedCredentialHeaders = {
   rocketchatAuthToken: 'x-rocketchat-auth-token',
 } as const;
 
+/** What a request forwards, header by header ('' for each it does not send): which credentials its operations use besides the configured ones. */
+export function forwardedCredentialValues(headers: Headers): string[] {
+  return Object.values(forwardedCredentialHeaders).map((name) => headers.get(name) ?? '');
+}
+
 /**
  * The configured upstream settings with the caller's own credentials in
  * place of the configured ones, upstream by upstream: an upstream the caller

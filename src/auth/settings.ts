@@ -4,6 +4,8 @@ export interface ApiKey {
   /** Hex SHA-256 of the key: the gateway never holds the key itself. */
   keySha256: string;
   scopes: readonly Scope[];
+  /** Operations a minute for this key, in place of RATE_LIMIT_PER_MINUTE; 0 for no limit. */
+  ratePerMinute?: number;
 }
 /** Who may call, and how much a call may ask (see README, Security). */
 export interface SecuritySettings {
@@ -20,7 +22,7 @@ export interface SecuritySettings {
   maxBodyBytes: number;
   /** Operations in one batched request; 0 turns batching off. */
   maxBatch: number;
-  /** Operations a minute per caller; 0 turns the limit off. */
+  /** Operations a minute per caller without a `ratePerMinute` of its own; 0 turns the limit off. */
   rateLimitPerMinute: number;
   /** Path of the allow-list (sha256 → document) when only persisted operations are accepted. */
   persistedOperationsFile: string | null;

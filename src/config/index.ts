@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import type { ResilienceSettings } from '../http/settings.js';
+import type { HttpServerSettings } from '../http-server.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
-import { ConfigError, blankToUndefined, host, parseEnv, port, type Env } from './env.js';
+import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
 import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
@@ -17,6 +18,7 @@ export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, Upstrea
 export interface Config {
   port: number;
   host: string;
+  http: HttpServerSettings;
   /**
    * Set when the gateway starts the embedded sandbox, which reads its own settings
    * (src/sandbox/settings.ts). Every upstream then points at it once it listens,
@@ -35,6 +37,10 @@ const envSchema = z.object({
   PORT: port(4000),
   // Loopback by default: the gateway holds upstream tokens and answers anyone who reaches it.
   HOST: host,
+  // How long a client may take (issue 12): bounds, never off, so a trickling client cannot hold a socket.
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000, 30_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 3_600_000, 10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 3_600_000, 5_000),
   SANDBOX: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   ...upstreamsEnv,
   ...resilienceEnv,
@@ -57,10 +63,18 @@ export function loadConfig(env: Env): Config {
   // With SANDBOX=auto the upstream variables are checked even when none has a
   // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
   const configured = parsed.SANDBOX === 'on' ? null : configuredUpstreams(parsed, warnings, problems);
+  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
+    http: {
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     embeddedSandbox,
     upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
     resilience: resilienceSettings(parsed),

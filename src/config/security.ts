@@ -6,6 +6,13 @@ const limit = (fallback: number, max = 1_000_000_000) => int(0, max, fallback);
 /** Limits where 0 would refuse every operation (no aliases or directives at all is a real choice). */
 const atLeastOne = (fallback: number, max = 1_000_000_000) => int(1, max, fallback);
 
+/**
+ * Per caller. A dashboard backend serving a team (20 connections, each
+ * polling a few times a second) runs about 3,600 operations a minute; this
+ * leaves it room while one runaway caller still cannot take the gateway.
+ */
+const DEFAULT_RATE_PER_MINUTE = 6_000;
+
 /** Callers, document limits, production defaults (README, Configuration and Security). */
 export const securityEnv = {
   GATEWAY_API_KEYS: z.preprocess(
@@ -19,8 +26,9 @@ export const securityEnv = {
             .regex(/^[0-9a-fA-F]{64}$/, { error: 'keySha256 must be 64 hex digits' })
             .transform((hex) => hex.toLowerCase()),
           scopes: z.array(z.enum(['read', 'write'])).min(1),
+          ratePerMinute: z.number().int().min(0).max(1_000_000_000).optional(),
         }),
-        { error: 'must be a JSON array of {"name": string, "keySha256": hex, "scopes": ["read" | "write"]}' },
+        { error: 'must be a JSON array of {"name": string, "keySha256": hex, "scopes": ["read" | "write"], "ratePerMinute"?: number}' },
       )
       .default([]),
   ),
@@ -33,7 +41,7 @@ export const securityEnv = {
   MAX_COST: atLeastOne(20_000),
   MAX_BODY_BYTES: atLeastOne(100_000, 100_000_000),
   MAX_BATCH: limit(10, 1000),
-  RATE_LIMIT_PER_MINUTE: limit(600),
+  RATE_LIMIT_PER_MINUTE: limit(DEFAULT_RATE_PER_MINUTE),
   PERSISTED_OPERATIONS: z.preprocess(blankToUndefined, z.enum(['off', 'only']).default('off')),
   PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default('src/sdk/generated/persisted-documents.json')),
   NODE_ENV: optionalString,

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { DEFAULT_BUDGET_RULES, type BudgetSettings } from '../http/budget.js';
 import { DEFAULT_ROUTE_POLICIES, type CacheSettings } from '../http/cache.js';
 import { upstreamRouteNames, type UpstreamRoute } from '../http/routes.js';
+import type { ResponseCacheSettings } from '../response-cache/response-cache.js';
 import { boolean, int, jsonSetting } from './env.js';
 
 /** How the gateway spares the upstreams: cache, budgets, concurrency, and showing what it cost. */
 export interface TrafficSettings {
   cache: CacheSettings;
+  /** Whole query results, in front of execution. */
+  responseCache: ResponseCacheSettings;
   budgets: BudgetSettings;
   maxConcurrentPerUpstream: number;
   /** Every response carries `extensions.upstream` (otherwise only when the caller asks). */
@@ -32,6 +35,8 @@ export const trafficEnv = {
   CACHE_MAX_BYTES: int(0, 2 ** 40, 64 * MiB),
   CACHE_TTL_SECONDS: ttlOverrides,
   CACHE_MAX_STALE_SECONDS: int(0, 86_400, 300),
+  RESPONSE_CACHE: boolean(true),
+  RESPONSE_CACHE_MAX_BYTES: int(0, 2 ** 40, 32 * MiB),
   AVAAMO_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.avaamo?.callsPerMinute ?? 0),
   VAMBE_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.vambe?.callsPerMinute ?? 0),
   ROCKETCHAT_CALLS_PER_MINUTE: callsPerMinute(DEFAULT_BUDGET_RULES.rocketchat?.callsPerMinute ?? 0),
@@ -57,6 +62,8 @@ export function trafficSettings(parsed: z.infer<z.ZodObject<typeof trafficEnv>>)
       policies,
       maxStaleSeconds: parsed.CACHE_MAX_STALE_SECONDS,
     },
+    // CACHE=false means every operation reaches the upstreams: the benchmark's naive baseline stays naive.
+    responseCache: { enabled: parsed.RESPONSE_CACHE && parsed.CACHE, maxBytes: parsed.RESPONSE_CACHE_MAX_BYTES },
     budgets: {
       rules: {
         avaamo: rule('avaamo', parsed.AVAAMO_CALLS_PER_MINUTE),

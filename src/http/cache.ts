@@ -67,7 +67,17 @@ export interface Sized<T> {
 export type Load<T> = (how: { hasStale: boolean; shared: boolean }) => Promise<Sized<T>>;
 
 export interface UpstreamCache {
-  get<T>(key: CacheKey, load: Load<T>, record?: (outcome: CacheOutcome) => void): Promise<T>;
+  /**
+   * The answer, from the cache or loaded. `record` hears what the cache did;
+   * `answered` hears until when the answer handed back is fresh (clock ms):
+   * in the past for one served stale, `null` for one the cache does not keep.
+   */
+  get<T>(
+    key: CacheKey,
+    load: Load<T>,
+    record?: (outcome: CacheOutcome) => void,
+    answered?: (freshUntil: number | null) => void,
+  ): Promise<T>;
   /**
    * Drops every entry of one route read with one credential, reads still in
    * flight included (their answers reach the callers already waiting but are
@@ -157,10 +167,16 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
   }
 
   return {
-    async get<T>(key: CacheKey, load: Load<T>, record: (outcome: CacheOutcome) => void = () => {}): Promise<T> {
+    async get<T>(
+      key: CacheKey,
+      load: Load<T>,
+      record: (outcome: CacheOutcome) => void = () => {},
+      answered: (freshUntil: number | null) => void = () => {},
+    ): Promise<T> {
       const ttl = freshMs(key.route);
       if (!settings.enabled || ttl <= 0) {
         record('miss');
+        answered(null);
         return (await load({ hasStale: false, shared: false })).value;
       }
       const id = [key.route, key.credential, key.request].join(ROUTE_SEPARATOR);
@@ -168,6 +184,7 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
       const age = entry ? clock.now() - entry.storedAt : Number.POSITIVE_INFINITY;
       if (entry && age < ttl) {
         record('hit');
+        answered(entry.storedAt + ttl);
         return entry.value as T;
       }
       const context: FetchContext = { load, hasStale: entry !== undefined };
@@ -175,17 +192,20 @@ export function createUpstreamCache(settings: CacheSettings, clock: Clock = perf
         // Failures of a background refresh are the next caller's to see.
         refresh(id, key.route, context).pending.catch(() => {});
         record('stale');
+        answered(entry.storedAt + ttl);
         return entry.value as T;
       }
       const { pending, coalesced } = refresh(id, key.route, context);
       record(coalesced ? 'coalesced' : 'miss');
       try {
         const fresh = await pending;
+        answered(fresh ? fresh.storedAt + ttl : null);
         // Undefined only if the entry was dropped mid-flight without an answer; ask again, uncached.
         return (fresh ? fresh.value : (await load({ hasStale: false, shared: false })).value) as T;
       } catch (error) {
         if (entry && error instanceof UpstreamError && STALE_ON_ERROR_CODES.has(error.code)) {
           record('staleOnError');
+          answered(entry.storedAt + ttl);
           return entry.value as T;
         }
         throw error;

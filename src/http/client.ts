@@ -11,6 +11,7 @@ import { UpstreamError, upstreamErrorFromResponse, upstreamLabels, type Upstream
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
+import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
 import { shapeProblem } from './wire-shape.js';
 
@@ -47,6 +48,8 @@ export interface HttpClient {
 export interface OperationScope {
   stats: UpstreamStats;
   deadline: Deadline;
+  /** What the operation read through the cache, for the response cache. @default none recorded */
+  reads?: UpstreamReads;
 }
 
 export interface HttpClientOptions extends ResilienceSettings {
@@ -61,6 +64,8 @@ export interface HttpClientOptions extends ResilienceSettings {
   fetch?: typeof globalThis.fetch;
   /** For tests: the clock of cache TTLs and budget refills. */
   clock?: Clock;
+  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off. */
+  onInvalidate?: (route: UpstreamRoute, credential: string) => void;
 }
 
 /** URL with parameters in sorted order, so one request always has one spelling. */
@@ -122,6 +127,7 @@ export function createHttpClient({
   dataloader = true,
   fetch = globalThis.fetch,
   clock = performance,
+  onInvalidate,
   ...resilience
 }: HttpClientOptions): HttpClient {
   const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
@@ -230,7 +236,7 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<T> {
     let sent = false;
     const onSend = () => {
       sent = true;
@@ -238,14 +244,21 @@ export function createHttpClient({
     };
     const load: Load<T> = ({ hasStale, shared }) =>
       shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend);
-    const answer =
-      !cache || request.method !== 'GET'
-        ? load({ hasStale: false, shared: false }).then((sized) => sized.value)
-        : cache.get(
-            { route: request.route, credential: credentialFingerprint(request.headers), request: requestKey(request) },
-            load,
-            (outcome) => stats.record(request.route, outcome),
-          );
+    let answer: Promise<T>;
+    if (cache && request.method === 'GET') {
+      const credential = credentialFingerprint(request.headers);
+      reads.reading(request.route, credential);
+      answer = cache.get(
+        { route: request.route, credential, request: requestKey(request) },
+        load,
+        (outcome) => stats.record(request.route, outcome),
+        (freshUntil) => reads.answered(freshUntil),
+      );
+    } else {
+      // A read no cache keeps: nothing built from it may be kept either.
+      if (request.method === 'GET') reads.answered(null);
+      answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
+    }
     return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
@@ -263,7 +276,9 @@ export function createHttpClient({
     request: (request) =>
       operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
     invalidate: (route, headers) => {
-      cache?.invalidate(route, credentialFingerprint(headers));
+      const credential = credentialFingerprint(headers);
+      cache?.invalidate(route, credential);
+      onInvalidate?.(route, credential);
     },
     forOperation: scoped,
     dataloader,

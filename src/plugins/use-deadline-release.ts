@@ -1,18 +1,65 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { createDeadline, type Deadline } from '../http/deadline.js';
+
+/** The deadlines of each request's operations, opened by the context factory (server.ts). */
+export interface OperationDeadlines {
+  /** A new operation's deadline: it starts now and ends early if the caller leaves. */
+  open(request: Request): Deadline;
+  /** Releases every deadline of `request` still held. */
+  releaseAll(request: Request): void;
+}
+
+/** Deadlines opened and not yet released, in this process: what a test reads to see that none leaks. */
+let held = 0;
+export const heldDeadlines = () => held;
+
+export function createOperationDeadlines(totalMs: number): OperationDeadlines {
+  const byRequest = new WeakMap<Request, Set<Deadline>>();
+  return {
+    open(request) {
+      const deadline = createDeadline(totalMs, request.signal);
+      let released = false;
+      const tracked: Deadline = {
+        ...deadline,
+        dispose() {
+          deadline.dispose();
+          if (released) return;
+          released = true;
+          held -= 1;
+          byRequest.get(request)?.delete(tracked);
+        },
+      };
+      held += 1;
+      const set = byRequest.get(request) ?? new Set();
+      set.add(tracked);
+      byRequest.set(request, set);
+      return tracked;
+    },
+    releaseAll(request) {
+      for (const deadline of byRequest.get(request) ?? []) deadline.dispose();
+      byRequest.delete(request);
+    },
+  };
+}
 
 /**
- * Releases each operation's deadline once its result is in, so no timer or
- * listener on the caller's signal outlives the operation. Yoga's
- * onExecutionResult runs for every operation that got a context, including
- * those a plugin stopped before executing (the cost limit) or that failed.
- * Upstream loads other callers may still join run under deadlines of their
- * own (http/client.ts).
+ * Releases each operation's deadline, so no timer or listener on the
+ * caller's signal outlives it: once its result is in (onExecutionResult runs
+ * for every operation that got a context, including those a plugin stopped
+ * before executing, such as the cost limit), and, for an operation that
+ * never got there (its context failed after the deadline was opened, as on
+ * bad forwarded credentials, or its execution threw), when the response goes
+ * out. Upstream loads other callers may still join run under deadlines of
+ * their own (http/client.ts).
  */
-export function useDeadlineRelease(): Plugin {
+export function useDeadlineRelease(deadlines: OperationDeadlines): Plugin {
   return {
     onExecutionResult({ context }) {
       (context as Partial<Context>).deadline?.dispose();
+    },
+    onResponse({ request }) {
+      deadlines.releaseAll(request);
     },
   };
 }

@@ -6,20 +6,25 @@ import type { CallerIdentifier } from '../auth/callers.js';
 const WINDOW_MS = 60_000;
 
 /**
- * At most `perMinute` operations per caller in each minute (a fixed window;
- * every operation of a batch counts). A caller is its API key; on an open
- * gateway, its network address. Over the limit an operation is answered at
- * once with RATE_LIMITED (HTTP 429, Retry-After), without touching an upstream.
+ * At most its `ratePerMinute` operations per caller in each minute (a fixed
+ * window; every operation of a batch counts). A caller is its API key; on an
+ * open gateway, its network address. Over the limit an operation is answered
+ * at once with RATE_LIMITED (HTTP 429, Retry-After), without touching an
+ * upstream. It protects the gateway's own time, shared by every caller: an
+ * answer from the cache still costs parsing, validation and execution.
  */
-export function useRateLimit(perMinute: number, callers: CallerIdentifier, now: () => number = Date.now): Plugin {
+export function useRateLimit(callers: CallerIdentifier, now: () => number = Date.now): Plugin {
   // Bounded: a flood of addresses evicts the oldest windows instead of growing without end.
   const windows = new LRUCache<string, { start: number; count: number }>({ max: 10_000 });
   return {
     onParams({ request, context }) {
       const identification = callers.identify(request);
-      const caller = 'caller' in identification ? identification.caller.name : 'unknown';
+      // useApiKeys refused the unidentified before their parameters were read.
+      if (!('caller' in identification)) return;
+      const { name, ratePerMinute: perMinute } = identification.caller;
+      if (perMinute === 0) return;
       const address = (context as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
-      const key = caller === 'anonymous' ? `address ${address}` : `key ${caller}`;
+      const key = name === 'anonymous' ? `address ${address}` : `key ${name}`;
       const at = now();
       let window = windows.get(key);
       if (!window || at - window.start >= WINDOW_MS) {

@@ -4,6 +4,10 @@ import type { Context } from '../context.js';
 /** The header a caller sends to see what its operation cost upstream. */
 export const DEBUG_UPSTREAM_HEADER = 'x-cx-debug-upstream';
 
+/** Whether this request's response carries `extensions.upstream`. */
+export const wantsUpstreamStats = (request: Request | undefined, always: boolean) =>
+  always || request?.headers.get(DEBUG_UPSTREAM_HEADER) === '1';
+
 export interface UpstreamStatsPluginOptions {
   /** Every response carries the counts (DEBUG_UPSTREAM=1), not only those asked for. @default false */
   always?: boolean;
@@ -18,7 +22,7 @@ export function useUpstreamStats({ always = false }: UpstreamStatsPluginOptions 
   return {
     onExecute({ args }) {
       const context = args.contextValue;
-      if (!always && context.request?.headers.get(DEBUG_UPSTREAM_HEADER) !== '1') return;
+      if (!wantsUpstreamStats(context.request, always)) return;
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {

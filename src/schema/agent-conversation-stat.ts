@@ -1,5 +1,12 @@
 import { builder } from './builder.js';
 import { arrayConnection, parsePagingArgs } from './pagination.js';
+import { checkRange, checkSpan } from './time-range.js';
+
+/**
+ * Rocket.Chat refuses ranges over a year (measured between start-of-day
+ * values, up to 1.01 years); 366 whole days is always within that.
+ */
+const MAX_RANGE_DAYS = 366;
 
 interface AgentConversationStatShape {
   agentName: string;
@@ -35,7 +42,7 @@ builder.queryField('agentConversationStats', (t) =>
       type: AgentConversationStat,
       nullable: true,
       description:
-        'Omnichannel conversations per human agent in a time range (Rocket.Chat). Counts rooms created in [start, end), open or closed; Rocket.Chat rejects ranges over a year and itself caches answers for 60 s.',
+        'Omnichannel conversations per human agent in a time range (Rocket.Chat). Counts rooms created in [start, end), open or closed. A range over 366 days is refused (Rocket.Chat allows a year); Rocket.Chat itself caches answers for 60 s.',
       args: {
         start: t.arg({ type: 'DateTime', required: true, description: 'Start of the range (inclusive).' }),
         end: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
@@ -47,7 +54,9 @@ builder.queryField('agentConversationStats', (t) =>
           end: args.end,
           orderBy: args.orderBy,
         });
-        // Cursors are checked before Rocket.Chat is asked.
+        // Refused here rather than by Rocket.Chat: a bad range or cursor costs no call and no budget token.
+        checkRange(args.start, args.end, 'start', 'end');
+        checkSpan(args.start, args.end, MAX_RANGE_DAYS, 'start', 'end');
         const paging = parsePagingArgs(args, cursors);
         const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });
         const rows = report.data.map((row) => ({

@@ -3,6 +3,7 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
+import { checkRangeEndingNow } from './time-range.js';
 
 export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<UnhandledMessageWire>>('UnhandledMessage'), {
   description: 'A user query the agent could not handle (Avaamo analytics).',
@@ -40,13 +41,14 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
       type: UnhandledMessage,
       nullable: true,
       description:
-        'User queries the agent could not handle, newest first. Without `from`, Avaamo\'s default window applies: the 3 days before `to` (default now).',
+        'User queries the agent could not handle, newest first. Without `from`, Avaamo\'s default window applies: the 3 days before `to` (default now); `from` must not be after `to`, nor, without `to`, in the future.',
       args: {
         from: t.arg({ type: 'DateTime', description: 'Start of the range (inclusive).' }),
         to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
       },
       resolve: (agent, args, context) => {
         const filters = { from: args.from ?? undefined, to: args.to ?? undefined };
+        checkRangeEndingNow(filters.from, filters.to, 'from', 'to');
         return agentEntryConnection({
           list: 'unhandledMessages',
           agentId: agent.agentId,

@@ -101,14 +101,23 @@ describe('agentConversationStats', () => {
     expect((await stack.stats()).total).toBe(2);
   });
 
-  it('passes Rocket.Chat\'s date errors on as BAD_USER_INPUT', async () => {
-    const inverted = await stack.execute<StatsData>(STATS, { start: end.toISOString(), end: start.toISOString() });
-    const error = errorAt(inverted, ['agentConversationStats']);
-    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'rocketchat', upstreamStatus: 400 });
-    expect(error?.message).toContain('must be before the "end" query parameter');
-
-    const tooLong = await stack.execute<StatsData>(STATS, { start: '2024-01-01T00:00:00Z', end: '2026-01-01T00:00:00Z' });
-    expect(errorAt(tooLong, ['agentConversationStats'])?.message).toContain('less than 1 year apart');
+  it('refuses an inverted or over-long range, and a bad cursor or page size, before asking Rocket.Chat', async () => {
+    const refusals = [
+      [{ start: end.toISOString(), end: start.toISOString() }, '`end` must not be before `start`.'],
+      [{ start: '2024-01-01T00:00:00Z', end: '2026-01-01T00:00:00Z' }, '`start` and `end` must be at most 366 days apart.'],
+      [{ start: '2025-01-01T00:00:00Z', end: '2026-01-02T00:00:01Z' }, '`start` and `end` must be at most 366 days apart.'],
+      [{ start: start.toISOString(), end: end.toISOString(), after: 'not-a-cursor' }, expect.stringContaining('invalid cursor')],
+      [{ start: start.toISOString(), end: end.toISOString(), first: -1 }, '`first` must not be negative (got -1)'],
+    ] as const;
+    for (const [variables, message] of refusals) {
+      const response = await stack.execute<StatsData>(STATS, variables);
+      expect(errorAt(response, ['agentConversationStats'])).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect((await stack.stats()).total).toBe(0);
+    // A year and a day (2024 is a leap year: 366 days) is still asked.
+    const leapYear = await stack.execute<StatsData>(STATS, { start: '2024-01-01T00:00:00Z', end: '2025-01-01T00:00:00Z' });
+    expect(leapYear.errors).toBeUndefined();
+    expect((await stack.stats()).total).toBe(1);
   });
 
   it('rejects a DateTime that is not one before asking anything', async () => {

@@ -113,13 +113,29 @@ describe('rate limit per caller (RATE_LIMIT_PER_MINUTE)', () => {
 describe('rate limit with API keys', () => {
   let stack: Stack;
   const keys = ['first-caller-key-0a1b2c', 'second-caller-key-3d4e5f'];
+  const own = { backend: 'backend-key-with-its-own-rate-6a7b', unlimited: 'batch-key-without-a-limit-8c9d' };
   beforeAll(async () => {
     stack = await startStack({
       env: {
         RATE_LIMIT_PER_MINUTE: '2',
-        GATEWAY_API_KEYS: JSON.stringify(keys.map((key, index) => ({ name: `caller-${index}`, keySha256: sha256Hex(key), scopes: ['read'] }))),
+        GATEWAY_API_KEYS: JSON.stringify([
+          ...keys.map((key, index) => ({ name: `caller-${index}`, keySha256: sha256Hex(key), scopes: ['read'] })),
+          { name: 'backend', keySha256: sha256Hex(own.backend), scopes: ['read'], ratePerMinute: 4 },
+          { name: 'batch', keySha256: sha256Hex(own.unlimited), scopes: ['read'], ratePerMinute: 0 },
+        ]),
       },
     });
+  });
+
+  it('holds a key to its own ratePerMinute, and a key with 0 to none', async () => {
+    const one = { query: '{ agents { totalCount } }' };
+    const answers = async (key: string, count: number) => {
+      const seen: unknown[] = [];
+      for (let i = 0; i < count; i++) seen.push(codes((await postGraphQL(stack.url, one, { authorization: `Bearer ${key}` })).errors)?.[0] ?? 'ok');
+      return seen;
+    };
+    expect(await answers(own.backend, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'RATE_LIMITED']);
+    expect(await answers(own.unlimited, 12)).toEqual(Array.from({ length: 12 }, () => 'ok'));
   });
   afterAll(() => stack.close());
 

@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../src/auth/callers.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from '../../src/sandbox/credentials.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { createHttpServer, listen } from '../../src/http-server.js';
 import { createGateway } from '../../src/server.js';
 import { sandboxEnv } from '../helpers.js';
 import { postGraphQL, type RawResponse } from '../raw-request.js';
@@ -63,8 +64,8 @@ beforeAll(async () => {
       logLines.push(`${level} ${args.map((arg) => (arg instanceof Error ? `${arg.stack}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
   const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation(record(`console.${level}`));
-  server = createServer(createGateway(config, { fetch: echoingFetch, logger }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = createHttpServer(createGateway(config, { fetch: echoingFetch, logger }), config.http);
+  await listen(server, 0, '127.0.0.1');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 });
 afterAll(async () => {

@@ -88,7 +88,7 @@ describe('Agent.unhandledMessages', () => {
     });
   });
 
-  it('turns Avaamo\'s 422 for an inverted range into BAD_USER_INPUT with its message, other fields intact', async () => {
+  it('refuses an inverted range at the gateway, without asking Avaamo, other fields intact', async () => {
     const response = await stack.execute<UnhandledData & { agents: { totalCount: number } }>(
       `query($agentId: Int!, $from: DateTime, $to: DateTime) {
         agents { totalCount }
@@ -101,13 +101,22 @@ describe('Agent.unhandledMessages', () => {
       { agentId, from: to.toISOString(), to: from.toISOString() },
     );
     const error = errorAt(response, ['agent', 'unhandledMessages']);
-    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'avaamo', upstreamStatus: 422 });
-    expect(error?.message).toContain('To Date cannot be before From Date');
+    expect(error?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(error?.message).toBe('`to` must not be before `from`.');
     expect(response.data).toMatchObject({
       agents: { totalCount: agentIds.length },
       agent: { agentId, unhandledMessages: null, smsRecords: { totalCount: expect.any(Number) } },
     });
     expect(response.errors).toHaveLength(1);
+    // The SMS list's one call, and none for the refused range.
+    expect((await stack.stats()).byRoute).toEqual({ 'GET /api/v1/agents/{id}/sms/report.json': 1 });
+  });
+
+  it('refuses a `from` in the future without `to`, which Avaamo would end now, before any call', async () => {
+    const response = await stack.execute<UnhandledData>(UNHANDLED, { agentId, from: new Date(Date.now() + DAY).toISOString(), first: 5 });
+    expect(errorAt(response, ['agent', 'unhandledMessages'])?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errorAt(response, ['agent', 'unhandledMessages'])?.message).toMatch(/`from` must not be in the future/);
+    expect((await stack.stats()).total).toBe(0);
   });
 
   it('refetches an unhandled message by its global id', async () => {

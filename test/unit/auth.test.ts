@@ -9,12 +9,24 @@ const request = (headers: Record<string, string>) => new Request('http://gateway
 describe('caller identification', () => {
   const identifier = createCallerIdentifier({
     auth: 'keys',
-    apiKeys: [{ name: 'ci', keySha256: sha256Hex('the-key-123'), scopes: ['read'] }],
+    apiKeys: [
+      { name: 'ci', keySha256: sha256Hex('the-key-123'), scopes: ['read'] },
+      { name: 'backend', keySha256: sha256Hex('the-key-456'), scopes: ['read'], ratePerMinute: 30_000 },
+      { name: 'batch-job', keySha256: sha256Hex('the-key-789'), scopes: ['read'], ratePerMinute: 0 },
+    ],
+    rateLimitPerMinute: 100,
   });
 
-  it('knows a listed key by its hash, with its scopes', () => {
-    expect(identifier.identify(request({ authorization: 'Bearer the-key-123' }))).toEqual({ caller: { name: 'ci', scopes: ['read'] } });
+  it('knows a listed key by its hash, with its scopes and the default rate', () => {
+    expect(identifier.identify(request({ authorization: 'Bearer the-key-123' }))).toEqual({
+      caller: { name: 'ci', scopes: ['read'], ratePerMinute: 100 },
+    });
     expect(identifier.identify(request({ authorization: 'bearer the-key-123' }))).toHaveProperty('caller');
+  });
+
+  it("gives a key its own ratePerMinute, 0 included (no limit)", () => {
+    expect(identifier.identify(request({ authorization: 'Bearer the-key-456' }))).toMatchObject({ caller: { name: 'backend', ratePerMinute: 30_000 } });
+    expect(identifier.identify(request({ authorization: 'Bearer the-key-789' }))).toMatchObject({ caller: { name: 'batch-job', ratePerMinute: 0 } });
   });
 
   it('refuses anything else without repeating it', () => {
@@ -26,8 +38,8 @@ describe('caller identification', () => {
   });
 
   it('lets everyone in as anonymous with every scope when open', () => {
-    const open = createCallerIdentifier({ auth: 'open', apiKeys: [] });
-    expect(open.identify(request({}))).toEqual({ caller: { name: 'anonymous', scopes: ['read', 'write'] } });
+    const open = createCallerIdentifier({ auth: 'open', apiKeys: [], rateLimitPerMinute: 100 });
+    expect(open.identify(request({}))).toEqual({ caller: { name: 'anonymous', scopes: ['read', 'write'], ratePerMinute: 100 } });
   });
 });
 

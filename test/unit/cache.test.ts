@@ -144,6 +144,22 @@ describe('the cross-request cache', () => {
     expect(calls()).toBe(0);
   });
 
+  it('says until when each answer it hands back is fresh: the response cache keeps results no longer', async () => {
+    const { cache, advance } = setup({
+      policies: { ...DEFAULT_ROUTE_POLICIES, 'vambe.contactsByStatus': { ttlSeconds: 0, staleWhileRevalidate: false } },
+    });
+    const freshUntil: Array<number | null> = [];
+    const get = (key: CacheKey) => cache.get(key, async () => sized({}), undefined, (until) => freshUntil.push(until));
+    await get(messages); // a miss at 1,000,000: fresh for its 15 s
+    advance(10_000);
+    await get(messages); // a hit: still until 1,015,000
+    await get(agent); // agent details: 600 s
+    advance(600_001);
+    await get(agent); // served stale while it refreshes: already past
+    await get({ route: 'vambe.contactsByStatus', credential: 'k', request: 'GET /contacts' }); // TTL 0: not kept
+    expect(freshUntil).toEqual([1_015_000, 1_015_000, 1_610_000, 1_610_000, null]);
+  });
+
   it('with CACHE=off, every call loads', async () => {
     const { get, calls } = setup({ enabled: false });
     await get(messages);

@@ -95,6 +95,23 @@ describe('configuration', () => {
     expect(() => loadConfig({ AVAAMO_CALLS_PER_MINUTE: '1' })).toThrow(/at least 2/);
     expect(() => loadConfig({ CACHE_MAX_BYTES: 'lots' })).toThrow(/CACHE_MAX_BYTES/);
   });
+
+  it('runs the response cache unless RESPONSE_CACHE=false, or CACHE=false turns every cache off', () => {
+    expect(loadConfig({}).traffic.responseCache).toEqual({ enabled: true, maxBytes: 32 * 1024 * 1024 });
+    expect(loadConfig({ RESPONSE_CACHE: 'false' }).traffic.responseCache.enabled).toBe(false);
+    expect(loadConfig({ CACHE: 'false' }).traffic.responseCache.enabled).toBe(false);
+    expect(loadConfig({ RESPONSE_CACHE_MAX_BYTES: '1000' }).traffic.responseCache.maxBytes).toBe(1000);
+    expect(() => loadConfig({ RESPONSE_CACHE: 'yes' })).toThrow(/RESPONSE_CACHE/);
+  });
+
+  it('bounds how long a client may take to send a request, and refuses headers outliving their request', () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000 });
+    const set = loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '60000', HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' });
+    expect(set.http).toEqual({ requestTimeoutMs: 60_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000 });
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    // No way to turn a bound off: Node reads 0 as "never".
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+  });
 });
 
 describe('boolean settings', () => {

@@ -28,6 +28,15 @@ describe('who may call (mode rules)', () => {
     expect(open.warnings.join('\n')).toMatch(/GATEWAY_AUTH=false: the gateway asks no API key/);
   });
 
+  it('takes a rate per key, and a default a team\'s dashboard backend does not reach', () => {
+    const config = loadConfig({ GATEWAY_API_KEYS: JSON.stringify([key, { ...key, name: 'backend', ratePerMinute: 20_000 }]) });
+    expect(config.security.apiKeys.map((apiKey) => apiKey.ratePerMinute)).toEqual([undefined, 20_000]);
+    // 20 connections polling three times a second each.
+    expect(config.security.rateLimitPerMinute).toBeGreaterThanOrEqual(20 * 3 * 60);
+    expect(() => loadConfig({ GATEWAY_API_KEYS: JSON.stringify([{ ...key, ratePerMinute: -1 }]) })).toThrow(/GATEWAY_API_KEYS/);
+    expect(() => loadConfig({ GATEWAY_API_KEYS: JSON.stringify([{ ...key, ratePerMinute: '100' }]) })).toThrow(/GATEWAY_API_KEYS/);
+  });
+
   it('refuses a key list that stores keys instead of hashes, or unknown scopes', () => {
     expect(() => loadConfig({ GATEWAY_API_KEYS: '[{"name": "x", "keySha256": "my-secret", "scopes": ["read"]}]' })).toThrow(ConfigError);
     expect(() => loadConfig({ GATEWAY_API_KEYS: JSON.stringify([{ ...key, scopes: ['admin'] }]) })).toThrow(/GATEWAY_API_KEYS/);
