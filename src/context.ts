@@ -5,6 +5,8 @@ import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
+import type { CursorCodec } from './schema/cursor-codec.js';
+import type { TraversalStore } from './schema/traversal-store.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
 import { createAvaamoLoaders, type AvaamoLoaders } from './upstreams/avaamo/loaders.js';
 import { createRocketChatClient, type RocketChatClient } from './upstreams/rocketchat/client.js';
@@ -27,6 +29,9 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
   };
 }
 
+/** Process-wide, like the secret and the traversals they hold: cursors made by one request are read by the next. */
+export type Paging = Readonly<{ cursors: CursorCodec; traversals: TraversalStore }>;
+
 export type Context = Readonly<{
   caller: Caller;
   /** The Avaamo agents this gateway serves, in configuration order. */
@@ -37,6 +42,7 @@ export type Context = Readonly<{
   upstreamReads: UpstreamReads;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
+  paging: Paging;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -62,6 +68,7 @@ export function createContext(
   gatewayHttp: HttpClient,
   clients: UpstreamClients,
   configured: UpstreamSettings,
+  paging: Paging,
   { caller, forwardedFrom, deadline }: RequestScope,
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
@@ -74,6 +81,7 @@ export function createContext(
     upstreamStats,
     upstreamReads,
     deadline,
+    paging,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

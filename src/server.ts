@@ -23,8 +23,10 @@ import { useUtf8Body } from './plugins/use-utf8-body.js';
 import { createResponseKeys } from './response-cache/key.js';
 import { createResponseCache } from './response-cache/response-cache.js';
 import { createMemoryResponseStore } from './response-cache/store.js';
+import { createCursorCodec, createCursorKeys } from './schema/cursor-codec.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
+import { createMemoryTraversalStore } from './schema/traversal-store.js';
 import { createScrubbingLogger } from './scrubbing-logger.js';
 import { exampleTabs } from './graphiql-example.js';
 
@@ -72,6 +74,8 @@ export function createGateway(
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
   const secrets = configuredSecrets(config.upstreams);
+  // Without CURSOR_SECRET the key is this process's own (config warns of it).
+  const paging = { cursors: createCursorCodec(createCursorKeys(security.cursorSecret)), traversals: createMemoryTraversalStore() };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
@@ -107,7 +111,7 @@ export function createGateway(
     context: ({ request }) => {
       const identification = callers.identify(request);
       if (!('caller' in identification)) throw new Error('unreachable: useApiKeys refuses unidentified callers');
-      return createContext(http, clients, config.upstreams, {
+      return createContext(http, clients, config.upstreams, paging, {
         caller: identification.caller,
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.

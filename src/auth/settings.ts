@@ -31,4 +31,6 @@ export interface SecuritySettings {
   csrfPrevention: boolean;
   /** Origins allowed by CORS; null keeps Yoga's default (any origin). */
   corsOrigins: readonly string[] | null;
+  /** Signs cursors (CURSOR_SECRET); null: a random secret of this process. */
+  cursorSecret: string | null;
 }

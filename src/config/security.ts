@@ -47,6 +47,10 @@ export const securityEnv = {
   NODE_ENV: optionalString,
   INTROSPECTION: optionalBoolean,
   GRAPHIQL: optionalBoolean,
+  CURSOR_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' }).optional(),
+  ),
   CORS_ORIGINS: z.preprocess(
     blankToUndefined,
     z
@@ -79,6 +83,9 @@ export function securitySettings(
   } else {
     warnings.push('No GATEWAY_API_KEYS: every request is refused (401) until keys are set (or GATEWAY_AUTH=false runs the gateway open).');
   }
+  if (parsed.CURSOR_SECRET === undefined) {
+    warnings.push('No CURSOR_SECRET: cursors are signed with a random secret of this process, so they stop working when it restarts and are refused by other replicas.');
+  }
   const production = parsed.NODE_ENV === 'production';
   return {
     auth,
@@ -97,5 +104,6 @@ export function securitySettings(
     graphiql: parsed.GRAPHIQL ?? !production,
     csrfPrevention: production,
     corsOrigins: parsed.CORS_ORIGINS ?? null,
+    cursorSecret: parsed.CURSOR_SECRET ?? null,
   };
 }

@@ -3,7 +3,7 @@ import type { AvaamoDataset } from './avaamo/types.js';
 import { generateRocketChat } from './rocketchat/data.js';
 import type { RocketChatDataset } from './rocketchat/types.js';
 import { createRng } from './rng.js';
-import { generateVambe } from './vambe/data.js';
+import { generateVambe, type VambeDataOptions } from './vambe/data.js';
 import type { VambeDataset } from './vambe/types.js';
 
 export type * from './avaamo/types.js';
@@ -25,12 +25,12 @@ export interface SandboxDataset {
  * dataset; each vendor draws from its own stream, so growing one vendor's data
  * leaves the others unchanged.
  */
-export function generateDataset(seed: number, now: number): SandboxDataset {
+export function generateDataset(seed: number, now: number, vambe: VambeDataOptions = {}): SandboxDataset {
   return {
     seed,
     now,
     avaamo: { agents: generateAvaamoAgents(createRng(streamSeed(seed, 1)), now) },
-    vambe: generateVambe(createRng(streamSeed(seed, 2)), now),
+    vambe: generateVambe(createRng(streamSeed(seed, 2)), now, vambe),
     rocketchat: generateRocketChat(createRng(streamSeed(seed, 3)), now),
   };
 }

@@ -27,6 +27,8 @@ export interface SandboxOptions {
   rateLimits?: boolean;
   /** Injected upstream failures (faults.ts); changed at run time through POST /__sandbox/faults. @default [] */
   faults?: readonly Fault[];
+  /** Vambe contacts with an active ticket in each status. @default 30 to 78 per status, from the seed */
+  contactsPerStatus?: number;
 }
 
 export interface SandboxStats {
@@ -71,7 +73,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const startedPerf = performance.now();
   const anchor = options.now ?? startedAt;
   const state: SandboxState = {
-    dataset: generateDataset(seed, anchor),
+    dataset: generateDataset(seed, anchor, { contactsPerStatus: options.contactsPerStatus }),
     // The simulated clock starts at the anchor and runs in real time, so a fixed `now` keeps "recent" data recent.
     // Sub-millisecond, like a real server's: an entry added after a response is later than its time_token.
     clock: () => anchor + (performance.now() - startedPerf),

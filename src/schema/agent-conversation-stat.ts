@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { listFingerprint, parsePagingArgs, resolveArrayConnection } from './pagination.js';
+import { arrayConnection, parsePagingArgs } from './pagination.js';
 import { checkRange, checkSpan } from './time-range.js';
 
 /**
@@ -49,7 +49,7 @@ builder.queryField('agentConversationStats', (t) =>
         orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC', description: 'Row order; busiest first unless said.' }),
       },
       resolve: async (_root, args, context) => {
-        const fingerprint = listFingerprint('agentConversationStats', {
+        const cursors = context.paging.cursors.list('agentConversationStats', {
           start: args.start,
           end: args.end,
           orderBy: args.orderBy,
@@ -57,7 +57,7 @@ builder.queryField('agentConversationStats', (t) =>
         // Refused here rather than by Rocket.Chat: a bad range or cursor costs no call and no budget token.
         checkRange(args.start, args.end, 'start', 'end');
         checkSpan(args.start, args.end, MAX_RANGE_DAYS, 'start', 'end');
-        parsePagingArgs(args, fingerprint);
+        const paging = parsePagingArgs(args, cursors);
         const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });
         const rows = report.data.map((row) => ({
           agentName: row.label,
@@ -71,7 +71,7 @@ builder.queryField('agentConversationStats', (t) =>
             : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
         );
         return {
-          ...resolveArrayConnection(args, fingerprint, rows),
+          ...arrayConnection(paging, cursors, rows),
           unspecifiedCount: report.unspecified,
           totalConversations: report.total,
         };

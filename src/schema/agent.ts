@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { builder } from './builder.js';
 import { agentNotServed, badUserInput } from './errors.js';
-import { listFingerprint, resolveArrayConnection } from './pagination.js';
+import { resolveArrayConnection } from './pagination.js';
 
 export interface AgentShape {
   agentId: number;
@@ -106,7 +106,7 @@ builder.queryFields((t) => ({
     resolve: (_root, args, context) =>
       resolveArrayConnection(
         args,
-        listFingerprint('agents', {}),
+        context.paging.cursors.list('agents', {}),
         context.agentIds.map((agentId) => ({ agentId })),
       ),
   }, { name: 'AgentConnection' }, { name: 'AgentEdge' }),

@@ -2,7 +2,8 @@ import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
 import type { AvaamoPage } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { agentNotServed, badUserInput } from './errors.js';
-import { listFingerprint, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
+import type { CursorCodec } from './cursor-codec.js';
+import { resolvePagedConnection, type ConnectionArgs } from './pagination.js';
 
 /** An Avaamo list entry with the agent it was read for (the agent is not in the wire shape). */
 export interface AgentEntry<Wire> {
@@ -88,12 +89,13 @@ export function agentEntryConnection<Wire>(options: {
   agentId: number;
   filters: Record<string, unknown>;
   args: ConnectionArgs;
+  cursors: CursorCodec;
   loadPage: (page: GridPage) => Promise<AvaamoPage<Wire>>;
 }) {
-  const { list, agentId, filters, args, loadPage } = options;
+  const { list, agentId, filters, args, cursors, loadPage } = options;
   return resolvePagedConnection<AgentEntry<Wire>>({
     args,
-    fingerprint: listFingerprint(list, { agentId, ...filters }),
+    cursors: cursors.list(list, { agentId, ...filters }),
     pageSize: AVAAMO_MAX_PER_PAGE,
     fetchPage: async (page, snapshot) => {
       const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE, ...(snapshot === null ? {} : { snapshot }) });

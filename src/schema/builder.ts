@@ -44,7 +44,10 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: { description: 'The items of this page, in list order (the nodes of `edges`).' },
     edgesFieldOptions: { nullable: false, description: 'The items of this page with their cursors, in list order.' },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
-    cursorFieldOptions: { description: 'Opaque position of this item; pass it as `after` or `before` to page from here.' },
+    cursorFieldOptions: {
+      description:
+        'Opaque, signed position of this item; pass it as `after` or `before` to page from here. An edited cursor, or one of another list, other arguments or another gateway, is refused (BAD_USER_INPUT).',
+    },
     pageInfoFieldOptions: { description: 'Where this page lies in the list, and its first and last cursors.' },
     pageInfoTypeOptions: { description: 'Where a page lies in its list (Relay cursor connections).' },
     hasNextPageFieldOptions: { description: 'Whether items follow this page: page on with `after: endCursor`.' },

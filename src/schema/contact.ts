@@ -2,7 +2,6 @@ import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
 import { contactPlatforms, contactStatuses, type VambeContactWire } from '../upstreams/vambe/types.js';
 import { builder } from './builder.js';
 import { resolveLiveConnection } from './live-pagination.js';
-import { listFingerprint } from './pagination.js';
 
 export const ContactStatus = builder.enumType('ContactStatus', {
   description: 'Where a Vambe conversation stands.',
@@ -64,7 +63,7 @@ builder.queryField('contacts', (t) =>
       type: Contact,
       nullable: true,
       description:
-        'Contacts in one conversation status, longest waiting first (Vambe). Vambe orders by the live waiting time and cannot hold the list still, so what a client can rely on is: within one traversal (the pages reached through `after`/`before` cursors from one first page) a contact never comes twice; each page is ordered as of its own upstream answer; a contact that joins, leaves or moves ahead of the position meanwhile can be missed, and a new traversal (no cursor) sees the list as it is then. totalCount is the total of the latest upstream answer (should Vambe send none, the contacts counted so far). One traversal returns at most 1,000 contacts.',
+        'Contacts in one conversation status, longest waiting first (Vambe). Vambe orders by the live waiting time and cannot hold the list still, so what a client can rely on is: within one traversal (the pages reached through `after`/`before` cursors from one first page) a contact never comes twice, paging again from an older cursor included; each page is ordered as of its own upstream answer; a contact that joins, leaves or moves ahead of the position meanwhile can be missed, and a new traversal (no cursor) sees the list as it is then. A page reads at most the Vambe pages its `first`/`last` spans plus one, so when contacts already returned fill them it comes back short, or empty with an `endCursor` to go on from: page on while `hasNextPage`. totalCount is the total of the latest upstream answer (should Vambe send none, the contacts counted so far). The gateway remembers what a traversal returned for an hour after its last page, in the gateway process that served it; a cursor of a forgotten traversal (expired, or sent to another process) is refused (BAD_USER_INPUT, `extensions.reason` CURSOR_EXPIRED): start a new one. One traversal returns at most 10,000 contacts.',
       args: {
         status: t.arg({ type: ContactStatus, required: true, description: 'Only contacts in this conversation status.' }),
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
@@ -78,7 +77,8 @@ builder.queryField('contacts', (t) =>
         };
         return resolveLiveConnection({
           args,
-          fingerprint: listFingerprint('contacts', filters),
+          cursors: context.paging.cursors.list('contacts', filters),
+          traversals: context.paging.traversals,
           pageSize: VAMBE_PAGE_SIZE,
           fetchPage: async (page) => {
             const result = await context.loaders.vambe.contactsPage.load({ ...filters, page });

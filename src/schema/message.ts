@@ -155,6 +155,7 @@ builder.objectField(Agent, 'messages', (t) =>
           agentId: agent.agentId,
           filters,
           args,
+          cursors: context.paging.cursors,
           loadPage: (page) => context.loaders.avaamo.messagesPage.load({ agentId: agent.agentId, ...filters, ...page }),
         });
       },

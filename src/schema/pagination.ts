@@ -1,24 +1,19 @@
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { invalidCursor, isPinnableSnapshot, type CursorPin, type DecodedCursor, type ListCursors } from './cursor-codec.js';
 import { badUserInput } from './errors.js';
+import { lazyConnection, type Connection } from './lazy-connection.js';
+
+export type { Connection } from './lazy-connection.js';
 
 /** Largest `first`/`last` a caller may ask for (one Avaamo page). */
 export const MAX_PAGE_SIZE = 100;
 /** What a connection returns when the caller gives neither `first` nor `last`. */
 export const DEFAULT_PAGE_SIZE = 25;
-const CURSOR_VERSION = 1;
 
 export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
   last?: number | null;
   before?: string | null;
-}
-
-export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number;
 }
 
 /** One upstream page: its items and the total the upstream reports for the whole list (null: it did not say). */
@@ -29,118 +24,18 @@ export interface FetchedPage<T> {
   snapshot?: number | null;
 }
 
-/**
- * A stable spelling of a value: object keys sorted, Dates as ISO strings,
- * undefined left out, so equal arguments always spell the same (list
- * fingerprints in cursors rely on it).
- */
-export function canonicalKey(value: unknown): string {
-  return JSON.stringify(value, (_key, raw: unknown) => {
-    if (raw && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)) {
-      const record = raw as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.keys(record)
-          .sort()
-          .filter((key) => record[key] !== undefined)
-          .map((key) => [key, record[key]]),
-      );
-    }
-    return raw;
-  });
-}
-
-/**
- * Identifies one list with its filters. A cursor carries it, so a cursor
- * from another list, or from the same list with other filters, is refused
- * instead of silently returning a wrong page.
- */
-export function listFingerprint(list: string, filters: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalKey({ list, filters })).digest('base64url').slice(0, 12);
-}
-
-/**
- * What a cursor says about a position: the absolute offset in the list, the
- * snapshot bound its traversal is pinned to (null for lists that cannot pin),
- * and, for live lists, short tags of the items the traversal already returned.
- */
-export interface CursorState {
-  offset: number;
-  snapshot: number | null;
-  seen: readonly string[];
-}
-
-/** Length of one seen-item tag in a cursor (base64url characters, 36 bits). */
-export const SEEN_TAG_LENGTH = 6;
-/** Room for a live list's 1,000 seen tags; anything longer is no cursor of ours. */
-const MAX_CURSOR_LENGTH = 12_000;
-
-/**
- * Opaque and versioned: base64url JSON of {v, o, s?, n?, k}, where k is a
- * checksum over the list's fingerprint and the rest. A cursor from another
- * list or other arguments, or one garbled in transit, fails the checksum and
- * is refused rather than read as some other page.
- */
-export function encodeCursor(offset: number, fingerprint: string, snapshot: number | null = null, seen: readonly string[] = []): string {
-  const payload: CursorPayload = { v: CURSOR_VERSION, o: offset };
-  if (snapshot !== null) payload.s = snapshot;
-  if (seen.length > 0) payload.n = seen.join('');
-  return Buffer.from(JSON.stringify({ ...payload, k: checksum(payload, fingerprint) })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, fingerprint: string): CursorState {
-  if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
-  let record: unknown;
-  try {
-    record = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const parsed = cursorRecord.safeParse(record);
-  if (!parsed.success || Buffer.from(cursor, 'base64url').toString('base64url') !== cursor) throw invalidCursor();
-  const { k, ...payload } = parsed.data;
-  if (k !== checksum(payload, fingerprint)) throw invalidCursor();
-  const tags = payload.n ?? '';
-  const seen: string[] = [];
-  for (let at = 0; at < tags.length; at += SEEN_TAG_LENGTH) seen.push(tags.slice(at, at + SEEN_TAG_LENGTH));
-  return { offset: payload.o, snapshot: payload.s ?? null, seen };
-}
-
-interface CursorPayload {
-  v: number;
-  o: number;
-  s?: number;
-  n?: string;
-}
-
-const cursorRecord = z.strictObject({
-  v: z.literal(CURSOR_VERSION),
-  o: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  s: z.number().finite().positive().optional(),
-  n: z.string().regex(new RegExp(`^(?:[A-Za-z0-9_-]{${SEEN_TAG_LENGTH}})+$`)).optional(),
-  k: z.string(),
-});
-
-function checksum(payload: CursorPayload, fingerprint: string): string {
-  return createHash('sha256').update(`${fingerprint}\n${canonicalKey(payload)}`).digest('base64url').slice(0, 16);
-}
-
-function invalidCursor() {
-  return badUserInput('invalid cursor: it is garbled or belongs to another list or other arguments');
-}
-
-interface PagingRequest {
+export interface PagingRequest {
   first: number | null;
   last: number | null;
-  afterOffset: number | null;
-  beforeOffset: number | null;
-  /** The snapshot the cursors pin this traversal to; null without cursors (a new traversal) or on lists that cannot pin. */
-  snapshot: number | null;
-  /** Items this traversal already returned (live lists only). */
-  seen: readonly string[];
+  after: DecodedCursor | null;
+  before: DecodedCursor | null;
 }
 
-/** Validates and decodes the four Relay arguments (caps, signs, cursors). */
-export function parsePagingArgs(args: ConnectionArgs, fingerprint: string): PagingRequest {
+/**
+ * Validates the four Relay arguments (caps, signs) and reads the cursors:
+ * every mistake is BAD_USER_INPUT here, before any upstream call.
+ */
+export function parsePagingArgs(args: ConnectionArgs, cursors: ListCursors): PagingRequest {
   const count = (name: 'first' | 'last') => {
     const value = args[name];
     if (value === null || value === undefined) return null;
@@ -150,27 +45,43 @@ export function parsePagingArgs(args: ConnectionArgs, fingerprint: string): Pagi
   };
   let first = count('first');
   let last = count('last');
-  const after = typeof args.after === 'string' ? decodeCursor(args.after, fingerprint) : null;
-  const before = typeof args.before === 'string' ? decodeCursor(args.before, fingerprint) : null;
-  // Two cursors of one request must come from one traversal.
-  if (after && before && after.snapshot !== before.snapshot) throw invalidCursor();
+  const after = typeof args.after === 'string' ? cursors.decode(args.after) : null;
+  const before = typeof args.before === 'string' ? cursors.decode(args.before) : null;
   // Without a size, page backwards from `before` and forwards otherwise.
   if (first === null && last === null) {
     if (before !== null && after === null) last = DEFAULT_PAGE_SIZE;
     else first = DEFAULT_PAGE_SIZE;
   }
-  const seen = [...new Set([...(after?.seen ?? []), ...(before?.seen ?? [])])];
+  return { first, last, after, before };
+}
+
+/** The snapshot a request's cursors pin it to (null: none); two cursors of one request must come from one traversal. */
+function snapshotOf(request: PagingRequest): number | null {
+  const pins = [request.after?.pin, request.before?.pin].filter((pin): pin is CursorPin => pin !== undefined);
+  const snapshots = pins.map((pin) => {
+    if (pin.kind === 'page') throw invalidCursor();
+    return pin.kind === 'snapshot' ? pin.snapshot : null;
+  });
+  if (snapshots.length === 2 && snapshots[0] !== snapshots[1]) throw invalidCursor();
+  return snapshots[0] ?? null;
+}
+
+/** The absolute offsets the cursors point at. */
+export function windowRequest(request: PagingRequest): WindowRequest {
   return {
-    first,
-    last,
-    afterOffset: after?.offset ?? null,
-    beforeOffset: before?.offset ?? null,
-    snapshot: after?.snapshot ?? before?.snapshot ?? null,
-    seen,
+    first: request.first,
+    last: request.last,
+    afterOffset: request.after?.offset ?? null,
+    beforeOffset: request.before?.offset ?? null,
   };
 }
 
-export type WindowRequest = Pick<PagingRequest, 'first' | 'last' | 'afterOffset' | 'beforeOffset'>;
+export interface WindowRequest {
+  first: number | null;
+  last: number | null;
+  afterOffset: number | null;
+  beforeOffset: number | null;
+}
 export interface Window {
   start: number;
   end: number;
@@ -209,16 +120,20 @@ export function pagesCovering(start: number, end: number, pageSize: number): num
  */
 export async function resolvePagedConnection<T>(options: {
   args: ConnectionArgs;
-  fingerprint: string;
+  cursors: ListCursors;
   pageSize: number;
   /** One grid page (1-based); `snapshot` is the traversal's pin, null when it has none yet. */
   fetchPage: (page: number, snapshot: number | null) => Promise<FetchedPage<T>>;
 }): Promise<Connection<T>> {
-  const { args, fingerprint, pageSize, fetchPage } = options;
-  const request = parsePagingArgs(args, fingerprint);
-  let snapshot = request.snapshot;
+  const { args, cursors, pageSize, fetchPage } = options;
+  const parsed = parsePagingArgs(args, cursors);
+  const request = windowRequest(parsed);
+  let snapshot = snapshotOf(parsed);
   // Only a traversal's first page may pin; a cursor without a pin stays unpinned.
   const learnsPin = request.afterOffset === null && request.beforeOffset === null;
+  const learn = (fetched: FetchedPage<T>) => {
+    snapshot = typeof fetched.snapshot === 'number' && isPinnableSnapshot(fetched.snapshot) ? fetched.snapshot : null;
+  };
   const pages = new Map<number, Promise<FetchedPage<T>>>();
   const page = (number: number) => {
     let pending = pages.get(number);
@@ -237,13 +152,13 @@ export async function resolvePagedConnection<T>(options: {
   if (request.last !== null && request.beforeOffset === null) {
     const firstPage = Math.floor(guessStart / pageSize) + 1;
     const fetched = await page(firstPage);
-    if (learnsPin) snapshot = fetched.snapshot ?? null;
+    if (learnsPin) learn(fetched);
     size = listSize([[firstPage, fetched]], pageSize);
     if (size.open) throw badUserInput('This list\'s upstream reports no total: page it forwards with `first`/`after`.');
   } else {
     const guess = selectWindow(request, Number.MAX_SAFE_INTEGER);
     const numbers = pagesCovering(guess.start, guess.end, pageSize);
-    if (learnsPin) snapshot = (await page(numbers[0]!)).snapshot ?? null;
+    if (learnsPin) learn(await page(numbers[0]!));
     const fetched = await Promise.all(numbers.map(page));
     size = listSize(numbers.map((number, index) => [number, fetched[index]!] as const), pageSize);
   }
@@ -255,8 +170,8 @@ export async function resolvePagedConnection<T>(options: {
   const fetched = await Promise.all(covering.map(page));
   const firstOffset = (covering[0]! - 1) * pageSize;
   const items = fetched.flatMap((result) => result.items).slice(window.start - firstOffset, window.end - firstOffset);
-  const cursor = (offset: number) => encodeCursor(offset, fingerprint, snapshot);
-  return buildConnection(items, window.start, windowTotal, size.total, request, window, cursor);
+  const pin: CursorPin = snapshot === null ? { kind: 'none' } : { kind: 'snapshot', snapshot };
+  return windowConnection(items, windowTotal, size.total, request, window, cursors, pin);
 }
 
 interface ListSize {
@@ -274,24 +189,28 @@ function listSize(pages: ReadonlyArray<readonly [number, FetchedPage<unknown>]>,
   return { total: (number - 1) * pageSize + last.items.length, open: last.items.length === pageSize };
 }
 
-/** A connection over a list the gateway already holds whole (agents, Rocket.Chat rows). */
-export function resolveArrayConnection<T>(args: ConnectionArgs, fingerprint: string, list: readonly T[]): Connection<T> {
-  const request = parsePagingArgs(args, fingerprint);
-  const window = selectWindow(request, list.length);
-  const cursor = (offset: number) => encodeCursor(offset, fingerprint);
-  return buildConnection(list.slice(window.start, window.end), window.start, list.length, list.length, request, window, cursor);
+/** A connection over a list the gateway already holds whole (agents). */
+export function resolveArrayConnection<T>(args: ConnectionArgs, cursors: ListCursors, list: readonly T[]): Connection<T> {
+  return arrayConnection(parsePagingArgs(args, cursors), cursors, list);
 }
 
-function buildConnection<T>(
+/** The same over a list loaded after its arguments were checked (parsePagingArgs), as Rocket.Chat rows are. */
+export function arrayConnection<T>(paging: PagingRequest, cursors: ListCursors, list: readonly T[]): Connection<T> {
+  const request = windowRequest(paging);
+  const window = selectWindow(request, list.length);
+  return windowConnection(list.slice(window.start, window.end), list.length, list.length, request, window, cursors, { kind: 'none' });
+}
+
+/** The connection of a window of consecutive offsets; its cursors are built only if read. */
+function windowConnection<T>(
   items: readonly T[],
-  start: number,
   total: number,
   totalCount: number,
   request: WindowRequest,
   window: Window,
-  cursor: (offset: number, index: number) => string,
+  cursors: ListCursors,
+  pin: CursorPin,
 ): Connection<T> {
-  const edges = items.map((node, index) => ({ cursor: cursor(start + index, index), node }));
   const rangeLength = window.rangeEnd - window.rangeStart;
   // Relay Cursor Connections spec, PageInfo: `first` and `last` decide when
   // set; otherwise a cursor implies the elements beyond it exist.
@@ -299,14 +218,11 @@ function buildConnection<T>(
     request.first !== null ? rangeLength > request.first : request.beforeOffset !== null && request.beforeOffset < total;
   const hasPreviousPage =
     request.last !== null ? rangeLength > request.last : request.afterOffset !== null && total > 0;
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+  return lazyConnection({
+    nodes: items,
+    hasNextPage,
+    hasPreviousPage,
     totalCount,
-  };
+    cursors: () => cursors.issue(pin, items.map((_, index) => window.start + index)),
+  });
 }

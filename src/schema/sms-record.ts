@@ -86,6 +86,7 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           agentId: agent.agentId,
           filters,
           args,
+          cursors: context.paging.cursors,
           loadPage: (page) => context.loaders.avaamo.smsReportPage.load({ agentId: agent.agentId, ...filters, ...page }),
         });
       },

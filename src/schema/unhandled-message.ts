@@ -54,6 +54,7 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
           agentId: agent.agentId,
           filters,
           args,
+          cursors: context.paging.cursors,
           loadPage: (page) => context.loaders.avaamo.unhandledMessagesPage.load({ agentId: agent.agentId, ...filters, ...page }),
         });
       },

@@ -143,10 +143,14 @@ describe('snapshot-pinned paging of Avaamo lists', () => {
 
   it('refuses a cursor whose snapshot was tampered with', async () => {
     const first = await page('messages', 5, null);
-    const record = JSON.parse(Buffer.from(first.pageInfo.endCursor!, 'base64url').toString('utf8')) as { s: number };
-    const forged = Buffer.from(JSON.stringify({ ...record, s: record.s + 3600 })).toString('base64url');
+    // Format 2: version~pin~offset~tag, the pin `s` + Avaamo's time_token.
+    const [version, pin, offset, tag] = first.pageInfo.endCursor!.split('~');
+    expect(pin).toMatch(/^s\d+\.?\d*$/);
+    const forged = [version, `s${Number(pin!.slice(1)) + 3600}`, offset, tag].join('~');
+    await stack.resetStats();
     const response = await stack.execute(LISTS.messages.query, { a: agentId, first: 5, after: forged });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.message).toMatch(/invalid cursor/);
+    expect((await stack.stats()).total).toBe(0);
   });
 });

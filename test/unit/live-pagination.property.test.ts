@@ -1,26 +1,41 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createCursorCodec, createCursorKeys } from '../../src/schema/cursor-codec.js';
 import { resolveLiveConnection } from '../../src/schema/live-pagination.js';
-import { listFingerprint, type Connection } from '../../src/schema/pagination.js';
+import type { Connection, ConnectionArgs } from '../../src/schema/pagination.js';
+import { createMemoryTraversalStore } from '../../src/schema/traversal-store.js';
 
-const fingerprint = listFingerprint('contacts', { status: 'unattended' });
+const cursors = createCursorCodec(createCursorKeys('unit-test cursor secret, 32+ characters long')).list('contacts', { status: 'unattended' });
 
-/** An upstream over a list that may change between requests, paged on a fixed grid with a total. */
+/** An upstream over a list that may change between requests, paged on a fixed grid with a total; `reads` counts its pages. */
 function upstream(list: string[], pageSize: number) {
-  return async (page: number) => ({ items: list.slice((page - 1) * pageSize, page * pageSize), total: list.length });
+  const upstreamPages = { reads: 0 };
+  const fetchPage = async (page: number) => {
+    upstreamPages.reads++;
+    return { items: list.slice((page - 1) * pageSize, page * pageSize), total: list.length };
+  };
+  return { upstreamPages, fetchPage };
 }
 
+/** The most pages one field may read: those its size spans plus one, and one for the total when paging back from the end. */
+const allowance = (args: ConnectionArgs, pageSize: number) =>
+  Math.ceil((Math.max(args.first ?? 0, args.last ?? 0) + 1) / pageSize) + 1 + (args.first == null && !args.before ? 1 : 0);
+
 async function traverse(list: string[], pageSize: number, first: number, between: (step: number) => void) {
+  const traversals = createMemoryTraversalStore();
   const collected: string[] = [];
   let after: string | null = null;
   for (let step = 0; step < 1_000; step++) {
+    const { upstreamPages, fetchPage } = upstream(list, pageSize);
     const connection: Connection<string> = await resolveLiveConnection({
       args: { first, after },
-      fingerprint,
+      cursors,
+      traversals,
       pageSize,
-      fetchPage: upstream(list, pageSize),
+      fetchPage,
       idOf: (id) => id,
     });
+    expect(upstreamPages.reads).toBeLessThanOrEqual(allowance({ first }, pageSize));
     collected.push(...connection.edges.map((edge) => edge.node));
     if (!connection.pageInfo.hasNextPage) break;
     after = connection.pageInfo.endCursor;
@@ -83,16 +98,20 @@ describe('live connections (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 100 }), async (size, pageSize, last) => {
         const list = Array.from({ length: size }, (_, index) => `c${index}`);
+        const traversals = createMemoryTraversalStore();
         const collected: string[] = [];
         let before: string | null = null;
         for (let step = 0; step <= size + 1; step++) {
+          const { upstreamPages, fetchPage } = upstream(list, pageSize);
           const connection: Connection<string> = await resolveLiveConnection({
             args: { last, before },
-            fingerprint,
+            cursors,
+            traversals,
             pageSize,
-            fetchPage: upstream(list, pageSize),
+            fetchPage,
             idOf: (id) => id,
           });
+          expect(upstreamPages.reads).toBeLessThanOrEqual(allowance({ last, before }, pageSize));
           collected.unshift(...connection.edges.map((edge) => edge.node));
           if (!connection.pageInfo.hasPreviousPage) break;
           before = connection.pageInfo.startCursor;

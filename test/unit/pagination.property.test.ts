@@ -1,17 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  encodeCursor,
-  listFingerprint,
-  resolveArrayConnection,
-  resolvePagedConnection,
-  type Connection,
-} from '../../src/schema/pagination.js';
+import { createCursorCodec, createCursorKeys } from '../../src/schema/cursor-codec.js';
+import { DEFAULT_PAGE_SIZE, resolveArrayConnection, resolvePagedConnection, type Connection } from '../../src/schema/pagination.js';
 import { specConnection, type SpecArgs } from '../relay-spec.js';
 
-const fingerprint = listFingerprint('property', { n: 1 });
+const cursors = createCursorCodec(createCursorKeys('unit-test cursor secret, 32+ characters long')).list('property', { n: 1 });
+
+const cursorOfArray = (offset: number | null) => (offset === null ? null : cursors.issue({ kind: 'none' }, [offset])[0]!);
 
 /** Random Relay arguments over a list of `size`: cursors point at existing elements, as a client's would. */
 function argsFor(size: number) {
@@ -40,9 +35,10 @@ describe('connections equal the spec slice of the list (fast-check)', () => {
           fetched.push({ page, snapshot: pin });
           return { items: items.slice((page - 1) * pageSize, page * pageSize), total: size, snapshot };
         };
-        const cursor = (offset: number | null) => (offset === null ? null : encodeCursor(offset, fingerprint, snapshot));
+        const pin = snapshot === null ? ({ kind: 'none' } as const) : ({ kind: 'snapshot', snapshot } as const);
+        const cursor = (offset: number | null) => (offset === null ? null : cursors.issue(pin, [offset])[0]!);
         const relayArgs = { first: args.first, last: args.last, after: cursor(args.after), before: cursor(args.before) };
-        const connection = await resolvePagedConnection({ args: relayArgs, fingerprint, pageSize, fetchPage });
+        const connection = await resolvePagedConnection({ args: relayArgs, cursors, pageSize, fetchPage });
         const expected = specConnection(size, withDefaults(args));
 
         expect(connection.edges.map((edge) => edge.node)).toEqual(expected.offsets.map((offset) => items[offset]));
@@ -51,7 +47,7 @@ describe('connections equal the spec slice of the list (fast-check)', () => {
         expect(connection.totalCount).toBe(size);
         // Cursors round-trip to their absolute offsets and keep the traversal's pin.
         connection.edges.forEach((edge, index) => {
-          expect(decodeCursor(edge.cursor, fingerprint)).toEqual({ offset: expected.offsets[index], snapshot, seen: [] });
+          expect(cursors.decode(edge.cursor)).toEqual({ offset: expected.offsets[index], pin });
         });
         expect(connection.pageInfo.startCursor).toBe(connection.edges[0]?.cursor ?? null);
         expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor ?? null);
@@ -72,7 +68,7 @@ describe('connections equal the spec slice of the list (fast-check)', () => {
         if (args.after !== null || args.before !== null) expect(fetched.every((entry) => entry.snapshot === snapshot)).toBe(true);
         else expect(fetched.slice(1).every((entry) => entry.snapshot === snapshot)).toBe(true);
         // The same window over a list held whole agrees (agents, Rocket.Chat rows).
-        const whole = resolveArrayConnection(relayArgs, fingerprint, items);
+        const whole = resolveArrayConnection({ first: args.first, last: args.last, after: cursorOfArray(args.after), before: cursorOfArray(args.before) }, cursors, items);
         expect(whole.edges.map((edge) => edge.node)).toEqual(connection.edges.map((edge) => edge.node));
         expect(whole.pageInfo.hasNextPage).toBe(expected.hasNextPage);
         expect(whole.pageInfo.hasPreviousPage).toBe(expected.hasPreviousPage);
@@ -89,7 +85,7 @@ describe('connections equal the spec slice of the list (fast-check)', () => {
         const collected: number[] = [];
         let after: string | null = null;
         for (let guard = 0; guard <= size + 1; guard++) {
-          const connection: Connection<number> = await resolvePagedConnection({ args: { first, after }, fingerprint, pageSize, fetchPage });
+          const connection: Connection<number> = await resolvePagedConnection({ args: { first, after }, cursors, pageSize, fetchPage });
           collected.push(...connection.edges.map((edge) => edge.node));
           if (!connection.pageInfo.hasNextPage) break;
           after = connection.pageInfo.endCursor;

@@ -1,18 +1,21 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { createCursorCodec, createCursorKeys } from '../../src/schema/cursor-codec.js';
 import {
-  decodeCursor,
-  encodeCursor,
-  listFingerprint,
   pagesCovering,
   parsePagingArgs,
   resolveArrayConnection,
   resolvePagedConnection,
   selectWindow,
+  type Connection,
 } from '../../src/schema/pagination.js';
 
-const fingerprint = listFingerprint('messages', { agentId: 1 });
+const codec = createCursorCodec(createCursorKeys('unit-test cursor secret, 32+ characters long'));
+const cursors = codec.list('messages', { agentId: 1 });
+const cursorAt = (offset: number, snapshot?: number) =>
+  cursors.issue(snapshot === undefined ? { kind: 'none' } : { kind: 'snapshot', snapshot }, [offset])[0]!;
 const list = Array.from({ length: 237 }, (_, index) => index);
+const list100 = list.slice(0, 100);
 
 function codeOf(run: () => unknown): unknown {
   try {
@@ -23,69 +26,72 @@ function codeOf(run: () => unknown): unknown {
   return 'no error';
 }
 
-describe('cursors', () => {
-  it('round-trip an offset, a snapshot and seen tags', () => {
-    expect(decodeCursor(encodeCursor(1234, fingerprint), fingerprint)).toEqual({ offset: 1234, snapshot: null, seen: [] });
-    expect(decodeCursor(encodeCursor(7, fingerprint, 1763758748.123456, ['abcdef', 'ABC-_9']), fingerprint)).toEqual({
-      offset: 7,
-      snapshot: 1763758748.123456,
-      seen: ['abcdef', 'ABC-_9'],
-    });
-  });
-
-  it('refuse a cursor whose offset or snapshot was edited', () => {
-    const cursor = encodeCursor(40, fingerprint, 1763758748.5);
-    const record = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    for (const edit of [{ o: 41 }, { s: 1763758749 }, { v: 2 }, { extra: 1 }]) {
-      const edited = Buffer.from(JSON.stringify({ ...record, ...edit })).toString('base64url');
-      expect(codeOf(() => decodeCursor(edited, fingerprint))).toBe('BAD_USER_INPUT');
-    }
-  });
-
-  it('refuse a cursor with one character changed', () => {
-    const cursor = encodeCursor(12345, fingerprint, 1763758748.5);
-    for (let at = 0; at < cursor.length; at++) {
-      const flipped = cursor.slice(0, at) + (cursor[at] === 'A' ? 'B' : 'A') + cursor.slice(at + 1);
-      expect(codeOf(() => decodeCursor(flipped, fingerprint))).toBe('BAD_USER_INPUT');
-    }
-  });
-
-  it('refuse an oversized cursor without reading it', () => {
-    expect(codeOf(() => decodeCursor('A'.repeat(50_000), fingerprint))).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuse `after` and `before` from two traversals', () => {
-    const after = encodeCursor(1, fingerprint, 1000);
-    const before = encodeCursor(9, fingerprint, 2000);
-    expect(codeOf(() => parsePagingArgs({ after, before }, fingerprint))).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuse a cursor from another list or other arguments', () => {
-    const other = listFingerprint('messages', { agentId: 2 });
-    expect(other).not.toBe(fingerprint);
-    expect(codeOf(() => decodeCursor(encodeCursor(3, other), fingerprint))).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuse garbage, negative offsets and other versions', () => {
-    for (const cursor of ['', 'not-a-cursor', '%%%', Buffer.from('{"v":1,"o":-1,"f":"x"}').toString('base64url')]) {
-      expect(codeOf(() => decodeCursor(cursor, fingerprint))).toBe('BAD_USER_INPUT');
-    }
-    const v2 = Buffer.from(JSON.stringify({ v: 2, o: 1, f: fingerprint })).toString('base64url');
-    expect(codeOf(() => decodeCursor(v2, fingerprint))).toBe('BAD_USER_INPUT');
-  });
-});
+/** What a client sees of a connection, its cursors read. */
+function seen<T>(connection: Connection<T>) {
+  return {
+    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: edge.node })),
+    pageInfo: {
+      hasNextPage: connection.pageInfo.hasNextPage,
+      hasPreviousPage: connection.pageInfo.hasPreviousPage,
+      startCursor: connection.pageInfo.startCursor,
+      endCursor: connection.pageInfo.endCursor,
+    },
+    totalCount: connection.totalCount,
+  };
+}
 
 describe('paging arguments', () => {
   it('cap first/last at 100 and refuse negatives', () => {
-    expect(codeOf(() => parsePagingArgs({ first: 101 }, fingerprint))).toBe('BAD_USER_INPUT');
-    expect(codeOf(() => parsePagingArgs({ last: -1 }, fingerprint))).toBe('BAD_USER_INPUT');
-    expect(parsePagingArgs({ first: 100 }, fingerprint).first).toBe(100);
+    expect(codeOf(() => parsePagingArgs({ first: 101 }, cursors))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => parsePagingArgs({ last: -1 }, cursors))).toBe('BAD_USER_INPUT');
+    expect(parsePagingArgs({ first: 100 }, cursors).first).toBe(100);
   });
 
   it('default to 25 forwards, or backwards from a lone `before`', () => {
-    expect(parsePagingArgs({}, fingerprint)).toMatchObject({ first: 25, last: null });
-    const before = encodeCursor(50, fingerprint);
-    expect(parsePagingArgs({ before }, fingerprint)).toMatchObject({ first: null, last: 25, beforeOffset: 50 });
+    expect(parsePagingArgs({}, cursors)).toMatchObject({ first: 25, last: null });
+    expect(parsePagingArgs({ before: cursorAt(50) }, cursors)).toMatchObject({ first: null, last: 25, before: { offset: 50 } });
+  });
+
+  it('refuse `after` and `before` from two traversals', async () => {
+    const fetchPage = async () => ({ items: list, total: list.length });
+    const args = { after: cursorAt(1, 1000), before: cursorAt(9, 2000) };
+    await expect(resolvePagedConnection({ args, cursors, pageSize: 100, fetchPage })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe('cursors of a connection', () => {
+  /** A codec that counts the keys it derives: one per connection and pin that builds or reads cursors. */
+  function countingCodec() {
+    const keys = createCursorKeys('unit-test cursor secret, 32+ characters long');
+    const derived: string[] = [];
+    const counting = createCursorCodec({ derive: (material) => (derived.push(material), keys.derive(material)) });
+    return { derived, list: () => counting.list('messages', { agentId: 1 }) };
+  }
+
+  it('are built only when one is read, and then all at once with one key', async () => {
+    const { derived, list } = countingCodec();
+    const fetchPage = async () => ({ items: list100, total: 100, snapshot: 1763758748.5 });
+    const unread = await resolvePagedConnection({ args: { first: 100 }, cursors: list(), pageSize: 100, fetchPage });
+    expect(unread.edges.map((edge) => edge.node)).toEqual(list100);
+    expect(unread.pageInfo.hasNextPage).toBe(false);
+    expect(derived).toHaveLength(0);
+
+    const read = await resolvePagedConnection({ args: { first: 100 }, cursors: list(), pageSize: 100, fetchPage });
+    const all = read.edges.map((edge) => edge.cursor);
+    expect(new Set(all).size).toBe(100);
+    expect([read.pageInfo.startCursor, read.pageInfo.endCursor]).toEqual([all[0], all[99]]);
+    expect(derived).toHaveLength(1);
+  });
+
+  it('decode with the key they were issued with, derived once per connection', async () => {
+    const { derived, list } = countingCodec();
+    const fetchPage = async () => ({ items: list100, total: 100, snapshot: 1763758748.5 });
+    const opening = await resolvePagedConnection({ args: { first: 10 }, cursors: list(), pageSize: 100, fetchPage });
+    const after = opening.pageInfo.endCursor!;
+    derived.length = 0;
+    const next = await resolvePagedConnection({ args: { first: 10, after }, cursors: list(), pageSize: 100, fetchPage });
+    expect(next.edges.map((edge) => edge.cursor)).toHaveLength(10);
+    expect(derived).toHaveLength(1);
   });
 });
 
@@ -119,8 +125,8 @@ describe('connections over an upstream page grid', () => {
 
   it('slices across a page boundary and fetches only the covering pages', async () => {
     const { fetched, fetchPage } = upstream();
-    const after = encodeCursor(89, fingerprint);
-    const connection = await resolvePagedConnection({ args: { first: 20, after }, fingerprint, pageSize, fetchPage });
+    const after = cursorAt(89);
+    const connection = await resolvePagedConnection({ args: { first: 20, after }, cursors, pageSize, fetchPage });
     expect(connection.edges.map((edge) => edge.node)).toEqual(list.slice(90, 110));
     expect(fetched.sort()).toEqual([1, 2]);
     expect(connection.totalCount).toBe(237);
@@ -129,7 +135,7 @@ describe('connections over an upstream page grid', () => {
 
   it('`last` without `before` reads the total first, then the last page', async () => {
     const { fetched, fetchPage } = upstream();
-    const connection = await resolvePagedConnection({ args: { last: 10 }, fingerprint, pageSize, fetchPage });
+    const connection = await resolvePagedConnection({ args: { last: 10 }, cursors, pageSize, fetchPage });
     expect(connection.edges.map((edge) => edge.node)).toEqual(list.slice(227));
     expect(fetched).toEqual([1, 3]);
     expect(connection.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
@@ -140,7 +146,7 @@ describe('connections over an upstream page grid', () => {
     const seen: number[] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await resolvePagedConnection({ args: { last: 40, before }, fingerprint, pageSize, fetchPage });
+      const page = await resolvePagedConnection({ args: { last: 40, before }, cursors, pageSize, fetchPage });
       seen.unshift(...page.edges.map((edge) => edge.node));
       if (!page.pageInfo.hasPreviousPage) break;
       before = page.pageInfo.startCursor!;
@@ -153,10 +159,10 @@ describe('connections over an upstream page grid', () => {
     const fetchPage = async (page: number) => ({ items: small.slice((page - 1) * 5, page * 5), total: small.length });
     for (let after = -1; after < 25; after += 3) {
       for (const first of [0, 1, 4, 5, 6, 30]) {
-        const args = { first: Math.min(first, 100), after: after >= 0 ? encodeCursor(after, fingerprint) : undefined };
-        const paged = await resolvePagedConnection({ args, fingerprint, pageSize: 5, fetchPage });
-        const whole = resolveArrayConnection(args, fingerprint, small);
-        expect(paged).toEqual(whole);
+        const args = { first: Math.min(first, 100), after: after >= 0 ? cursorAt(after) : undefined };
+        const paged = await resolvePagedConnection({ args, cursors, pageSize: 5, fetchPage });
+        const whole = resolveArrayConnection(args, cursors, small);
+        expect(seen(paged)).toEqual(seen(whole));
         expect(paged.edges.map((edge) => edge.node)).toEqual(small.slice(after + 1, after + 1 + first));
       }
     }
@@ -167,28 +173,28 @@ describe('connections over an upstream page grid', () => {
     const fetchPage = async (page: number) => ({ items: items.slice((page - 1) * 50, page * 50), total: null });
 
     it('counts what it has read and says more may follow after a full page', async () => {
-      const first = await resolvePagedConnection({ args: { first: 50 }, fingerprint, pageSize: 50, fetchPage });
+      const first = await resolvePagedConnection({ args: { first: 50 }, cursors, pageSize: 50, fetchPage });
       expect(first.edges).toHaveLength(50);
       expect(first.pageInfo.hasNextPage).toBe(true);
       expect(first.totalCount).toBe(50);
     });
 
     it('slices across pages as with a known total', async () => {
-      const after = encodeCursor(44, fingerprint);
-      const page = await resolvePagedConnection({ args: { first: 20, after }, fingerprint, pageSize: 50, fetchPage });
+      const after = cursorAt(44);
+      const page = await resolvePagedConnection({ args: { first: 20, after }, cursors, pageSize: 50, fetchPage });
       expect(page.edges.map((edge) => edge.node)).toEqual(items.slice(45, 65));
     });
 
     it('knows the end at a short page', async () => {
-      const after = encodeCursor(99, fingerprint);
-      const page = await resolvePagedConnection({ args: { first: 50, after }, fingerprint, pageSize: 50, fetchPage });
+      const after = cursorAt(99);
+      const page = await resolvePagedConnection({ args: { first: 50, after }, cursors, pageSize: 50, fetchPage });
       expect(page.edges.map((edge) => edge.node)).toEqual(items.slice(100));
       expect(page.pageInfo.hasNextPage).toBe(false);
       expect(page.totalCount).toBe(120);
     });
 
     it('refuses `last` without `before`, which needs the total', async () => {
-      await expect(resolvePagedConnection({ args: { last: 3 }, fingerprint, pageSize: 50, fetchPage })).rejects.toMatchObject({
+      await expect(resolvePagedConnection({ args: { last: 3 }, cursors, pageSize: 50, fetchPage })).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT' },
       });
     });

@@ -54,3 +54,19 @@ describe('production defaults (NODE_ENV=production)', () => {
     expect(config.security).toMatchObject({ introspection: true, graphiql: true, corsOrigins: ['https://a.example', 'https://b.example'] });
   });
 });
+
+describe('the cursor secret (CURSOR_SECRET)', () => {
+  it('warns at start that cursors die with the process without it', () => {
+    const config = loadConfig({});
+    expect(config.security.cursorSecret).toBeNull();
+    expect(config.warnings.join('\n')).toMatch(/No CURSOR_SECRET: .*stop working when it restarts and are refused by other replicas/);
+  });
+
+  it('takes a secret of 32 characters or more, and refuses a shorter one', () => {
+    const secret = 'q'.repeat(32);
+    const config = loadConfig({ CURSOR_SECRET: secret });
+    expect(config.security.cursorSecret).toBe(secret);
+    expect(config.warnings.join('\n')).not.toMatch(/CURSOR_SECRET/);
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow(/CURSOR_SECRET: must be at least 32 characters/);
+  });
+});

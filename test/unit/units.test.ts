@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromEpochSeconds, toEpochMicros, toEpochSeconds } from '../../src/upstreams/time.js';
-import { canonicalKey } from '../../src/schema/pagination.js';
+import { canonicalKey } from '../../src/schema/cursor-codec.js';
 import { canonicalUrl } from '../../src/http/request-key.js';
 import { codeForStatus } from '../../src/http/errors.js';
 import { toE164 } from '../../src/schema/sms-record.js';

@@ -23,7 +23,12 @@ const PLATFORMS: readonly (readonly [VambePlatform, number])[] = [
   ['whatsapp', 50], ['instagram', 12], ['webchat', 12], ['web-whatsapp', 8], ['messenger', 8], ['sms', 5], ['playground', 5],
 ];
 
-export function generateVambe(rng: Rng, now: number): VambeDataset {
+export interface VambeDataOptions {
+  /** Contacts with an active ticket in each status, instead of the seeded 30 to 78 (long traversals in tests). */
+  contactsPerStatus?: number;
+}
+
+export function generateVambe(rng: Rng, now: number, { contactsPerStatus }: VambeDataOptions = {}): VambeDataset {
   const teamMembers = Array.from({ length: 12 }, (): VambeAssignedAgent => ({ agent_id: rng.uuid(), agent_name: personName(rng) }));
   const pipelines = PIPELINES.map(([name, stages]): VambePipeline => ({
     id: rng.uuid(),
@@ -32,7 +37,7 @@ export function generateVambe(rng: Rng, now: number): VambeDataset {
   }));
   const contacts: VambeContactRecord[] = [];
   for (const plan of STATUS_PLANS) {
-    const count = rng.int(plan.count[0], plan.count[1]);
+    const count = contactsPerStatus ?? rng.int(plan.count[0], plan.count[1]);
     for (let i = 0; i < count; i++) contacts.push(contact(rng, now, plan.status, plan.maxWaitMs, pipelines, teamMembers, contacts));
   }
   // Contacts without an active ticket: the endpoint must leave them out.

@@ -1,0 +1,78 @@
+/** A Relay connection as the relay plugin reads it: `edge.cursor`, `pageInfo.startCursor`, `pageInfo.endCursor`. */
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+/**
+ * The cursors of one connection, built together on first read. The relay
+ * plugin resolves `cursor`, `startCursor` and `endCursor` by reading those
+ * properties (`t.expose`), so a page whose cursors nobody selects never
+ * builds one.
+ */
+class Cursors {
+  #built: readonly string[] | null = null;
+
+  constructor(private readonly build: () => readonly string[]) {}
+
+  at(index: number): string {
+    this.#built ??= this.build();
+    return this.#built[index]!;
+  }
+}
+
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursors: Cursors,
+    private readonly index: number,
+  ) {}
+
+  get cursor(): string {
+    return this.cursors.at(this.index);
+  }
+}
+
+class PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly cursors: Cursors,
+    private readonly boundary: { start: number; end: number } | null,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.boundary && this.cursors.at(this.boundary.start);
+  }
+
+  get endCursor(): string | null {
+    return this.boundary && this.cursors.at(this.boundary.end);
+  }
+}
+
+export interface LazyConnectionParts<T> {
+  nodes: readonly T[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number;
+  /** Builds the cursors: one per node, in order, then any continuation cursor. */
+  cursors: () => readonly string[];
+  /**
+   * A page that came back empty although the list goes on (live lists,
+   * see live-pagination.ts) still needs a cursor to page on from: its
+   * startCursor and endCursor are then the one cursor after the nodes'.
+   */
+  continues?: boolean;
+}
+
+export function lazyConnection<T>(parts: LazyConnectionParts<T>): Connection<T> {
+  const cursors = new Cursors(parts.cursors);
+  const count = parts.nodes.length;
+  const boundary = count > 0 ? { start: 0, end: count - 1 } : parts.continues ? { start: 0, end: 0 } : null;
+  return {
+    edges: parts.nodes.map((node, index) => new Edge(node, cursors, index)),
+    pageInfo: new PageInfo(parts.hasNextPage, parts.hasPreviousPage, cursors, boundary),
+    totalCount: parts.totalCount,
+  };
+}
