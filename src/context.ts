@@ -5,6 +5,7 @@ import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
+import { createQueueAccess, type LiveQueue, type QueueAccess } from './queue/access.js';
 import type { CursorCodec } from './schema/cursor-codec.js';
 import type { TraversalStore } from './schema/traversal-store.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
@@ -43,6 +44,8 @@ export type Context = Readonly<{
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
   paging: Paging;
+  /** The live queue with this request's Vambe credential, as its caller. */
+  queue: QueueAccess;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -56,6 +59,8 @@ export interface RequestScope {
   forwardedFrom: Headers | null;
   /** The operation's deadline: every upstream call of the request ends by it. */
   deadline: Deadline;
+  /** Whom per-caller limits count (auth/callers.ts callerKey). */
+  callerKey: string;
 }
 
 /**
@@ -69,7 +74,8 @@ export function createContext(
   clients: UpstreamClients,
   configured: UpstreamSettings,
   paging: Paging,
-  { caller, forwardedFrom, deadline }: RequestScope,
+  live: LiveQueue,
+  { caller, forwardedFrom, deadline, callerKey }: RequestScope,
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
@@ -82,6 +88,7 @@ export function createContext(
     upstreamReads,
     deadline,
     paging,
+    queue: createQueueAccess(live, clients.vambe, upstreams.vambe, callerKey),
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

@@ -3,6 +3,7 @@ import { createHttpServer, listen } from './http-server.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { createGateway } from './server.js';
+import { attachGraphQLWebSocket } from './websocket.js';
 
 /**
  * The gateway's config and the embedded sandbox's settings. Both are read in every
@@ -42,10 +43,11 @@ async function main(): Promise<void> {
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const gateway = createGateway({ ...config, upstreams });
   const server = createHttpServer(gateway, config.http);
+  const webSocket = attachGraphQLWebSocket(server, gateway, { security: config.security, heartbeatMs: config.queue.heartbeatMs });
   await listen(server, config.port, config.host);
 
   const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;
-  console.log(`cx-gateway: GraphiQL at http://${shownHost}:${config.port}/graphql`);
+  console.log(`cx-gateway: GraphiQL at http://${shownHost}:${config.port}/graphql (subscriptions over SSE there, WebSocket at ws://${shownHost}:${config.port}/graphql)`);
   if (sandbox) {
     console.log(`Upstreams: the embedded sandbox at ${sandbox.url} (generated data, no accounts needed; SANDBOX=off to use real upstreams)`);
   } else {
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) console.warn(`warning: ${warning}`);
 
   const shutdown = () => {
+    void webSocket.close();
     server.close();
     server.closeAllConnections();
     void sandbox?.close();

@@ -2,7 +2,8 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { createCallerIdentifier } from './auth/callers.js';
+import type { IncomingMessage } from 'node:http';
+import { callerKey, createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
@@ -20,6 +21,10 @@ import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { useUtf8Body } from './plugins/use-utf8-body.js';
+import type { LiveQueue } from './queue/access.js';
+import { createQueueRegistry } from './queue/registry.js';
+import { createLocalSharing, type QueueSharing } from './queue/sharing.js';
+import { wallClock } from './queue/wall-clock.js';
 import { createResponseKeys } from './response-cache/key.js';
 import { createResponseCache } from './response-cache/response-cache.js';
 import { createMemoryResponseStore } from './response-cache/store.js';
@@ -42,6 +47,12 @@ export interface GatewayDependencies {
   clock?: Clock;
   /** For tests: plugins listed after the gateway's own (e.g. to count executions). */
   plugins?: Plugin[];
+  /**
+   * Who polls each live-queue cohort and how its updates reach subscribers.
+   * Gateways handed one instance share their polls, as replicas on Redis do.
+   * @default this process alone (queue/sharing.ts createLocalSharing)
+   */
+  queueSharing?: QueueSharing;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -51,7 +62,7 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
  * over node:http, tests do the same on a free port.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security'>,
+  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security' | 'queue'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const { security } = config;
@@ -78,6 +89,8 @@ export function createGateway(
   const paging = { cursors: createCursorCodec(createCursorKeys(security.cursorSecret)), traversals: createMemoryTraversalStore() };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
+  const logging = createScrubbingLogger(secrets, dependencies.logger);
+  const live = createLiveQueue(config, http, clock, dependencies.queueSharing, logging);
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
@@ -101,18 +114,20 @@ export function createGateway(
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(deadlines),
+    { onDispose: () => live.registry.close() },
     ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    logging: createScrubbingLogger(secrets, dependencies.logger),
-    context: ({ request }) => {
+    logging,
+    context: ({ request, req }) => {
       const identification = callers.identify(request);
       if (!('caller' in identification)) throw new Error('unreachable: useApiKeys refuses unidentified callers');
-      return createContext(http, clients, config.upstreams, paging, {
+      return createContext(http, clients, config.upstreams, paging, live, {
         caller: identification.caller,
+        callerKey: callerKey(identification.caller, (req as IncomingMessage | undefined)?.socket.remoteAddress),
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
         deadline: deadlines.open(request),
@@ -135,4 +150,30 @@ export function createGateway(
         })
       : false,
   });
+}
+
+/** One registry of live-queue cohorts per gateway, polling through its HTTP client on its clock. */
+function createLiveQueue(
+  config: Pick<Config, 'traffic' | 'resilience' | 'queue'>,
+  http: ReturnType<typeof createHttpClient>,
+  clock: Clock,
+  sharing: QueueSharing | undefined,
+  logger: YogaLogger,
+): LiveQueue {
+  const now = wallClock(clock);
+  const { queue } = config;
+  return {
+    clock,
+    now,
+    registry: createQueueRegistry({
+      http,
+      clock,
+      now,
+      settings: queue,
+      contactsTtlMs: config.traffic.cache.policies['vambe.contactsByStatus'].ttlSeconds * 1000,
+      operationDeadlineMs: config.resilience.operationDeadlineMs,
+      sharing: sharing ?? createLocalSharing(clock, 2 * (queue.maxBackoffMs + config.resilience.operationDeadlineMs)),
+      warn: (message) => logger.warn(message),
+    }),
+  };
 }

@@ -8,6 +8,7 @@ import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
 import { createHttpServer, listen } from '../src/http-server.js';
 import { createGateway, type GatewayDependencies } from '../src/server.js';
+import { attachGraphQLWebSocket } from '../src/websocket.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -19,6 +20,8 @@ export interface Stack {
   sandbox: Sandbox;
   /** The gateway's GraphQL endpoint. */
   url: string;
+  /** The same endpoint for WebSocket clients (graphql-ws). */
+  wsUrl: string;
   /** Runs an operation and returns data and errors, as a client would see them. */
   execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Upstream requests served since the last reset, read over HTTP as a user would. */
@@ -56,13 +59,19 @@ export async function startStack(
   options: {
     sandbox?: SandboxOptions;
     env?: Record<string, string | undefined>;
-    /** The gateway's clock (test/clock.ts; the sandbox keeps real time) and extra plugins (GatewayDependencies). */
-    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins'>;
+    /**
+     * The gateway's clock (test/clock.ts; the sandbox keeps real time unless
+     * given a clock of its own, `sandbox.clock`), extra plugins and the live
+     * queue's sharing (GatewayDependencies).
+     */
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'queueSharing'>;
   } = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createHttpServer(createGateway(config, options.gateway), config.http);
+  const gateway = createGateway(config, options.gateway);
+  const server = createHttpServer(gateway, config.http);
+  const webSocket = attachGraphQLWebSocket(server, gateway, { security: config.security, heartbeatMs: config.queue.heartbeatMs });
   await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
@@ -75,6 +84,7 @@ export async function startStack(
   return {
     sandbox,
     url,
+    wsUrl: url.replace(/^http/, 'ws'),
     async execute<T>(query: string, variables?: Record<string, unknown>) {
       try {
         const response = await client.rawRequest<T>(query, variables);
@@ -111,6 +121,8 @@ export async function startStack(
       return (await response.json()) as T;
     },
     async close() {
+      await webSocket.close();
+      await gateway.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import type { ResilienceSettings } from '../http/settings.js';
 import type { HttpServerSettings } from '../http-server.js';
+import type { QueueSettings } from '../queue/settings.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
+import { queueEnv, queueSettings } from './queue.js';
 import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
 import { anyBaseUrl, configuredUpstreams, upstreamsEnv } from './upstreams.js';
 
@@ -13,6 +15,7 @@ export { ConfigError, type Env } from './env.js';
 export type { TrafficSettings } from './traffic.js';
 export type { ApiKey, Scope, SecuritySettings } from '../auth/settings.js';
 export type { ResilienceSettings } from '../http/settings.js';
+export type { QueueSettings } from '../queue/settings.js';
 export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, UpstreamSettings, VambeSettings } from '../upstreams/settings.js';
 
 export interface Config {
@@ -29,6 +32,8 @@ export interface Config {
   resilience: ResilienceSettings;
   traffic: TrafficSettings;
   security: SecuritySettings;
+  /** The live queue: poll interval, subscription limits, heartbeats. */
+  queue: QueueSettings;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
@@ -46,6 +51,7 @@ const envSchema = z.object({
   ...resilienceEnv,
   ...trafficEnv,
   ...securityEnv,
+  ...queueEnv,
 });
 
 const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
@@ -59,6 +65,7 @@ export function loadConfig(env: Env): Config {
   const embeddedSandbox = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl(parsed));
   const warnings: string[] = [];
   const securityWarnings: string[] = [];
+  const queueWarnings: string[] = [];
   const problems: string[] = [];
   // With SANDBOX=auto the upstream variables are checked even when none has a
   // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
@@ -67,6 +74,7 @@ export function loadConfig(env: Env): Config {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const traffic = trafficSettings(parsed);
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
@@ -78,8 +86,9 @@ export function loadConfig(env: Env): Config {
     embeddedSandbox,
     upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
     resilience: resilienceSettings(parsed),
-    traffic: trafficSettings(parsed),
+    traffic,
     security: securitySettings(parsed, embeddedSandbox, securityWarnings),
-    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings],
+    queue: queueSettings(parsed, env, traffic.cache, queueWarnings),
+    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings, ...queueWarnings],
   });
 }

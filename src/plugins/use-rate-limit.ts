@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { CallerIdentifier } from '../auth/callers.js';
+import { callerKey, type CallerIdentifier } from '../auth/callers.js';
 
 const WINDOW_MS = 60_000;
 
@@ -21,10 +21,9 @@ export function useRateLimit(callers: CallerIdentifier, now: () => number = Date
       const identification = callers.identify(request);
       // useApiKeys refused the unidentified before their parameters were read.
       if (!('caller' in identification)) return;
-      const { name, ratePerMinute: perMinute } = identification.caller;
+      const perMinute = identification.caller.ratePerMinute;
       if (perMinute === 0) return;
-      const address = (context as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
-      const key = name === 'anonymous' ? `address ${address}` : `key ${name}`;
+      const key = callerKey(identification.caller, (context as { req?: IncomingMessage }).req?.socket.remoteAddress);
       const at = now();
       let window = windows.get(key);
       if (!window || at - window.start >= WINDOW_MS) {

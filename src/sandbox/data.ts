@@ -35,6 +35,7 @@ export function generateDataset(seed: number, now: number, vambe: VambeDataOptio
   };
 }
 
-function streamSeed(seed: number, stream: number): number {
+/** The seed of one vendor's (or one feature's) own stream: growing one leaves the others unchanged. */
+export function streamSeed(seed: number, stream: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(stream, 0x85ebca6b)) >>> 0;
 }

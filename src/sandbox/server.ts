@@ -2,11 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { liveEntryControlRoute } from './avaamo/live-entries.js';
 import { avaamoRoutes } from './avaamo/routes.js';
-import { generateDataset, type SandboxDataset } from './data.js';
+import { generateDataset, streamSeed, type SandboxDataset } from './data.js';
 import { createFaults, FAULTS_PATH, type Fault, type Faults } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
+import { createRng } from './rng.js';
 import { rocketchatRoutes } from './rocketchat/routes.js';
 import type { Route, RouteResponse, SandboxRequest, SandboxState } from './route.js';
+import { CONTACTS_CONTROL_PATH, contactsControlRoute } from './vambe/live-contacts.js';
+import { createQueueMotion } from './vambe/queue-motion.js';
 import { vambeRoutes } from './vambe/routes.js';
 
 export interface SandboxOptions {
@@ -29,6 +32,18 @@ export interface SandboxOptions {
   faults?: readonly Fault[];
   /** Vambe contacts with an active ticket in each status. @default 30 to 78 per status, from the seed */
   contactsPerStatus?: number;
+  /**
+   * Vambe's queue moves on its own: contacts arrive, get attended, tickets
+   * close (vambe/queue-motion.ts), deterministically from the seed and `now`.
+   * Off, the queue changes only through POST /__sandbox/contacts. @default false
+   */
+  liveQueue?: boolean;
+  /**
+   * For tests: what the simulated clock runs on (only differences of `now()`
+   * count; the gateway's test clock fits), so a test moves the sandbox's time
+   * together with the gateway's. @default real time
+   */
+  clock?: { now(): number };
 }
 
 export interface SandboxStats {
@@ -55,6 +70,8 @@ export interface Sandbox {
   port: number;
   /** The live data: POSTed messages land here too, so it stays the reference for assertions. */
   dataset: SandboxDataset;
+  /** The simulated wall clock, epoch ms: what waiting times are computed at (Vambe's queue brought up to it first). */
+  now(): number;
   stats(): SandboxStats;
   requests(): SandboxRequestRecord[];
   /** Zeroes the stats, clears the request log and the rate-limit windows; keeps the data. */
@@ -70,13 +87,21 @@ const MAX_BODY_BYTES = 1_000_000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { port = 0, host = '127.0.0.1', latencyMs = 0, seed = 42, rateLimits = false } = options;
   const startedAt = Date.now();
-  const startedPerf = performance.now();
+  const runsOn = options.clock ?? performance;
+  const startedPerf = runsOn.now();
   const anchor = options.now ?? startedAt;
+  const dataset = generateDataset(seed, anchor, { contactsPerStatus: options.contactsPerStatus });
   const state: SandboxState = {
-    dataset: generateDataset(seed, anchor, { contactsPerStatus: options.contactsPerStatus }),
+    dataset,
     // The simulated clock starts at the anchor and runs in real time, so a fixed `now` keeps "recent" data recent.
     // Sub-millisecond, like a real server's: an entry added after a response is later than its time_token.
-    clock: () => anchor + (performance.now() - startedPerf),
+    clock: () => anchor + (runsOn.now() - startedPerf),
+    vambeQueue: createQueueMotion(
+      dataset.vambe,
+      { motion: createRng(streamSeed(seed, 4)), posted: createRng(streamSeed(seed, 5)) },
+      anchor,
+      options.liveQueue ?? false,
+    ),
     limits: rateLimits ? { avaamo: createRateLimiter(50, 60_000), rocketchat: createRateLimiter(10, 60_000) } : null,
   };
   const log = createRequestLog();
@@ -106,6 +131,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     port: bound,
     dataset: state.dataset,
+    now: () => {
+      const now = state.clock();
+      state.vambeQueue.advanceTo(now);
+      return now;
+    },
     stats: log.stats,
     requests: log.requests,
     reset,
@@ -163,6 +193,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
 
   if (path === FAULTS_PATH) return faults.control(method, req, res);
+  if (path.startsWith(CONTACTS_CONTROL_PATH)) {
+    const control = contactsControlRoute(method, path, await readBody(req), state);
+    if (control) return send(res, control);
+  }
   const control = controlRoute(method, path, log, reset) ?? liveEntryControlRoute(method, path, query, state);
   if (control) {
     req.resume();

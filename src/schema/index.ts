@@ -5,6 +5,8 @@ import './message.js';
 import './unhandled-message.js';
 import './sms-record.js';
 import './contact.js';
+import './queue-summary.js';
+import './contact-queue.js';
 import './agent-conversation-stat.js';
 
 builder.globalConnectionField('totalCount', (t) =>
