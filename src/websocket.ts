@@ -73,6 +73,8 @@ export function attachGraphQLWebSocket(server: Server, gateway: Gateway, setting
         contextValue: { payload, connection } satisfies Operation,
       }),
       subscribe: (args) => throughGateway(gateway, endpoint, args.contextValue as Operation),
+      // The results are the gateway's JSON already (errors formatted, scrubbed): sent as they are.
+      onNext: (_connection, _id, _payload, _args, result) => result as never,
     },
     sockets,
     settings.heartbeatMs,

@@ -38,8 +38,9 @@ export function subscribeOverSse<T = Record<string, unknown>>(
         return;
       }
       let buffered = '';
-      for await (const chunk of answer.body!.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk;
+      const reader = answer.body!.pipeThrough(new TextDecoderStream()).getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        buffered += read.value;
         for (let end = buffered.indexOf('\n\n'); end !== -1; end = buffered.indexOf('\n\n')) {
           const block = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);

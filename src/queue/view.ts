@@ -71,9 +71,11 @@ export function createQueueView({ first, slaSeconds }: ViewOptions): QueueView {
         failureSent = key;
         return { kind: 'failure', failure: state.failure, asOf: at };
       }
-      failureSent = null;
       const { read } = state;
       if (!read) return null;
+      // After a failure event, the first read is news even if the queue stood still: the client learns it recovered.
+      const recovered = failureSent !== null;
+      failureSent = null;
       const view = read.contacts.slice(0, first);
       const summary = summarizeQueue(read, at, slaSeconds);
       const overSla = slaSeconds === null ? [] : read.contacts.filter((contact) => isBreached(contact, at, slaSeconds));
@@ -95,7 +97,7 @@ export function createQueueView({ first, slaSeconds }: ViewOptions): QueueView {
       const breached = overSla.filter((contact) => !reported.has(contact.id));
       for (const contact of breached) reported.add(contact.id);
       const nextShape = summaryShape(summary);
-      if (entered.length + left.length + updated.length + breached.length === 0 && nextShape === shape) return null;
+      if (!recovered && entered.length + left.length + updated.length + breached.length === 0 && nextShape === shape) return null;
       shape = nextShape;
       return { ...base, contacts: null, entered, left, updated, breached };
     },

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestClock } from '../clock.js';
 import { upstreamTotals, type Stack } from '../helpers.js';
-import { eventually, subscribeOverSse, type EventLog } from '../subscriptions.js';
+import { eventually, subscribeOverSse } from '../subscriptions.js';
 import { POLL_MS, QUEUE, contactRequests, control, passesDone, startClockedStack, type QueueEventData } from './live-queue-support.js';
 
 let stack: Stack & { clock: TestClock };
-const open: EventLog[] = [];
+const open: { close(): void }[] = [];
 const watch = (variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
   const log = subscribeOverSse<QueueEventData>(stack.url, QUEUE, variables, headers);
-  open.push(log as EventLog);
+  open.push(log);
   return log;
 };
 afterEach(async () => {
@@ -149,5 +149,104 @@ describe('contactQueue: events as the queue changes', () => {
     expect(crossing.polledAt).toBe(first.polledAt);
     expect(Date.parse(crossing.asOf) - Date.parse(first.asOf)).toBe(2001);
     expect(await contactRequests(stack)).toBe(polls);
+  });
+});
+
+describe('contactQueue: when Vambe fails', () => {
+  const FAULT_ROUTE = 'GET /api/public/analytics/contacts/by-status';
+
+  it('sends an event with the coded error, keeps the cohort, and brings the view up to date once Vambe answers again', async () => {
+    // No retries: each poll is one call, so the test counts them.
+    stack = await startClockedStack({ UPSTREAM_RETRY_ATTEMPTS: '1' });
+    const queue = watch({ status: 'UNATTENDED', first: 1000 });
+    const first = (await queue.nth(1)).data!.contactQueue!;
+    await passesDone(stack);
+
+    await stack.setFaults([{ route: FAULT_ROUTE, kind: 'status', status: 503 }]);
+    await stack.clock.advance(POLL_MS);
+    const failed = await queue.nth(2);
+    expect(failed.data).toEqual({ contactQueue: null });
+    expect(failed.errors).toEqual([
+      expect.objectContaining({ path: ['contactQueue'], extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR', upstream: 'vambe', upstreamStatus: 503 }) }),
+    ]);
+    await passesDone(stack);
+    // Still failing: the cohort keeps polling at its interval, and says it once.
+    const polls = await contactRequests(stack);
+    await stack.clock.advance(POLL_MS);
+    await passesDone(stack);
+    expect(await contactRequests(stack)).toBe(polls + 1);
+    expect(queue.events).toHaveLength(2);
+    // A subscriber arriving meanwhile joins the cohort and hears where it stands.
+    const late = watch({ status: 'UNATTENDED', first: 1000 });
+    expect((await late.nth(1)).errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+
+    await stack.setFaults([]);
+    const { added } = await control<{ added: string[] }>(stack, '/__sandbox/contacts', { status: 'unattended', count: 1 });
+    await stack.clock.advance(POLL_MS);
+    const recovered = await queue.nth(3);
+    expect(recovered.errors).toBeUndefined();
+    expect(recovered.data!.contactQueue).toMatchObject({ contacts: null, entered: [{ id: added[0] }], left: [], summary: { count: first.summary.count + 1 } });
+    const lateRecovered = await late.nth(2);
+    expect(lateRecovered.data!.contactQueue!.contacts).toHaveLength(first.summary.count + 1);
+  });
+
+  it('backs off while Vambe answers 429, never sooner than its Retry-After, and returns to the interval after', async () => {
+    stack = await startClockedStack({ UPSTREAM_RETRY_ATTEMPTS: '1' });
+    const queue = watch({ status: 'AI_AWAY', first: 1 });
+    await queue.nth(1);
+    await passesDone(stack);
+    await stack.setFaults([{ route: FAULT_ROUTE, kind: 'status', status: 429 }]);
+    await stack.clock.advance(POLL_MS);
+    expect((await queue.nth(2)).errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', upstream: 'vambe' });
+    // One second at a time, so no pass is in flight while the clock jumps past its timeouts.
+    const pollsAt: number[] = [];
+    let polls = await contactRequests(stack);
+    for (let second = 1; second <= 235; second++) {
+      if (second === 100) await stack.setFaults([{ route: FAULT_ROUTE, kind: 'status', status: 429, retryAfter: 90 }]);
+      if (second === 200) await stack.setFaults([]);
+      await stack.clock.advance(1000);
+      const now = await contactRequests(stack);
+      if (now > polls) {
+        pollsAt.push(second);
+        await eventually(() => stack.clock.pending().length > 0, 'the next poll scheduled');
+      }
+      polls = now;
+    }
+    // 10 s, 20 s, 40 s, then the 60 s cap; 90 s when Vambe says so; the interval again once it answers.
+    expect(pollsAt).toEqual([10, 30, 70, 130, 220, 225, 230, 235]);
+    // One event for the failure, one for the recovery.
+    expect(queue.events.map((event) => event.errors?.[0]?.extensions?.code ?? 'data')).toEqual(['data', 'RATE_LIMITED', 'data']);
+  });
+});
+
+describe('contactQueue: limits and the response cache', () => {
+  it('refuses a caller more than MAX_SUBSCRIPTIONS_PER_CALLER at once, coded, and frees the slot when one ends', async () => {
+    stack = await startClockedStack({ MAX_SUBSCRIPTIONS_PER_CALLER: '2' });
+    const [a, b] = [watch({ status: 'UNATTENDED', first: 1 }), watch({ status: 'ATTENDED', first: 1 })];
+    await Promise.all([a.nth(1), b.nth(1)]);
+    const refused = watch({ status: 'AI_AWAY', first: 1 });
+    expect((await refused.nth(1)).errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_SUBSCRIPTIONS', limit: 'caller' } }),
+    ]);
+    await refused.ended;
+    a.close();
+    await eventually(async () => {
+      const retry = watch({ status: 'AI_AWAY', first: 1 });
+      const event = await retry.nth(1);
+      if (event.data?.contactQueue) return true;
+      retry.close();
+      return false;
+    }, 'a subscription accepted once one ended');
+  });
+
+  it('never caches or shares a subscription: identical ones each get their own stream, with the response cache on', async () => {
+    stack = await startClockedStack({ CACHE: 'true', RESPONSE_CACHE: 'true' });
+    const one = watch({ status: 'UNATTENDED', first: 2 });
+    const two = watch({ status: 'UNATTENDED', first: 2 });
+    await Promise.all([one.nth(1), two.nth(1)]);
+    await passesDone(stack);
+    const { added } = await control<{ added: string[] }>(stack, '/__sandbox/contacts', { status: 'unattended', count: 1, waitingSeconds: 2_000_000 });
+    await stack.clock.advance(POLL_MS);
+    for (const subscriber of [one, two]) expect((await subscriber.nth(2)).data!.contactQueue!.entered.map((contact) => contact.id)).toEqual(added);
   });
 });
