@@ -1,5 +1,5 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -8,25 +8,34 @@ import type { Plugin } from 'graphql-yoga';
  * execution: nothing is fetched for an operation that would be refused.
  */
 export function useCostLimit(maxCost: number): Plugin {
+  const refusal = (args: ExecutionArgs): ExecutionResult | null => {
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    let cost: number;
+    try {
+      cost = complexityFromQuery(args.document, { schema: args.schema, variables, ctx: args.contextValue as object }).complexity;
+    } catch {
+      // Variables that do not coerce: execution reports them with a code.
+      return null;
+    }
+    if (cost <= maxCost) return null;
+    return {
+      errors: [
+        new GraphQLError(
+          `The query costs ${cost}, more than this gateway's limit of ${maxCost}: ask for fewer items (first/last) or fewer fields.`,
+          { extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } } },
+        ),
+      ],
+    };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-      let cost: number;
-      try {
-        cost = complexityFromQuery(args.document, { schema: args.schema, variables, ctx: args.contextValue as object }).complexity;
-      } catch {
-        // Variables that do not coerce: execution reports them with a code.
-        return;
-      }
-      if (cost <= maxCost) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(
-            `The query costs ${cost}, more than this gateway's limit of ${maxCost}: ask for fewer items (first/last) or fewer fields.`,
-            { extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } } },
-          ),
-        ],
-      });
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // A subscription's events are executed with its selection: it is costed once, when it starts.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

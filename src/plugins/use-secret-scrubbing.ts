@@ -30,6 +30,13 @@ export function useSecretScrubbing(configured: readonly string[]): Plugin {
         onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrubResult(result, secrets)),
       };
     },
+    // Every event of a subscription, as it is sent.
+    onSubscribe({ args }) {
+      const secrets = secretsOf((args.contextValue as { request?: Request }).request);
+      return {
+        onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrubResult(result, secrets)),
+      };
+    },
     onResultProcess({ request, result }) {
       const secrets = secretsOf(request);
       for (const single of Array.isArray(result) ? result : [result]) {

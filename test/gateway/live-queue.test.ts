@@ -239,6 +239,15 @@ describe('contactQueue: limits and the response cache', () => {
     }, 'a subscription accepted once one ended');
   });
 
+  it('costs a subscription like a query when it starts: over MAX_COST it is refused before any poll', async () => {
+    stack = await startClockedStack({ MAX_COST: '500' });
+    const refused = watch({ status: 'UNATTENDED', first: 100 });
+    expect((await refused.nth(1)).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+    expect((await stack.stats()).total).toBe(0);
+    const small = watch({ status: 'UNATTENDED', first: 1 });
+    expect((await small.nth(1)).data!.contactQueue!.contacts).toHaveLength(1);
+  });
+
   it('never caches or shares a subscription: identical ones each get their own stream, with the response cache on', async () => {
     stack = await startClockedStack({ CACHE: 'true', RESPONSE_CACHE: 'true' });
     const one = watch({ status: 'UNATTENDED', first: 2 });
