@@ -32,6 +32,30 @@ query LiveQueue($after: String) {
       variables: variables({ after: null }),
     },
     {
+      query: /* GraphQL */ `# The live queue as it moves. A subscription: GraphiQL keeps
+# it open and shows each event as it comes (■ stops it).
+# First the 10 longest waiting; then who entered, left or
+# crossed the SLA, with the queue's figures, as it changes.
+# On the sandbox, contacts arrive and get attended on their
+# own; POST /__sandbox/contacts adds some now (README).
+subscription WatchQueue($slaSeconds: Int) {
+  contactQueue(status: UNATTENDED, slaSeconds: $slaSeconds, first: 10) {
+    asOf
+    contacts { id name platform waitingTime waitingSince }
+    entered { id name platform waitingTime }
+    left
+    breached { id name waitingTime }
+    summary {
+      count longestWaitSeconds medianWaitSeconds p90WaitSeconds
+      breachedCount unassignedCount
+      byAssignedAgent { teamMember { name } count }
+    }
+  }
+}
+`,
+      variables: variables({ slaSeconds: 3600 }),
+    },
+    {
       query: /* GraphQL */ `# SMS the carrier refused in the last day, per agent, with its reason.
 # "since" is an ISO-8601 instant (UTC); the gateway filled in 24 hours ago.
 query FailedSmsLastDay($since: DateTime!) {

@@ -50,7 +50,7 @@ const ContactQueueEvent = builder.objectRef<QueueChange>('ContactQueueEvent').im
       type: [Contact],
       complexity: SIZED_BY_FIRST,
       description:
-        'Contacts of the whole queue (not only the view) whose wait has just crossed `slaSeconds`: each once, at the moment it crosses, even between polls. Those already over it when the subscription starts are not news: `slaBreached` and `summary.breachedCount` show them. Empty without `slaSeconds`.',
+        'Contacts of the whole queue (not only the view) whose wait has just crossed `slaSeconds`: each once, at the moment it crosses, even between polls, or when it joins the queue already over it. Those over it when the subscription starts are not news: `slaBreached` and `summary.breachedCount` show them. Empty without `slaSeconds`.',
       resolve: (event) => shown(event.breached, event),
     }),
     summary: t.field({ type: QueueSummary, description: 'The figures of the whole queue at `asOf`.', resolve: (event) => event.summary }),
