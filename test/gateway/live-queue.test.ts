@@ -79,7 +79,7 @@ describe('contactQueue: one shared poll per cohort', () => {
 describe('contactQueue: events as the queue changes', () => {
   it('sends entered for added contacts, left for attended ones, and one breached for a contact crossing the SLA', async () => {
     stack = await startClockedStack();
-    const queue = watch({ status: 'UNATTENDED', sla: 600, first: 1000 });
+    const queue = watch({ status: 'UNATTENDED', sla: 600, first: 100 });
     const first = (await queue.nth(1)).data!.contactQueue!;
     const total = await upstreamTotals.contacts(stack, 'unattended');
     expect(first.contacts).toHaveLength(total);
@@ -158,7 +158,7 @@ describe('contactQueue: when Vambe fails', () => {
   it('sends an event with the coded error, keeps the cohort, and brings the view up to date once Vambe answers again', async () => {
     // No retries: each poll is one call, so the test counts them.
     stack = await startClockedStack({ UPSTREAM_RETRY_ATTEMPTS: '1' });
-    const queue = watch({ status: 'UNATTENDED', first: 1000 });
+    const queue = watch({ status: 'UNATTENDED', first: 100 });
     const first = (await queue.nth(1)).data!.contactQueue!;
     await passesDone(stack);
 
@@ -177,7 +177,7 @@ describe('contactQueue: when Vambe fails', () => {
     expect(await contactRequests(stack)).toBe(polls + 1);
     expect(queue.events).toHaveLength(2);
     // A subscriber arriving meanwhile joins the cohort and hears where it stands.
-    const late = watch({ status: 'UNATTENDED', first: 1000 });
+    const late = watch({ status: 'UNATTENDED', first: 100 });
     expect((await late.nth(1)).errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
 
     await stack.setFaults([]);
