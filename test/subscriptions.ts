@@ -17,7 +17,7 @@ export interface EventLog<T = Record<string, unknown>> {
  */
 export function subscribeOverSse<T = Record<string, unknown>>(
   url: string,
-  query: string,
+  query: string | { documentId: string },
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): EventLog<T> & { status: Promise<number> } {
@@ -26,7 +26,7 @@ export function subscribeOverSse<T = Record<string, unknown>>(
   const response = fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ ...(typeof query === 'string' ? { query } : query), variables }),
     signal: abort.signal,
   });
   const status = response.then((answer) => answer.status);

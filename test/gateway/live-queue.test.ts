@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { sandboxCredentials } from '../../src/sandbox/credentials.js';
 import type { TestClock } from '../clock.js';
 import { upstreamTotals, type Stack } from '../helpers.js';
 import { eventually, subscribeOverSse } from '../subscriptions.js';
@@ -71,7 +72,7 @@ describe('contactQueue: one shared poll per cohort', () => {
     await passesDone(stack, 3);
     expect((await stack.requests()).map((request) => request.query.channel)).toEqual(['whatsapp']);
     expect(whatsapp.events[0]!.data!.contactQueue!.summary.totalCount).toBe(
-      (await stack.upstream<{ total: number }>('/api/public/analytics/contacts/by-status', { status: 'unattended', channel: 'whatsapp', page: 1 }, { 'x-api-key': 'sandbox-vambe-api-key' })).total,
+      (await stack.upstream<{ total: number }>('/api/public/analytics/contacts/by-status', { status: 'unattended', channel: 'whatsapp', page: 1 }, { 'x-api-key': sandboxCredentials.vambeApiKey })).total,
     );
   });
 });
@@ -237,6 +238,12 @@ describe('contactQueue: limits and the response cache', () => {
       retry.close();
       return false;
     }, 'a subscription accepted once one ended');
+  });
+
+  it('refuses more than MAX_SUBSCRIPTIONS in the process, whoever asks', async () => {
+    stack = await startClockedStack({ MAX_SUBSCRIPTIONS: '2' });
+    await Promise.all([watch({ status: 'UNATTENDED', first: 1 }).nth(1), watch({ status: 'UNATTENDED', first: 1 }).nth(1)]);
+    expect((await watch({ status: 'ATTENDED', first: 1 }).nth(1)).errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED', reason: 'TOO_MANY_SUBSCRIPTIONS', limit: 'process' });
   });
 
   it('costs a subscription like a query when it starts: over MAX_COST it is refused before any poll', async () => {

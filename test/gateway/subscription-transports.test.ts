@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import type { ExecutionResult } from 'graphql';
 import { createClient as createSseClient, NetworkError } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sha256Hex } from '../../src/auth/callers.js';
+import { QueueSummaryDocument, createCxClient } from '../../src/sdk/index.js';
 import type { TestClock } from '../clock.js';
 import type { Stack } from '../helpers.js';
-import { eventually } from '../subscriptions.js';
+import { eventually, subscribeOverSse } from '../subscriptions.js';
 import { POLL_MS, contactRequests, passesDone, startClockedStack } from './live-queue-support.js';
 
 const KEYS = { reader: 'queue-reader-key-3c9e1f', writeOnly: 'queue-poster-key-8a2d47' };
@@ -137,5 +139,28 @@ describe('a dropped WebSocket connection', () => {
     const closed = new Promise((resolve) => socket.once('close', resolve));
     await closed;
     await eventually(() => stack.clock.pending().length === 0, 'the silent peer\'s subscriber removed');
+  });
+});
+
+describe('the SDK\'s live queue documents', () => {
+  it('runs ContactQueue by its trusted document id on a gateway that runs trusted documents only, and QueueSummary through createCxClient', async () => {
+    const trusted = await startClockedStack({ PERSISTED_OPERATIONS: 'only' });
+    try {
+      const persisted = JSON.parse(readFileSync(new URL('../../src/sdk/generated/persisted-documents.json', import.meta.url), 'utf8')) as Record<string, string>;
+      const documentId = Object.keys(persisted).find((id) => persisted[id]!.startsWith('subscription ContactQueue'))!;
+      const queue = subscribeOverSse<{ contactQueue: { contacts: unknown[]; summary: { count: number } } }>(trusted.url, { documentId }, { status: 'UNATTENDED', first: 3 });
+      const first = await queue.nth(1);
+      expect(first.errors).toBeUndefined();
+      expect(first.data!.contactQueue.contacts).toHaveLength(3);
+      queue.close();
+      const refused = subscribeOverSse(trusted.url, QUEUE);
+      expect((await refused.nth(1)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
+      const client = createCxClient({ url: trusted.url, send: 'documentId' });
+      const summary = await client.request(QueueSummaryDocument, { status: 'UNATTENDED', slaSeconds: 3600 });
+      expect(summary.queueSummary?.count).toBe(first.data!.contactQueue.summary.count);
+      await eventually(() => trusted.clock.pending().length === 0, 'the trusted stack\'s subscriber gone');
+    } finally {
+      await trusted.close();
+    }
   });
 });

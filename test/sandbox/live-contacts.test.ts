@@ -16,7 +16,7 @@ const steppedClock = () => {
   return { now: () => at, step: (ms: number) => void (at += ms) };
 };
 
-async function everyPage(sandbox: Sandbox, params: Record<string, string>, headers = vambeHeaders): Promise<Page> {
+async function everyPage(sandbox: Sandbox, params: Record<string, string>, headers: Record<string, string> = vambeHeaders): Promise<Page> {
   const data: VambeContact[] = [];
   for (let page = 1; ; page++) {
     const { body } = await call<Page>(sandbox, `${PATH}?${query({ ...params, page })}`, { headers });
