@@ -182,14 +182,16 @@ describe('client.paginate', () => {
 describe('persisted documents', () => {
   it('holds every SDK operation, keyed by the SHA-256 of its text, each valid against the schema', () => {
     const entries = Object.entries(persisted);
-    const names = entries.map(([, text]) => /^(?:query|mutation) (\w+)/.exec(text)?.[1]).sort();
+    const names = entries.map(([, text]) => /^(?:query|mutation|subscription) (\w+)/.exec(text)?.[1]).sort();
     expect(names).toEqual([
       'AgentConversationStats',
       'AgentMessages',
       'Agents',
+      'ContactQueue',
       'Contacts',
       'Dashboard',
       'PostAgentMessage',
+      'QueueSummary',
       'SmsRecords',
       'UnhandledMessages',
     ]);
