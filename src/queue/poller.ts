@@ -46,6 +46,17 @@ export function startPoller(cohort: Cohort, options: PollerOptions): { stop(): v
   let cancel = () => {};
   let previous: QueueRead | null = null;
   let throttled = 0;
+  /** Said once when polls start failing, and once when they recover: not at every failed pass. */
+  let failing = false;
+  const report = (update: CohortUpdate) => {
+    if ((update.kind === 'failure') === failing) return;
+    failing = !failing;
+    options.warn(
+      update.kind === 'failure'
+        ? `live queue: cohort ${cohort.id}: polls fail: ${update.failure.code} ${update.failure.message}`
+        : `live queue: cohort ${cohort.id}: polls answer again`,
+    );
+  };
 
   const nextDelay = (update: CohortUpdate): number => {
     const refused = update.kind === 'failure' ? THROTTLED.has(update.failure.code) : update.read.stale;
@@ -62,6 +73,7 @@ export function startPoller(cohort: Cohort, options: PollerOptions): { stop(): v
         const update = await pass(cohort, previous, abort.signal, options);
         if (abort.signal.aborted) return;
         if (update.kind === 'queue') previous = update.read;
+        report(update);
         delay = nextDelay(update);
         // Held through the wait, so a back-off is not another replica's cue to poll.
         await locks.acquire(cohort.id, holder, delay + options.operationDeadlineMs);

@@ -46,6 +46,9 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
   const cohorts = new Map<string, Entry>();
   const byCaller = new Map<string, number>();
   let total = 0;
+  /** Published within the last interval (and a pass): a poller is still at it. */
+  const isRecent = (update: CohortUpdate) =>
+    pollerOptions.now() - (update.kind === 'queue' ? update.read.readAt : update.at) <= settings.pollIntervalMs + pollerOptions.operationDeadlineMs;
 
   function open(cohort: Cohort): Entry {
     const deliver = (update: CohortUpdate) => {
@@ -69,10 +72,10 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
         poller.stop();
       },
     };
-    // Another replica may be the poller: start from what it last published.
+    // Another replica may be the poller: start from what it last published, if it still polls.
     sharing.fanout.latest(cohort.id).then(
       (update) => {
-        if (update && entry.latest === null && cohorts.get(cohort.id) === entry) deliver(update);
+        if (update && isRecent(update) && entry.latest === null && cohorts.get(cohort.id) === entry) deliver(update);
       },
       (error: unknown) => pollerOptions.warn(`live queue: cohort ${cohort.id}: ${error instanceof Error ? error.message : String(error)}`),
     );

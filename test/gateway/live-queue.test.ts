@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandboxCredentials } from '../../src/sandbox/credentials.js';
+import { sandboxCredentials, sandboxSecondTenant } from '../../src/sandbox/credentials.js';
 import type { TestClock } from '../clock.js';
 import { upstreamTotals, type Stack } from '../helpers.js';
 import { eventually, subscribeOverSse } from '../subscriptions.js';
@@ -74,6 +74,25 @@ describe('contactQueue: one shared poll per cohort', () => {
     expect(whatsapp.events[0]!.data!.contactQueue!.summary.totalCount).toBe(
       (await stack.upstream<{ total: number }>('/api/public/analytics/contacts/by-status', { status: 'unattended', channel: 'whatsapp', page: 1 }, { 'x-api-key': sandboxCredentials.vambeApiKey })).total,
     );
+  });
+});
+
+describe('contactQueue: tenants', () => {
+  it('keeps callers with other Vambe credentials (forwarded) in cohorts of their own, each seeing its own queue', async () => {
+    stack = await startClockedStack({ FORWARD_UPSTREAM_CREDENTIALS: 'true' });
+    const theirs = { 'x-vambe-api-key': sandboxSecondTenant.vambeApiKey };
+    const ownTotal = await upstreamTotals.contacts(stack, 'unattended');
+    const theirTotal = (
+      await stack.upstream<{ total: number }>('/api/public/analytics/contacts/by-status', { status: 'unattended', page: 1 }, { 'x-api-key': sandboxSecondTenant.vambeApiKey })
+    ).total;
+    expect(theirTotal).toBeLessThan(ownTotal);
+    await stack.resetStats();
+    const [own, other] = [watch({ status: 'UNATTENDED', first: 1 }), watch({ status: 'UNATTENDED', first: 1 }, theirs)];
+    expect((await own.nth(1)).data!.contactQueue!.summary.totalCount).toBe(ownTotal);
+    expect((await other.nth(1)).data!.contactQueue!.summary.totalCount).toBe(theirTotal);
+    await passesDone(stack, 2);
+    const credentials = (await stack.requests()).map((request) => request.credential).sort();
+    expect(new Set(credentials)).toEqual(new Set(['vambe', 'vambe:second-tenant']));
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VambeContactRecord } from '../../src/sandbox/data.js';
+import type { QueueSummaryQuery } from '../../src/sdk/index.js';
 import type { TestClock } from '../clock.js';
 import { errorAt, type Stack } from '../helpers.js';
 import { CONTACTS_ROUTE, contactRequests, startClockedStack } from './live-queue-support.js';
@@ -14,20 +15,7 @@ const SUMMARY = /* GraphQL */ `
   }
 `;
 
-interface Summary {
-  count: number;
-  totalCount: number;
-  longestWaitSeconds: number | null;
-  medianWaitSeconds: number | null;
-  p90WaitSeconds: number | null;
-  breachedCount: number | null;
-  unassignedCount: number;
-  complete: boolean;
-  asOf: string;
-  stale: boolean;
-  byPlatform: { platform: string | null; count: number; longestWaitSeconds: number }[];
-  byAssignedAgent: { teamMember: { id: string; name: string }; count: number; longestWaitSeconds: number }[];
-}
+type Summary = NonNullable<QueueSummaryQuery['queueSummary']>;
 
 /**
  * The figures computed straight from the sandbox's records at its own
