@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { createClient as createSseClient, NetworkError } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { QueueSummaryDocument, createCxClient } from '../../src/sdk/index.js';
 import type { TestClock } from '../clock.js';
 import type { Stack } from '../helpers.js';
 import { eventually, subscribeOverSse } from '../subscriptions.js';
-import { POLL_MS, contactRequests, passesDone, startClockedStack } from './live-queue-support.js';
+import { POLL_MS, contactRequests, control, passesDone, startClockedStack } from './live-queue-support.js';
 
 const KEYS = { reader: 'queue-reader-key-3c9e1f', writeOnly: 'queue-poster-key-8a2d47' };
 const API_KEYS = JSON.stringify([
@@ -161,6 +161,36 @@ describe('the SDK\'s live queue documents', () => {
       await eventually(() => trusted.clock.pending().length === 0, 'the trusted stack\'s subscriber gone');
     } finally {
       await trusted.close();
+    }
+  });
+});
+
+describe('long-lived streams and the HTTP server\'s client timeouts', () => {
+  it('keeps SSE and WebSocket subscriptions past HTTP_REQUEST_TIMEOUT_MS, which bounds receiving a request only', async () => {
+    const quick = await startClockedStack({ HTTP_REQUEST_TIMEOUT_MS: '200', HTTP_HEADERS_TIMEOUT_MS: '100', HTTP_KEEP_ALIVE_TIMEOUT_MS: '100' });
+    const ws = createWsClient({ url: quick.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const sse = subscribeOverSse<{ contactQueue: { entered: { id: string }[] } }>(quick.url, 'subscription { contactQueue(status: UNATTENDED, first: 100) { entered { id } } }');
+      const overWs: FormattedExecutionResult<{ contactQueue: { entered: { id: string }[] } }, unknown>[] = [];
+      const done = ws.iterate<{ contactQueue: { entered: { id: string }[] } }>({ query: 'subscription { contactQueue(status: UNATTENDED, first: 100) { entered { id } } }' });
+      void (async () => {
+        for await (const event of done) overWs.push(event);
+      })();
+      await sse.nth(1);
+      await eventually(() => overWs.length === 1, 'the first event over WebSocket');
+      // Real time, several times every client timeout: neither stream is cut.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const { added } = await control<{ added: string[] }>(quick, '/__sandbox/contacts', { status: 'unattended', count: 1, waitingSeconds: 2_000_000 });
+      await eventually(() => quick.clock.pending().includes(POLL_MS), 'the poll waiting for its interval');
+      await quick.clock.advance(POLL_MS);
+      expect((await sse.nth(2)).data!.contactQueue.entered.map((contact) => contact.id)).toEqual(added);
+      await eventually(() => overWs.length === 2, 'the second event over WebSocket');
+      expect(overWs[1]!.data!.contactQueue.entered.map((contact) => contact.id)).toEqual(added);
+      sse.close();
+      await done.return?.();
+    } finally {
+      await ws.dispose();
+      await quick.close();
     }
   });
 });
