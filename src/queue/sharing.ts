@@ -24,6 +24,14 @@ export interface QueueFanout {
   latest(cohort: string): Promise<CohortUpdate | null>;
 }
 
+/**
+ * Both, as one gateway gets them (GatewayDependencies.queueSharing). A
+ * Redis implementation must degrade as every shared piece does
+ * (ARCHITECTURE.md): with Redis unavailable, `acquire` answers true (each
+ * replica polls for its own subscribers) and `publish` delivers to this
+ * process's listeners itself, so a subscriber never misses an update for
+ * Redis's sake.
+ */
 export interface QueueSharing {
   locks: CohortLocks;
   fanout: QueueFanout;
