@@ -124,6 +124,22 @@ describe('queueSummary', () => {
     expect(await contactRequests(stack)).toBe(1);
   });
 
+  it('gives every contact its waitingSince and slaBreached, consistent with its waitingTime', async () => {
+    const threshold = 3600;
+    const { data, errors } = await stack.execute<{ contacts: { nodes: { waitingTime: number; waitingSince: string; slaBreached: boolean }[] } }>(
+      `{ contacts(status: UNATTENDED, first: 100) { nodes { waitingTime waitingSince slaBreached(thresholdSeconds: ${threshold}) } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const nodes = data!.contacts.nodes;
+    expect(nodes.some((node) => node.slaBreached) && nodes.some((node) => !node.slaBreached)).toBe(true);
+    for (const node of nodes) expect(node.slaBreached).toBe(node.waitingTime > threshold);
+    // One read, one instant: waitingSince plus waitingTime is the same moment for every contact.
+    const moments = new Set(nodes.map((node) => Date.parse(node.waitingSince) + node.waitingTime * 1000));
+    expect(moments.size).toBe(1);
+    const bad = await stack.execute('{ contacts(status: UNATTENDED, first: 1) { nodes { slaBreached(thresholdSeconds: -1) } } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses a negative slaSeconds before any upstream call', async () => {
     const response = await stack.execute(SUMMARY, { status: 'UNATTENDED', sla: -1 });
     expect(errorAt(response, ['queueSummary'])?.extensions?.code).toBe('BAD_USER_INPUT');
