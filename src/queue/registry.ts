@@ -3,7 +3,8 @@ import type { Cohort } from './cohort.js';
 import { startPoller, type PollerOptions } from './poller.js';
 import type { QueueSettings } from './settings.js';
 import type { QueueSharing } from './sharing.js';
-import type { CohortUpdate } from './types.js';
+import { linkReads } from './summary.js';
+import type { CohortUpdate, QueueRead } from './types.js';
 
 /** A subscription the limits refuse (MAX_SUBSCRIPTIONS_PER_CALLER, MAX_SUBSCRIPTIONS). */
 export class SubscriptionRefusal extends Error {
@@ -32,6 +33,8 @@ export interface QueueRegistryOptions extends Omit<PollerOptions, 'locks' | 'hol
 interface Entry {
   listeners: Set<(update: CohortUpdate) => void>;
   latest: CohortUpdate | null;
+  /** The last read delivered, which the next one follows. */
+  lastRead: QueueRead | null;
   leave(): void;
 }
 
@@ -52,6 +55,10 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
 
   function open(cohort: Cohort): Entry {
     const deliver = (update: CohortUpdate) => {
+      if (update.kind === 'queue') {
+        if (entry.lastRead) linkReads(entry.lastRead, update.read);
+        entry.lastRead = update.read;
+      }
       entry.latest = update;
       for (const listener of [...entry.listeners]) listener(update);
     };
@@ -66,6 +73,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
     const entry: Entry = {
       listeners: new Set(),
       latest: null,
+      lastRead: null,
       leave() {
         cohorts.delete(cohort.id);
         unsubscribe();

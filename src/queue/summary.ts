@@ -40,40 +40,132 @@ export const waitedSeconds = (contact: QueuedContact, at: number) => Math.floor(
 /** Over the SLA: waited longer than `slaSeconds`. */
 export const isBreached = (contact: QueuedContact, at: number, slaSeconds: number) => waitedMs(contact, at) > slaSeconds * 1000;
 
-/**
- * The whole read, summarised at `at`: waits count on from each contact's
- * `waitingSince`, so the same read summarised later shows longer waits.
- */
-export function summarizeQueue(read: QueueRead, at: number, slaSeconds: number | null): QueueSummaryData {
-  const { contacts } = read;
-  // Longest waiting first, so descending waits; nearest rank counts in ascending order.
-  const waits = contacts.map((contact) => waitedSeconds(contact, at));
-  const n = waits.length;
-  const nearestRank = (percent: number) => (n === 0 ? null : waits[n - Math.ceil((percent * n) / 100)]!);
-  const platforms = new Map<ContactPlatformWire | null, PlatformLoad>();
-  const agents = new Map<string, AgentLoad>();
+/** What a read's figures need that does not change with time: computed once per read, whoever asks. */
+interface Prepared {
+  /** Each contact's `waitingSince`, in the read's order: ascending, so the longest wait first. */
+  since: number[];
+  platforms: { platform: ContactPlatformWire | null; count: number; since: number }[];
+  agents: { teamMember: AgentLoad['teamMember']; count: number; since: number }[];
+  unassignedCount: number;
+  byId: Map<string, QueuedContact>;
+  /** The counts that decide whether a summary changed (summaryShape). */
+  shape: string;
+}
+
+const prepared = new WeakMap<QueueRead, Prepared>();
+
+function prepare(read: QueueRead): Prepared {
+  let found = prepared.get(read);
+  if (found) return found;
+  const platforms = new Map<ContactPlatformWire | null, Prepared['platforms'][number]>();
+  const agents = new Map<string, Prepared['agents'][number]>();
   let unassignedCount = 0;
-  contacts.forEach((contact, index) => {
-    const wait = waits[index]!;
+  // Longest waiting first: the first contact of a group sets its longest wait.
+  for (const contact of read.contacts) {
     const platform = wireEnum(contact.platform, contactPlatforms);
-    count(platforms, platform, () => ({ platform, count: 0, longestWaitSeconds: 0 }), wait);
+    group(platforms, platform, () => ({ platform, count: 0, since: contact.waitingSince }));
     const members = contact.assigned_agents ?? [];
     if (members.length === 0) unassignedCount += 1;
     for (const member of members) {
-      count(agents, member.id ?? `name ${member.name ?? ''}`, () => ({ teamMember: { id: member.id, name: member.name }, count: 0, longestWaitSeconds: 0 }), wait);
+      group(agents, member.id ?? `name ${member.name ?? ''}`, () => ({ teamMember: { id: member.id, name: member.name }, count: 0, since: contact.waitingSince }));
     }
-  });
+  }
+  // Most first, then longest wait first (earliest start): an order that time does not change.
+  const byLoad = (a: { count: number; since: number }, b: { count: number; since: number }) => b.count - a.count || a.since - b.since;
+  const platformList = [...platforms.values()].sort((a, b) => byLoad(a, b) || (a.platform ?? '~').localeCompare(b.platform ?? '~'));
+  const agentList = [...agents.values()].sort((a, b) => byLoad(a, b) || (a.teamMember.name ?? '').localeCompare(b.teamMember.name ?? ''));
+  found = {
+    since: read.contacts.map((contact) => contact.waitingSince),
+    platforms: platformList,
+    agents: agentList,
+    unassignedCount,
+    byId: new Map(read.contacts.map((contact) => [contact.id, contact])),
+    shape: JSON.stringify([
+      read.contacts.length,
+      read.totalCount,
+      unassignedCount,
+      read.complete,
+      read.stale,
+      platformList.map((load) => [load.platform, load.count]),
+      agentList.map((load) => [load.teamMember.id, load.teamMember.name, load.count]),
+    ]),
+  };
+  prepared.set(read, found);
+  return found;
+}
+
+function group<K, V extends { count: number }>(groups: Map<K, V>, key: K, create: () => V): void {
+  let entry = groups.get(key);
+  if (!entry) {
+    entry = create();
+    groups.set(key, entry);
+  }
+  entry.count += 1;
+}
+
+/**
+ * How many contacts of the read have waited longer than `slaSeconds` at
+ * `at`: a prefix of it, since it is ordered longest waiting first.
+ */
+export function breachedPrefix(read: QueueRead, at: number, slaSeconds: number): number {
+  const { since } = prepare(read);
+  const before = at - slaSeconds * 1000;
+  let low = 0;
+  let high = since.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (since[middle]! < before) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The contact of the read with this id, if it is in it. */
+export const contactIn = (read: QueueRead, id: string) => prepare(read).byId.get(id);
+
+/** Each read's predecessor, as this process received them for one cohort. */
+const predecessors = new WeakMap<QueueRead, QueueRead>();
+const arrivalsOf = new WeakMap<QueueRead, QueuedContact[]>();
+
+/** Records that `next` followed `previous` in its cohort: what lets `arrivals` tell who is new. */
+export function linkReads(previous: QueueRead, next: QueueRead): void {
+  predecessors.set(next, previous);
+}
+
+export const predecessorOf = (read: QueueRead) => predecessors.get(read);
+
+/** The contacts of `read` its predecessor did not have (all of them without one), computed once per read. */
+export function arrivals(read: QueueRead): QueuedContact[] {
+  let found = arrivalsOf.get(read);
+  if (!found) {
+    const previous = predecessors.get(read);
+    found = previous ? read.contacts.filter((contact) => !contactIn(previous, contact.id)) : read.contacts;
+    arrivalsOf.set(read, found);
+  }
+  return found;
+}
+
+/**
+ * The whole read, summarised at `at`: waits count on from each contact's
+ * `waitingSince`, so the same read summarised later shows longer waits.
+ * Cheap for every subscriber of a cohort: what time does not change is
+ * prepared once per read.
+ */
+export function summarizeQueue(read: QueueRead, at: number, slaSeconds: number | null): QueueSummaryData {
+  const { since, platforms, agents, unassignedCount } = prepare(read);
+  const n = since.length;
+  const wait = (start: number) => Math.floor(Math.max(0, at - start) / 1000);
+  // Rank r of the waits in ascending order is the r-th shortest wait: index n - r of the read's order.
+  const nearestRank = (percent: number) => (n === 0 ? null : wait(since[n - Math.ceil((percent * n) / 100)]!));
   return {
     count: n,
     totalCount: read.totalCount,
-    longestWaitSeconds: n === 0 ? null : waits[0]!,
+    longestWaitSeconds: n === 0 ? null : wait(since[0]!),
     medianWaitSeconds: nearestRank(50),
     p90WaitSeconds: nearestRank(90),
-    breachedCount: slaSeconds === null ? null : contacts.filter((contact) => isBreached(contact, at, slaSeconds)).length,
-    byPlatform: [...platforms.values()].sort((a, b) => b.count - a.count || b.longestWaitSeconds - a.longestWaitSeconds || (a.platform ?? '~').localeCompare(b.platform ?? '~')),
-    byAssignedAgent: [...agents.values()].sort(
-      (a, b) => b.count - a.count || b.longestWaitSeconds - a.longestWaitSeconds || (a.teamMember.name ?? '').localeCompare(b.teamMember.name ?? ''),
-    ),
+    breachedCount: slaSeconds === null ? null : breachedPrefix(read, at, slaSeconds),
+    byPlatform: platforms.map((load) => ({ platform: load.platform, count: load.count, longestWaitSeconds: wait(load.since) })),
+    byAssignedAgent: agents.map((load) => ({ teamMember: load.teamMember, count: load.count, longestWaitSeconds: wait(load.since) })),
     unassignedCount,
     complete: read.complete,
     asOf: at,
@@ -81,31 +173,11 @@ export function summarizeQueue(read: QueueRead, at: number, slaSeconds: number |
   };
 }
 
-/** One more contact in a group; waits come longest first, so the first is the group's longest. */
-function count<K, V extends { count: number; longestWaitSeconds: number }>(groups: Map<K, V>, key: K, create: () => V, wait: number): void {
-  let group = groups.get(key);
-  if (!group) {
-    group = create();
-    group.longestWaitSeconds = wait;
-    groups.set(key, group);
-  }
-  group.count += 1;
-}
-
 /**
  * What decides whether a summary changed for a subscriber: its counts, not
  * its waits, which grow with every second and which a client counts on
  * from `asOf` itself.
  */
-export function summaryShape(summary: QueueSummaryData): string {
-  return JSON.stringify([
-    summary.count,
-    summary.totalCount,
-    summary.breachedCount,
-    summary.unassignedCount,
-    summary.complete,
-    summary.stale,
-    summary.byPlatform.map((load) => [load.platform, load.count]),
-    summary.byAssignedAgent.map((load) => [load.teamMember.id, load.teamMember.name, load.count]),
-  ]);
+export function summaryShape(read: QueueRead, summary: QueueSummaryData): string {
+  return `${prepare(read).shape} ${summary.breachedCount ?? ''}`;
 }

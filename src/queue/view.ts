@@ -1,5 +1,6 @@
-import { isBreached, summarizeQueue, summaryShape, type QueueSummaryData } from './summary.js';
+import { arrivals, breachedPrefix, contactIn, predecessorOf, summarizeQueue, summaryShape, type QueueSummaryData } from './summary.js';
 import type { QueuedContact, QueueFailure, QueueRead } from './types.js';
+import { windowChange, windowOf, type WindowChange } from './windows.js';
 
 /** What one subscriber asked to see. */
 export interface ViewOptions {
@@ -40,7 +41,7 @@ export interface QueueView {
    * with the clock are no change: a client counts them on from `asOf`).
    */
   next(state: CohortState, at: number): QueueEvent | null;
-  /** When (epoch ms) the next contact not yet reported crosses the SLA, if any will. */
+  /** When (epoch ms) the next contact not yet told crosses the SLA, if any will (asked right after `next`). */
   nextBreachAt(state: CohortState): number | null;
 }
 
@@ -56,9 +57,10 @@ export interface QueueView {
  * latest state, so a slow reader gets fewer, larger events, never a backlog.
  */
 export function createQueueView({ first, slaSeconds }: ViewOptions): QueueView {
-  /** What the subscriber holds of each contact of its view; null before its first event. */
-  let shown: Map<string, string> | null = null;
-  const reported = new Set<string>();
+  /** The read whose window the subscriber holds; null before its first event. */
+  let shown: QueueRead | null = null;
+  /** The read and moment of the last event: every contact over the SLA then has been told (or was there from the start). */
+  let told: { read: QueueRead; at: number } | null = null;
   let shape: string | null = null;
   let failureSent: string | null = null;
 
@@ -76,60 +78,54 @@ export function createQueueView({ first, slaSeconds }: ViewOptions): QueueView {
       // After a failure event, the first read is news even if the queue stood still: the client learns it recovered.
       const recovered = failureSent !== null;
       failureSent = null;
-      const view = read.contacts.slice(0, first);
       const summary = summarizeQueue(read, at, slaSeconds);
-      const overSla = slaSeconds === null ? [] : read.contacts.filter((contact) => isBreached(contact, at, slaSeconds));
-      const overIds = new Set(overSla.map((contact) => contact.id));
-      for (const id of reported) if (!overIds.has(id)) reported.delete(id);
+      const breached = slaSeconds === null || told === null ? [] : newlyBreached(told, read, at, slaSeconds);
+      told = { read, at };
       const base = { kind: 'queue' as const, asOf: at, polledAt: read.readAt, stale: read.stale, summary };
-      const holding = new Map(view.map((contact) => [contact.id, fingerprint(contact)]));
       const previous = shown;
-      shown = holding;
+      shown = read;
       if (previous === null) {
         // Already over the SLA when the subscriber arrives: shown as such (slaBreached, breachedCount), not as news.
-        for (const contact of overSla) reported.add(contact.id);
-        shape = summaryShape(summary);
-        return { ...base, contacts: view, entered: [], left: [], updated: [], breached: [] };
+        shape = summaryShape(read, summary);
+        return { ...base, contacts: windowOf(read, first).contacts, entered: [], left: [], updated: [], breached: [] };
       }
-      const entered = view.filter((contact) => !previous.has(contact.id));
-      const updated = view.filter((contact) => previous.has(contact.id) && previous.get(contact.id) !== holding.get(contact.id));
-      const left = [...previous.keys()].filter((id) => !holding.has(id));
-      const breached = overSla.filter((contact) => !reported.has(contact.id));
-      for (const contact of breached) reported.add(contact.id);
-      const nextShape = summaryShape(summary);
+      const { entered, left, updated } = previous === read ? NO_CHANGE : windowChange(previous, read, first);
+      const nextShape = summaryShape(read, summary);
       if (!recovered && entered.length + left.length + updated.length + breached.length === 0 && nextShape === shape) return null;
       shape = nextShape;
       return { ...base, contacts: null, entered, left, updated, breached };
     },
 
     nextBreachAt(state) {
-      if (slaSeconds === null || !state.read || state.failure) return null;
-      let due: number | null = null;
-      for (const contact of state.read.contacts) {
-        if (reported.has(contact.id)) continue;
-        // Breached once it has waited longer than the SLA: 1 ms past it.
-        const at = contact.waitingSince + slaSeconds * 1000 + 1;
-        if (due === null || at < due) due = at;
-      }
-      return due;
+      if (slaSeconds === null || !state.read || state.failure || told?.read !== state.read) return null;
+      // Longest waiting first: the first contact not over the SLA at the last event crosses next, 1 ms past it.
+      const next = state.read.contacts[breachedPrefix(state.read, told.at, slaSeconds)];
+      return next ? next.waitingSince + slaSeconds * 1000 + 1 : null;
     },
   };
 }
 
-/** Contacts are shared by every subscriber of a read: each is spelled once. */
-const fingerprints = new WeakMap<QueuedContact, string>();
-
 /**
- * What a client holds of a contact. A waiting time of 0 at every poll is a
- * contact that never wrote (CONTRACTS §5), not one that wrote again each
- * time: its start is no change.
+ * The contacts of `read` over the SLA at `at` that were not at the last
+ * event: those whose wait crossed it since (a range of the read, ordered
+ * longest waiting first), and those that joined the queue already over it.
+ * From the read that followed the last one, that costs what changed, not
+ * the queue's length; otherwise (a reader that skipped reads) each contact
+ * over the SLA is looked up in the last read.
  */
-function fingerprint(contact: QueuedContact): string {
-  let spelled = fingerprints.get(contact);
-  if (spelled === undefined) {
-    const { waiting_time: waiting, waitingSince, ...rest } = contact;
-    spelled = JSON.stringify([rest, waiting ? waitingSince : null]);
-    fingerprints.set(contact, spelled);
+function newlyBreached(told: { read: QueueRead; at: number }, read: QueueRead, at: number, slaSeconds: number): QueuedContact[] {
+  const over = breachedPrefix(read, at, slaSeconds);
+  const since = breachedPrefix(read, told.at, slaSeconds);
+  const wasOver = told.at - slaSeconds * 1000;
+  if (told.read === read) return read.contacts.slice(since, over);
+  if (predecessorOf(read) === told.read) {
+    // The range holds only contacts that were under the SLA then: arrivals over it already are the rest.
+    return [...arrivals(read).filter((contact) => contact.waitingSince < wasOver), ...read.contacts.slice(since, over)];
   }
-  return spelled;
+  return read.contacts.slice(0, over).filter((contact) => {
+    const before = contactIn(told.read, contact.id);
+    return !before || before.waitingSince >= wasOver;
+  });
 }
+
+const NO_CHANGE: WindowChange = { entered: [], left: [], updated: [] };
