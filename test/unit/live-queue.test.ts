@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readQueuePages, toQueueRead } from '../../src/queue/read-queue.js';
-import { summarizeQueue } from '../../src/queue/summary.js';
+import { linkReads, summarizeQueue } from '../../src/queue/summary.js';
 import type { QueueRead } from '../../src/queue/types.js';
 import { createQueueView } from '../../src/queue/view.js';
 import type { ContactsPage, VambeContactWire } from '../../src/upstreams/vambe/types.js';
@@ -145,6 +145,21 @@ describe('a subscriber\'s view', () => {
     expect(view.next(state, T + 10_001)).toMatchObject({ breached: [{ id: 'soon' }], summary: { breachedCount: 2 } });
     expect(view.next(state, T + 20_000)).toBeNull();
     expect(view.nextBreachAt(state)).toBe(T + 50_001);
+  });
+
+  it('reports a contact that joins already over the SLA once, whether the reader saw every read or skipped some', () => {
+    const one = readOf([wire('a', 10)]);
+    const two = readOf([wire('a', 15), wire('late', 500)], T + 5_000, one);
+    const three = readOf([wire('a', 20), wire('late', 505)], T + 10_000, two);
+    linkReads(one, two);
+    linkReads(two, three);
+    const everyRead = createQueueView({ first: 5, slaSeconds: 60 });
+    const skipping = createQueueView({ first: 5, slaSeconds: 60 });
+    for (const view of [everyRead, skipping]) view.next({ read: one, failure: null }, T);
+    expect(everyRead.next({ read: two, failure: null }, T + 5_000)).toMatchObject({ entered: [{ id: 'late' }], breached: [{ id: 'late' }] });
+    expect(everyRead.next({ read: three, failure: null }, T + 10_000)).toBeNull();
+    // Read two never reached this one: it learns of the arrival from read three.
+    expect(skipping.next({ read: three, failure: null }, T + 10_000)).toMatchObject({ entered: [{ id: 'late' }], breached: [{ id: 'late' }] });
   });
 
   it('sends one event per failure, then the first read after it even if nothing changed', () => {
