@@ -16,10 +16,11 @@ export interface RedisServer {
 /**
  * A redis-server of its own on a free loopback port, in memory only
  * (`--save '' --appendonly no`), for a test or a benchmark; Debian's
- * redis-server package (.ci/run installs it when missing).
+ * redis-server package (.ci/run installs it when missing). `port`: one a
+ * gateway already tries to reach.
  */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedisServer(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
     const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

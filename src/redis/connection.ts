@@ -69,17 +69,18 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
   const dedicated = new Set<Redis>();
   let closed = false;
   let everConnected = false;
-  let lastError = 'not connected yet';
+  let lastError = '';
   client.on('error', (error: Error) => {
     lastError = error.message;
   });
   client.on('ready', () => {
+    lastError = '';
     stopProbe();
     health.set('up', everConnected ? 'reconnected' : 'connected');
     everConnected = true;
   });
   client.on('close', () => {
-    if (!closed) health.set('degraded', `connection lost: ${lastError}`);
+    if (!closed) health.set('degraded', lastError ? `connection lost: ${lastError}` : 'connection lost');
   });
 
   // A Redis still connected but too slow is probed until it answers in time again.
@@ -122,7 +123,7 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
     // A refused command (a script error, an out-of-memory Redis) is not a health problem of the connection.
     if (error instanceof Error && error.name === 'ReplyError') return;
     if (health.state !== 'up') return;
-    health.set('degraded', message);
+    health.set('degraded', client.status === 'ready' ? message : 'connection lost');
     if (client.status === 'ready') probe(PROBE_FIRST_MS);
   };
 
@@ -176,6 +177,6 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
   });
   client.connect().catch(() => undefined);
   await first;
-  if (health.state !== 'up') logger.warn(`redis: not reachable at start (${lastError}); ${fallbackNote} until it is`);
+  if (health.state !== 'up') logger.warn(`redis: not reachable at start (${lastError || 'no answer'}); ${fallbackNote} until it is`);
   return connection;
 }
