@@ -7,16 +7,17 @@
  */
 export interface PendingWrites {
   add(write: Promise<void>): void;
-  /** Resolves once every write added so far is done. */
-  settled(): Promise<void>;
+  /** Resolves once every write added so far is done; nothing to wait for (most operations): undefined. */
+  settled(): Promise<void> | undefined;
 }
 
 export function createPendingWrites(): PendingWrites {
   const writes: Promise<void>[] = [];
+  const drain = async () => {
+    while (writes.length > 0) await Promise.all(writes.splice(0));
+  };
   return {
     add: (write) => void writes.push(write),
-    async settled() {
-      while (writes.length > 0) await Promise.all(writes.splice(0));
-    },
+    settled: () => (writes.length > 0 ? drain() : undefined),
   };
 }

@@ -256,7 +256,13 @@ export function createHttpClient({
     const viaShared = tiered && request.method === 'GET' && cacheSettings!.policies[request.route].ttlSeconds > 0 ? tiered : null;
     const run = (own: Deadline, hasStale: boolean) =>
       viaShared
-        ? viaShared(key, own, { upstream: request.upstream, decode: decode(request), load: (staleShared) => call(request, own, hasStale || staleShared, onSend) })
+        ? viaShared(key, own, {
+            upstream: request.upstream,
+            decode: decode(request),
+            load: (staleShared) => call(request, own, hasStale || staleShared, onSend),
+            // Another replica's answer counts as the cache's (extensions.upstream cacheHits).
+            served: (outcome) => stats.record(request.route, outcome),
+          })
         : call(request, own, hasStale, onSend);
     const load: Load<T> = ({ hasStale, shared }) => (shared ? withOwnDeadline((own) => run(own, hasStale)) : run(deadline, hasStale));
     let answer: Promise<T>;

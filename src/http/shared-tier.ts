@@ -58,6 +58,8 @@ export interface TieredOptions<T> {
   decode(text: string): T | undefined;
   /** The upstream call; told whether a stale answer exists (its budget need not wait then). */
   load(hasStale: boolean): Promise<Sized<T>>;
+  /** Told when the answer came from the shared tier instead: fresh, or stale because the upstream call failed. */
+  served?(outcome: 'hit' | 'staleOnError'): void;
 }
 
 /** Waiting replicas look again this often at first, then less often, until notified or their deadline. */
@@ -74,7 +76,7 @@ const POLL_MAX_MS = 500;
  * or the answer is too large for it), the replica does alone.
  */
 export function createTieredLoad(store: SharedAnswers, settings: Pick<CacheSettings, 'policies' | 'maxStaleSeconds'>): TieredLoad {
-  return async <T>(key: SharedKey, deadline: Deadline, { upstream, decode, load }: TieredOptions<T>): Promise<Sized<T>> => {
+  return async <T>(key: SharedKey, deadline: Deadline, { upstream, decode, load, served = () => undefined }: TieredOptions<T>): Promise<Sized<T>> => {
     const ttl = settings.policies[key.route].ttlSeconds * 1000;
     const lifeMs = ttl + settings.maxStaleSeconds * 1000;
     const usable = (seen: SharedRead | null, maxAgeMs: number): Sized<T> | undefined => {
@@ -86,7 +88,10 @@ export function createTieredLoad(store: SharedAnswers, settings: Pick<CacheSetti
     let seen = await store.read(key);
     for (;;) {
       const fresh = usable(seen, ttl);
-      if (fresh) return fresh;
+      if (fresh) {
+        served('hit');
+        return fresh;
+      }
       if (seen === null || seen.text === TOO_LARGE) return load(false);
       const lock = await store.lock(key);
       if (lock.kind === 'unavailable') return load(seen.text !== null);
@@ -112,7 +117,10 @@ export function createTieredLoad(store: SharedAnswers, settings: Pick<CacheSetti
       } catch (error) {
         void lock.release(null, seen);
         // Past its TTL but within the stale window: better than an error the upstream is not to blame for.
-        if (stale && error instanceof UpstreamError && STALE_ON_ERROR_CODES.has(error.code)) return stale;
+        if (stale && error instanceof UpstreamError && STALE_ON_ERROR_CODES.has(error.code)) {
+          served('staleOnError');
+          return stale;
+        }
         throw error;
       }
       // Written before the lock goes, so a waiter woken by its release finds the answer.

@@ -25,8 +25,12 @@ export interface RedisConnection {
   /** Hears every message on `channel` (a name from `key`), resubscribed after each reconnection. */
   subscribe(channel: string, onMessage: (message: string) => void): void;
   /**
-   * A new connection with these settings, for a dedicated use (a subscriber
-   * of @graphql-yoga/redis-event-target, a blocking command). Closed with
+   * A new connection with these settings (commands bounded, no offline queue,
+   * the same reconnection back-off), connecting at once, for a dedicated use:
+   * the publish and subscribe clients of @graphql-yoga/redis-event-target, a
+   * blocking command. `overrides` change any of them (`{ enableOfflineQueue:
+   * true }` for a subscriber that may subscribe before it is connected).
+   * Its errors are its owner's to hear (an `error` listener); closed with
    * this connection.
    */
   duplicate(overrides?: Partial<RedisOptions>): Redis;
@@ -155,7 +159,7 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
       listeners.add(onMessage);
     },
     duplicate(overrides = {}) {
-      const copy = client.duplicate(overrides);
+      const copy = client.duplicate({ lazyConnect: false, ...overrides });
       dedicated.add(copy);
       return copy;
     },

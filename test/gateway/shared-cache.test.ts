@@ -52,7 +52,7 @@ async function debugPost(url: string, query: string, variables: Record<string, u
     headers: { 'content-type': 'application/json', 'x-cx-debug-upstream': '1' },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: unknown; errors?: unknown[]; extensions?: { upstream?: { requests: number; responseCache?: string } } };
+  return (await response.json()) as { data?: unknown; errors?: unknown[]; extensions?: { upstream?: { requests: number; cacheHits: number; responseCache?: string } } };
 }
 
 describe('a cache the replicas share (L2 in Redis)', () => {
@@ -63,9 +63,11 @@ describe('a cache the replicas share (L2 in Redis)', () => {
     const cold = (await a.stats()).total;
     expect(cold).toBe(5);
     await a.resetStats();
-    const second = await b.execute(LISTS, { agentId: agentIds[0] });
-    expect(second).toEqual(first);
+    const second = await debugPost(b.url, LISTS, { agentId: agentIds[0] });
+    expect(second.data).toEqual(first.data);
     expect((await b.stats()).total).toBe(0);
+    // What another replica loaded counts as the cache's.
+    expect(second.extensions?.upstream).toMatchObject({ requests: 0, cacheHits: 5 });
   });
 
   it('sends one upstream request per resource when both replicas miss at once', async () => {
