@@ -1,40 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../bench/redis-server.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGET_RULES, type Budgets } from '../../src/http/budget.js';
 import { createDeadline } from '../../src/http/deadline.js';
 import { UpstreamError } from '../../src/http/errors.js';
 import { createRedisBudgets } from '../../src/redis/budgets.js';
-import { connectRedis, type RedisConnection } from '../../src/redis/connection.js';
+import type { RedisConnection } from '../../src/redis/connection.js';
 import { manualClock, settled, type TestClock } from '../clock.js';
+import { useTestRedis } from '../redis.js';
 
 /**
  * The budget's token bucket in a real Redis, taken from by several
  * replicas. The buckets run on the test's clock (passed to the script in
  * place of Redis TIME), so minutes pass at once.
  */
-let server: RedisServer;
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(() => server.stop());
-
-const quiet = { info: () => undefined, warn: () => undefined };
-const connections: RedisConnection[] = [];
-afterEach(async () => {
-  for (const connection of connections.splice(0)) {
-    await connection.client.flushall().catch(() => undefined);
-    await connection.close();
-  }
-});
+const redisServer = useTestRedis();
 
 async function replicas(count: number, { maxWaitMs = 0, localShare = 1 / count } = {}): Promise<{ clock: TestClock; budgets: Budgets[]; redis: RedisConnection[] }> {
   const clock = manualClock(1_000_000);
   const redis: RedisConnection[] = [];
-  for (let index = 0; index < count; index++) {
-    const connection = await connectRedis({ url: server.url, commandTimeoutMs: 1_000, keyPrefix: 'test:', maxValueBytes: 1 << 20 }, { logger: quiet });
-    connections.push(connection);
-    redis.push(connection);
-  }
+  for (let index = 0; index < count; index++) redis.push(await redisServer.connect());
   const budgets = redis.map((connection) => createRedisBudgets(connection, { rules: DEFAULT_BUDGET_RULES, maxWaitMs }, { localShare, clock, bucketTime: () => clock.now() }));
   return { clock, budgets, redis };
 }
@@ -102,14 +85,14 @@ describe('budgets shared through Redis', () => {
   it('keeps each replica to its share of the budget while Redis is away, and counts it', async () => {
     const { clock, budgets, redis } = await replicas(2, { localShare: 0.5 });
     const deadline = longDeadline(clock);
-    await server.kill();
+    await redisServer.server().kill();
     await expect.poll(() => redis[0]!.health.state).toBe('degraded');
     const sent = [0, 0];
     for (let index = 0; index < 40; index++) if ((await spend(() => budgets[index % 2]!.take(avaamo, { wait: false, deadline }))) === 'ok') sent[index % 2]! += 1;
     // Half of 50 a minute each, split into burst and refill: 13 at once.
     expect(sent).toEqual([13, 13]);
     expect(redis[0]!.health.counters.fallbacks).toBe(20);
-    await server.restart();
+    await redisServer.server().restart();
     await expect.poll(() => redis.map((connection) => connection.health.state), { timeout: 15_000 }).toEqual(['up', 'up']);
     expect(redis[0]!.health.counters.reconnections).toBe(1);
     expect(await spend(() => budgets[0]!.take(avaamo, { wait: false, deadline }))).toBe('ok');

@@ -1,25 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../bench/redis-server.js';
-import { connectRedis, type RedisConnection } from '../../src/redis/connection.js';
+import { describe, expect, it } from 'vitest';
 import { acquireLease, type Lease } from '../../src/redis/lease.js';
+import { useTestRedis } from '../redis.js';
 
 /** What other shared work (the queue's cohort poller) builds on: leases and dedicated connections, on a real Redis. */
-let server: RedisServer;
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(() => server.stop());
-
-const quiet = { info: () => undefined, warn: () => undefined };
-const connections: RedisConnection[] = [];
-afterEach(async () => {
-  for (const connection of connections.splice(0)) await connection.close();
-});
-async function replica() {
-  const connection = await connectRedis({ url: server.url, commandTimeoutMs: 1_000, keyPrefix: 'lease-test:', maxValueBytes: 1 << 20 }, { logger: quiet });
-  connections.push(connection);
-  return connection;
-}
+const redis = useTestRedis();
+const replica = () => redis.connect();
 
 describe('leases across replicas', () => {
   it('lets one replica hold a key at a time, and the next take it once let go', async () => {
@@ -50,10 +35,10 @@ describe('leases across replicas', () => {
 
   it('answers unavailable while Redis is away, without waiting for it', async () => {
     const a = await replica();
-    await server.kill();
+    await redis.server().kill();
     await expect.poll(() => a.health.state).toBe('degraded');
     expect(await acquireLease(a, a.key('cohort:3'), 1_000)).toBe('unavailable');
-    await server.restart();
+    await redis.server().restart();
     await expect.poll(() => a.health.state, { timeout: 15_000 }).toBe('up');
   });
 
