@@ -15,11 +15,12 @@ const agents = sandboxCredentials.avaamoAgents.map((agent) => agent.id);
 const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 
 /**
- * What dashboards behind a load balancer send: 30 distinct operations over
+ * What dashboards behind a load balancer send: 31 distinct operations over
  * every upstream (each agent's lists, the live queue, conversation stats of a
- * few ranges, SMS windows), repeated in turn up to `count`. Distinct
- * operations share upstream pages (the same agent's SMS report, the queue's
- * first Vambe page), as real dashboards do.
+ * few ranges, SMS windows), repeated in turn up to `count`: 31, so that sent
+ * round-robin each one reaches every replica. Distinct operations share
+ * upstream pages (the same agent's SMS report, the queue's first Vambe page),
+ * as real dashboards do.
  */
 export function replicaOperations(now: number, count: number): string[] {
   const day = 24 * 3600 * 1000;
@@ -45,6 +46,7 @@ export function replicaOperations(now: number, count: number): string[] {
     );
   }
   distinct.push(
+    body(`query($agentId: Int!) { agent(agentId: $agentId) { unhandledMessages(first: 50) { nodes { content createdAt } } } }`, { agentId: agents[0] }),
     body(`query { agents(first: 5) { nodes { agentId unhandledMessages(first: 3) { totalCount } } } contacts(status: UNATTENDED, first: 3) { totalCount } }`),
     body(`query($start: DateTime!, $end: DateTime!) { agents(first: 2) { nodes { name smsRecords(first: 10) { totalCount } } } agentConversationStats(start: $start, end: $end) { totalConversations } }`, {
       start: iso(now - 7 * day),

@@ -61,7 +61,8 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
   const { logger = console, fallbackNote = 'each replica uses its own cache and its share of the budgets', startWaitMs = 2_000, clock = systemClock } = options;
   const health = createHealthTracker(logger, fallbackNote);
   const redisOptions: RedisOptions = {
-    commandTimeout: settings.commandTimeoutMs,
+    // The bound callers wait is `within` below; this one only keeps a Redis that never answers from piling up commands.
+    commandTimeout: Math.max(1_000, settings.commandTimeoutMs * 10),
     connectTimeout: Math.max(1_000, settings.commandTimeoutMs * 10),
     // Nothing waits for a connection: a command while disconnected fails at once and its caller falls back.
     enableOfflineQueue: false,
@@ -97,7 +98,7 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
     cancelProbe = clock.after(delay, () => {
       cancelProbe = null;
       if (closed || client.status !== 'ready' || health.state === 'up') return;
-      client.ping().then(
+      within(client.ping(), settings.commandTimeoutMs).then(
         () => health.set('up', 'answering in time again'),
         () => probe(Math.min(PROBE_MAX_MS, delay * 2)),
       );
@@ -142,7 +143,7 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
         return fallback();
       }
       try {
-        return await command(client);
+        return await within(command(client), settings.commandTimeoutMs);
       } catch (error) {
         failed(error);
         health.fallback();
@@ -183,4 +184,34 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
   await first;
   if (health.state !== 'up') logger.warn(`redis: not reachable at start (${lastError || 'no answer'}); ${fallbackNote} until it is`);
   return connection;
+}
+
+export class RedisTimeout extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer within ${ms} ms`);
+    this.name = 'RedisTimeout';
+  }
+}
+
+/**
+ * `task`, or a RedisTimeout once `ms` have passed. The timeout is told one
+ * turn late (setImmediate, after the event loop's I/O): on a busy replica a
+ * timer due during a long turn runs before the reply already waiting on the
+ * socket is read, and Redis would be blamed for the replica's own lag.
+ */
+function within<T>(task: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => setImmediate(() => reject(new RedisTimeout(ms))), ms);
+    timer.unref();
+    task.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
