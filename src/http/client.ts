@@ -13,7 +13,7 @@ import { canonicalUrl, credentialFingerprint, requestKey } from './request-key.j
 import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
-import { createTieredLoad, type SharedAnswers } from './shared-tier.js';
+import { createTieredLoad, decoderFor, type SharedAnswers } from './shared-tier.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
@@ -70,11 +70,7 @@ export interface HttpClientOptions extends ResilienceSettings {
   fetch?: typeof globalThis.fetch;
   /** For tests: the clock of cache TTLs, budget refills, breakers, back-off, timeouts and deadlines. */
   clock?: Clock;
-  /**
-   * Told of every invalidation (a write changed what one route read with one
-   * credential), cache on or off, this replica's and those other replicas
-   * announce through `shared`.
-   */
+  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off, this replica's or another's (`shared`). */
   onInvalidate?: (route: UpstreamRoute, credential: string) => void;
 }
 
@@ -177,12 +173,6 @@ export function createHttpClient({
     return { value: parsed.data, bytes: read.bytes, text: read.text };
   }
 
-  /** An answer another replica kept, validated as if it came from the upstream; undefined when it does not validate. */
-  const decode = <T>(request: UpstreamRequest<T>) => (text: string): T | undefined => {
-    const parsed = request.schema.safeParse(parseJson(text));
-    return parsed.success ? parsed.data : undefined;
-  };
-
   const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
     budgets ? budgets.take(ticket, { wait, deadline }) : Promise.resolve({ refund: () => undefined });
 
@@ -250,34 +240,38 @@ export function createHttpClient({
       sent = true;
       stats.record(request.route, 'request');
     };
-    const credential = credentialFingerprint(request.headers);
-    const key = { route: request.route, credential, request: requestKey(request) };
-    // Routes the cache keeps are shared through L2 too; the others (TTL 0, writes) never are.
-    const viaShared = tiered && request.method === 'GET' && cacheSettings!.policies[request.route].ttlSeconds > 0 ? tiered : null;
-    const run = (own: Deadline, hasStale: boolean) =>
-      viaShared
-        ? viaShared(key, own, {
-            upstream: request.upstream,
-            decode: decode(request),
-            load: (staleShared) => call(request, own, hasStale || staleShared, onSend),
-            // Another replica's answer counts as the cache's (extensions.upstream cacheHits).
-            served: (outcome) => stats.record(request.route, outcome),
-          })
-        : call(request, own, hasStale, onSend);
-    const load: Load<T> = ({ hasStale, shared }) => (shared ? withOwnDeadline((own) => run(own, hasStale)) : run(deadline, hasStale));
+    type Fill = (own: Deadline, hasStale: boolean) => Promise<Sized<T>>;
+    const upstreamCall: Fill = (own, hasStale) => call(request, own, hasStale, onSend);
+    const loadWith =
+      (fill: Fill): Load<T> =>
+      ({ hasStale, shared }) =>
+        shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale);
     let answer: Promise<T>;
     if (cache && request.method === 'GET') {
+      const credential = credentialFingerprint(request.headers);
+      const key = { route: request.route, credential, request: requestKey(request) };
+      // Routes the cache keeps go through L2 too (a TTL of 0 never does). Another replica's answer counts as the cache's.
+      const fill: Fill =
+        tiered && cacheSettings!.policies[request.route].ttlSeconds > 0
+          ? (own, hasStale) =>
+              tiered(key, own, {
+                upstream: request.upstream,
+                decode: decoderFor(request.schema),
+                load: (staleShared) => upstreamCall(own, hasStale || staleShared),
+                served: (outcome) => stats.record(request.route, outcome),
+              })
+          : upstreamCall;
       reads.reading(request.route, credential);
       answer = cache.get(
         key,
-        load,
+        loadWith(fill),
         (outcome) => stats.record(request.route, outcome),
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
       // A read no cache keeps: nothing built from it may be kept either.
       if (request.method === 'GET') reads.answered(null);
-      answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
+      answer = loadWith(upstreamCall)({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
     return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { parseJson } from './body.js';
 import { STALE_ON_ERROR_CODES, type CacheSettings, type Sized } from './cache.js';
 import type { Deadline } from './deadline.js';
 import { UpstreamError, type UpstreamName } from './errors.js';
@@ -61,6 +63,14 @@ export interface TieredOptions<T> {
   /** Told when the answer came from the shared tier instead: fresh, or stale because the upstream call failed. */
   served?(outcome: 'hit' | 'staleOnError'): void;
 }
+
+/** An answer another replica kept, validated as if it came from the upstream; undefined when it does not validate. */
+export const decoderFor =
+  <T>(schema: z.ZodType<T>) =>
+  (text: string): T | undefined => {
+    const parsed = schema.safeParse(parseJson(text));
+    return parsed.success ? parsed.data : undefined;
+  };
 
 /** Waiting replicas look again this often at first, then less often, until notified or their deadline. */
 const POLL_FIRST_MS = 25;
