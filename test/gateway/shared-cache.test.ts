@@ -52,7 +52,7 @@ async function debugPost(url: string, query: string, variables: Record<string, u
     headers: { 'content-type': 'application/json', 'x-cx-debug-upstream': '1' },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: unknown; errors?: unknown[]; extensions?: { upstream?: { requests: number; cacheHits: number; responseCache?: string } } };
+  return (await response.json()) as { data?: unknown; errors?: unknown[]; extensions?: { upstream?: { requests: number; cacheHits: number; staleHits: number; responseCache?: string } } };
 }
 
 describe('a cache the replicas share (L2 in Redis)', () => {
@@ -105,6 +105,24 @@ describe('a cache the replicas share (L2 in Redis)', () => {
     await expect.poll(async () => (await b.execute<ListsData>(LISTS, { agentId })).data!.agent.messages.nodes[0]!.content).toBe(text);
     const requests = await b.requests();
     expect(requests.map((request) => request.credential)).toEqual([`avaamo-agent:${agentId}`]);
+  });
+
+  it('keeps answers for their TTL and stale window: past the TTL a replica loads afresh, or serves the old answer when refused', async () => {
+    const [a, b] = await replicas({ RESPONSE_CACHE: 'false', CACHE_TTL_SECONDS: JSON.stringify({ 'avaamo.unhandledMessages': 1 }), UPSTREAM_RETRY_ATTEMPTS: '1' });
+    const query = `query($agentId: Int!) { agent(agentId: $agentId) { unhandledMessages(first: 3) { nodes { content } } } }`;
+    const first = await a.execute(query, { agentId: agentIds[3] });
+    // Redis's clock, not the gateway's: a second must really pass.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await a.setFaults([{ route: 'GET /bots/analytics/{id}/unhandled_messages.json', kind: 'status', status: 429, retryAfter: 30 }]);
+    await a.resetStats();
+    const refused = await debugPost(b.url, query, { agentId: agentIds[3] });
+    expect(refused.data).toEqual(first.data);
+    expect(refused.extensions?.upstream).toMatchObject({ requests: 1, staleHits: 1 });
+    await a.setFaults([]);
+    const c = await startStack({ env: { CACHE: 'on', REDIS_URL: redis.url, CACHE_TTL_SECONDS: JSON.stringify({ 'avaamo.unhandledMessages': 1 }) }, sandboxOf: a });
+    stacks.push(c);
+    await c.execute(query, { agentId: agentIds[3] });
+    expect((await a.stats()).total).toBe(2);
   });
 
   it('keeps no credential in Redis, only hashes of them', async () => {
