@@ -74,7 +74,10 @@ describe('budgets shared through Redis', () => {
     expect(refused).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfter: 12 } });
 
     await clock.advance(10_500);
+    const timers = clock.pending().length;
     const waiting = budgets[1]!.take(rocketchat, { wait: true, deadline });
+    // Redis answered with a wait (a token reserved), and the wait runs on the test's clock.
+    await expect.poll(() => clock.pending().length).toBe(timers + 1);
     expect(await settled(waiting)).toBe(false);
     await clock.advance(1_500);
     await expect(waiting).resolves.toHaveProperty('refund');
