@@ -7,7 +7,8 @@
  * measure the vendors' limits, not the gateway). Per setup: the upstream
  * requests of the cold burst (300 dashboard operations, 31 distinct, 20 in
  * flight) and, under load for BENCH_SECONDS (4), req/s, p50, p99 and the
- * upstream requests sent meanwhile.
+ * upstream requests sent meanwhile. REDIS_COMMAND_TIMEOUT_MS, when set, is
+ * passed on to the replicas.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -81,6 +82,8 @@ async function measure(sandbox: Sandbox, redis: RedisServer, setup: Setup): Prom
     AVAAMO_CALLS_PER_MINUTE: '0',
     ROCKETCHAT_CALLS_PER_MINUTE: '0',
     ...(setup.redis ? { REDIS_URL: redis.url } : {}),
+    // On a busy machine the default 100 ms may be too short for anyone: the run may set its own.
+    ...(process.env.REDIS_COMMAND_TIMEOUT_MS ? { REDIS_COMMAND_TIMEOUT_MS: process.env.REDIS_COMMAND_TIMEOUT_MS } : {}),
   });
   try {
     const operations = replicaOperations(sandbox.dataset.now, BURST);
