@@ -5,6 +5,7 @@ import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
+import { createPendingWrites, type PendingWrites } from './pending-writes.js';
 import { createQueueAccess, type LiveQueue, type QueueAccess } from './queue/access.js';
 import type { CursorCodec } from './schema/cursor-codec.js';
 import type { TraversalStore } from './schema/traversal-store.js';
@@ -43,7 +44,9 @@ export type Context = Readonly<{
   upstreamReads: UpstreamReads;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
+  /** The operation's cursors and traversals; a traversal page it records is written before its response goes out. */
   paging: Paging;
+  pendingWrites: PendingWrites;
   /** The live queue with this request's Vambe credential, as its caller. */
   queue: QueueAccess;
   loaders: Readonly<{
@@ -81,13 +84,16 @@ export function createContext(
   const upstreamStats = createUpstreamStats();
   const upstreamReads = createUpstreamReads();
   const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads });
+  const pendingWrites = createPendingWrites();
+  const { traversals } = paging;
   return {
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
     upstreamReads,
     deadline,
-    paging,
+    paging: { cursors: paging.cursors, traversals: { record: (page) => traversals.record(page, pendingWrites.add), load: (id) => traversals.load(id) } },
+    pendingWrites,
     queue: createQueueAccess(live, clients.vambe, upstreams.vambe, callerKey),
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
 import { createHttpServer, listen } from './http-server.js';
+import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { createGateway } from './server.js';
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   const { config, sandboxSettings } = settings;
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
-  const gateway = createGateway({ ...config, upstreams });
+  // With REDIS_URL: connected (or serving degraded) before the first request, the cursor secret agreed.
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret });
+  const gateway = createGateway({ ...config, upstreams }, { sharing });
   const server = createHttpServer(gateway, config.http);
   const webSocket = attachGraphQLWebSocket(server, gateway, { security: config.security, heartbeatMs: config.queue.heartbeatMs });
   await listen(server, config.port, config.host);
@@ -56,6 +59,11 @@ async function main(): Promise<void> {
       .join(', ');
     console.log(`Upstreams: real: ${real}`);
   }
+  console.log(
+    sharing.redis
+      ? `Replicas: sharing cache, budgets, rate limits and cursors through Redis (${sharing.health.state})`
+      : 'Replicas: none shared (no REDIS_URL): cache, budgets and rate limits are this process\'s own',
+  );
   const { security } = config;
   console.log(
     security.auth === 'open'
@@ -69,6 +77,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     void sandbox?.close();
+    void sharing.close();
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

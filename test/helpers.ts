@@ -7,6 +7,7 @@ import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
 import { createHttpServer, listen } from '../src/http-server.js';
+import { startSharing, type Sharing } from '../src/redis/sharing.js';
 import { createGateway, type GatewayDependencies } from '../src/server.js';
 import { attachGraphQLWebSocket } from '../src/websocket.js';
 
@@ -18,6 +19,8 @@ export interface GraphQLResponse<T> {
 
 export interface Stack {
   sandbox: Sandbox;
+  /** What the gateway shares with other replicas (REDIS_URL in `env`): its connection and health. */
+  sharing: Sharing;
   /** The gateway's GraphQL endpoint. */
   url: string;
   /** The same endpoint for WebSocket clients (graphql-ws). */
@@ -61,15 +64,19 @@ export async function startStack(
     env?: Record<string, string | undefined>;
     /**
      * The gateway's clock (test/clock.ts; the sandbox keeps real time unless
-     * given a clock of its own, `sandbox.clock`), extra plugins and the live
-     * queue's sharing (GatewayDependencies).
+     * given a clock of its own, `sandbox.clock`), extra plugins, logger and
+     * the live queue's sharing (GatewayDependencies).
      */
-    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'queueSharing'>;
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'logger' | 'queueSharing'>;
+    /** Another stack's sandbox instead of one of its own: replicas of one gateway. */
+    sandboxOf?: Stack;
   } = {},
 ): Promise<Stack> {
-  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const sandbox = options.sandboxOf?.sandbox ?? (await startSandbox({ port: 0, ...options.sandbox }));
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const gateway = createGateway(config, options.gateway);
+  const logger = options.gateway?.logger;
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, ...(logger ? { logger } : {}) });
+  const gateway = createGateway(config, { ...options.gateway, sharing });
   const server = createHttpServer(gateway, config.http);
   const webSocket = attachGraphQLWebSocket(server, gateway, { security: config.security, heartbeatMs: config.queue.heartbeatMs });
   await listen(server, 0, '127.0.0.1');
@@ -83,6 +90,7 @@ export async function startStack(
 
   return {
     sandbox,
+    sharing,
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     async execute<T>(query: string, variables?: Record<string, unknown>) {
@@ -127,7 +135,8 @@ export async function startStack(
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await sandbox.close();
+      await sharing.close();
+      if (!options.sandboxOf) await sandbox.close();
     },
   };
 }

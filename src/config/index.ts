@@ -3,8 +3,10 @@ import type { SecuritySettings } from '../auth/settings.js';
 import type { ResilienceSettings } from '../http/settings.js';
 import type { HttpServerSettings } from '../http-server.js';
 import type { QueueSettings } from '../queue/settings.js';
+import type { ScalingSettings } from '../redis/settings.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
+import { redisEnv, scalingSettings, shareWarnings } from './redis.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
 import { queueEnv, queueSettings } from './queue.js';
@@ -16,6 +18,7 @@ export type { TrafficSettings } from './traffic.js';
 export type { ApiKey, Scope, SecuritySettings } from '../auth/settings.js';
 export type { ResilienceSettings } from '../http/settings.js';
 export type { QueueSettings } from '../queue/settings.js';
+export type { RedisSettings, ScalingSettings } from '../redis/settings.js';
 export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, UpstreamSettings, VambeSettings } from '../upstreams/settings.js';
 
 export interface Config {
@@ -34,6 +37,8 @@ export interface Config {
   security: SecuritySettings;
   /** The live queue: poll interval, subscription limits, heartbeats. */
   queue: QueueSettings;
+  /** Replicas: what they share through Redis, and each one's share of the limits without it. */
+  scaling: ScalingSettings;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
@@ -52,6 +57,7 @@ const envSchema = z.object({
   ...trafficEnv,
   ...securityEnv,
   ...queueEnv,
+  ...redisEnv,
 });
 
 const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
@@ -74,7 +80,10 @@ export function loadConfig(env: Env): Config {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const scalingWarnings: string[] = [];
+  const scaling = scalingSettings(parsed, scalingWarnings);
   const traffic = trafficSettings(parsed);
+  scalingWarnings.push(...shareWarnings(traffic.budgets, scaling.localShare));
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
@@ -87,8 +96,9 @@ export function loadConfig(env: Env): Config {
     upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
     resilience: resilienceSettings(parsed),
     traffic,
-    security: securitySettings(parsed, embeddedSandbox, securityWarnings),
+    security: securitySettings(parsed, embeddedSandbox, securityWarnings, scaling.redis !== null),
     queue: queueSettings(parsed, env, traffic.cache, queueWarnings),
-    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings, ...queueWarnings],
+    scaling,
+    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings, ...queueWarnings, ...scalingWarnings],
   });
 }
