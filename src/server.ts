@@ -26,6 +26,7 @@ import type { LiveQueue } from './queue/access.js';
 import { createQueueRegistry } from './queue/registry.js';
 import { createLocalSharing, type QueueSharing } from './queue/sharing.js';
 import { wallClock } from './queue/wall-clock.js';
+import { createRedisQueueSharing } from './redis/queue-sharing.js';
 import { createResponseKeys } from './response-cache/key.js';
 import { createResponseCache } from './response-cache/response-cache.js';
 import { createMemoryResponseStore } from './response-cache/store.js';
@@ -97,7 +98,7 @@ export function createGateway(
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const logging = createScrubbingLogger(secrets, dependencies.logger);
-  const live = createLiveQueue(config, http, clock, dependencies.queueSharing, logging);
+  const live = createLiveQueue(config, http, clock, dependencies, logging);
   const plugins: Plugin[] = [
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
@@ -160,16 +161,22 @@ export function createGateway(
   });
 }
 
-/** One registry of live-queue cohorts per gateway, polling through its HTTP client on its clock. */
+/**
+ * One registry of live-queue cohorts per gateway, polling through its HTTP
+ * client on its clock; its polls shared with the other replicas through
+ * Redis when the gateway shares its state.
+ */
 function createLiveQueue(
   config: Pick<Config, 'traffic' | 'resilience' | 'queue'>,
   http: ReturnType<typeof createHttpClient>,
   clock: Clock,
-  sharing: QueueSharing | undefined,
+  { queueSharing, sharing }: Pick<GatewayDependencies, 'queueSharing' | 'sharing'>,
   logger: YogaLogger,
 ): LiveQueue {
   const now = wallClock(clock);
   const { queue } = config;
+  const keepLatestMs = 2 * (queue.maxBackoffMs + config.resilience.operationDeadlineMs);
+  const local = createLocalSharing(clock, keepLatestMs);
   return {
     clock,
     now,
@@ -180,7 +187,7 @@ function createLiveQueue(
       settings: queue,
       contactsTtlMs: config.traffic.cache.policies['vambe.contactsByStatus'].ttlSeconds * 1000,
       operationDeadlineMs: config.resilience.operationDeadlineMs,
-      sharing: sharing ?? createLocalSharing(clock, 2 * (queue.maxBackoffMs + config.resilience.operationDeadlineMs)),
+      sharing: queueSharing ?? (sharing?.redis ? createRedisQueueSharing(sharing.redis, local, keepLatestMs) : local),
       warn: (message) => logger.warn(message),
     }),
   };
