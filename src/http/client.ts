@@ -33,8 +33,22 @@ export interface UpstreamRequest<T> {
   schema: z.ZodType<T>;
 }
 
+/**
+ * An upstream answer with what a caller needs to say how fresh it is: when it
+ * was fetched (wall clock, epoch ms; for a cached answer, when the cache got
+ * it, not now) and whether it was served past its TTL (the refresh was
+ * refused by a budget or an open breaker, failed, or still runs).
+ */
+export interface Answer<T> {
+  value: T;
+  fetchedAt: number;
+  stale: boolean;
+}
+
 export interface HttpClient {
   request<T>(request: UpstreamRequest<T>): Promise<T>;
+  /** The same call, with how fresh its answer is. */
+  read<T>(request: UpstreamRequest<T>): Promise<Answer<T>>;
   /** Drops the cached answers of one route read with these credentials (a write changed them). */
   invalidate(route: UpstreamRoute, headers: Record<string, string>): void;
   /**
@@ -44,6 +58,12 @@ export interface HttpClient {
   forOperation(operation: OperationScope): HttpClient;
   /** `false` only for the benchmark's naive baseline: loaders then deduplicate nothing. */
   readonly dataloader: boolean;
+}
+
+/** What the cache holds of an answer: the parsed body and when it was fetched. */
+interface Fetched<T> {
+  body: T;
+  fetchedAt: number;
 }
 
 export interface OperationScope {
@@ -225,22 +245,29 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<Answer<T>> {
     let sent = false;
+    let stale = false;
     const onSend = () => {
       sent = true;
       stats.record(request.route, 'request');
     };
-    const load: Load<T> = ({ hasStale, shared }) =>
-      shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend);
-    let answer: Promise<T>;
+    // The fetch time travels with the answer into the cache, so a cached answer keeps it.
+    const load: Load<Fetched<T>> = async ({ hasStale, shared }) => {
+      const sized = await (shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend));
+      return { value: { body: sized.value, fetchedAt: Date.now() }, bytes: sized.bytes };
+    };
+    let answer: Promise<Fetched<T>>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
       reads.reading(request.route, credential);
       answer = cache.get(
         { route: request.route, credential, request: requestKey(request) },
         load,
-        (outcome) => stats.record(request.route, outcome),
+        (outcome) => {
+          if (outcome === 'stale' || outcome === 'staleOnError') stale = true;
+          stats.record(request.route, outcome);
+        },
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
@@ -248,7 +275,8 @@ export function createHttpClient({
       if (request.method === 'GET') reads.answered(null);
       answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
-    return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+    const answered = answer.then(({ body, fetchedAt }) => ({ value: body, fetchedAt, stale }));
+    return raceSignal(answered, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
   /** Runs `task` under a fresh operation deadline, released when it settles. */
@@ -261,9 +289,11 @@ export function createHttpClient({
     }
   }
 
+  const read = <T>(request: UpstreamRequest<T>, operation: OperationScope | null) =>
+    operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline }));
   const scoped = (operation: OperationScope | null): HttpClient => ({
-    request: (request) =>
-      operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
+    request: async (request) => (await read(request, operation)).value,
+    read: (request) => read(request, operation),
     invalidate: (route, headers) => {
       const credential = credentialFingerprint(headers);
       cache?.invalidate(route, credential);
