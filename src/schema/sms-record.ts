@@ -87,7 +87,7 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           filters,
           args,
           cursors: context.paging.cursors,
-          loadPage: (page) => context.loaders.avaamo.smsReportPage.load({ agentId: agent.agentId, ...filters, ...page }),
+          source: context.loaders.avaamo.lists.smsReport({ agentId: agent.agentId, ...filters }),
         });
       },
     },
