@@ -30,7 +30,12 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 }
 
 /** Process-wide, like the secret and the traversals they hold: cursors made by one request are read by the next. */
-export type Paging = Readonly<{ cursors: CursorCodec; traversals: TraversalStore }>;
+export type Paging = Readonly<{
+  cursors: CursorCodec;
+  traversals: TraversalStore;
+  /** The most entries a report reads through a whole range (MAX_REPORT_ENTRIES): stats, clusters, filters Avaamo cannot apply. */
+  maxReportEntries: number;
+}>;
 
 export type Context = Readonly<{
   caller: Caller;

@@ -75,7 +75,11 @@ export function createGateway(
   const callers = createCallerIdentifier(security);
   const secrets = configuredSecrets(config.upstreams);
   // Without CURSOR_SECRET the key is this process's own (config warns of it).
-  const paging = { cursors: createCursorCodec(createCursorKeys(security.cursorSecret)), traversals: createMemoryTraversalStore() };
+  const paging = {
+    cursors: createCursorCodec(createCursorKeys(security.cursorSecret)),
+    traversals: createMemoryTraversalStore(),
+    maxReportEntries: config.traffic.maxReportEntries,
+  };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [

@@ -7,6 +7,8 @@ import './unhandled-message.js';
 import './sms-record.js';
 import './contact.js';
 import './agent-conversation-stat.js';
+import './sms-delivery-stats.js';
+import './unhandled-query-cluster.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
