@@ -80,7 +80,11 @@ export function pinnedConnectionDescription(entries: string, caveat = ''): strin
   return (
     `A page of ${entries}. A traversal reads one snapshot: its first page (no cursor) pins Avaamo's server time of that ` +
     'answer into every cursor, and later pages read the list as it was then, so entries arriving meanwhile neither ' +
-    `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat}`
+    `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat} ` +
+    'A range over 7 days is read in windows of the UTC week grid (Monday 00:00 to Monday 00:00), newest first, as Avaamo ' +
+    'recommends: both ends of the range are inclusive, a window holds its start and not its end (an entry exactly on a ' +
+    "week line is in the newer week, once), a page reads only the windows it reaches, and totalCount (every window's " +
+    'total, one request each for those the page did not read) only when selected. Its cursors carry their window.'
   );
 }
 
