@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
 import { createHttpServer, listen } from './http-server.js';
+import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { createGateway } from './server.js';
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   const { config, sandboxSettings } = settings;
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
-  const gateway = createGateway({ ...config, upstreams });
+  // With REDIS_URL: connected (or serving degraded) before the first request, the cursor secret agreed.
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret });
+  const gateway = createGateway({ ...config, upstreams }, { sharing });
   const server = createHttpServer(gateway, config.http);
   await listen(server, config.port, config.host);
 
@@ -54,6 +57,11 @@ async function main(): Promise<void> {
       .join(', ');
     console.log(`Upstreams: real: ${real}`);
   }
+  console.log(
+    sharing.redis
+      ? `Replicas: sharing cache, budgets, rate limits and cursors through Redis (${sharing.health.state})`
+      : 'Replicas: none shared (no REDIS_URL): cache, budgets and rate limits are this process\'s own',
+  );
   const { security } = config;
   console.log(
     security.auth === 'open'
@@ -66,6 +74,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     void sandbox?.close();
+    void sharing.close();
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

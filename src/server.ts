@@ -12,6 +12,7 @@ import { useApiKeys } from './plugins/use-api-keys.js';
 import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
+import { usePendingWrites } from './plugins/use-pending-writes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
@@ -26,7 +27,8 @@ import { createMemoryResponseStore } from './response-cache/store.js';
 import { createCursorCodec, createCursorKeys } from './schema/cursor-codec.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
-import { createMemoryTraversalStore } from './schema/traversal-store.js';
+import { createSharedState } from './redis/shared-state.js';
+import type { Sharing } from './redis/sharing.js';
 import { createScrubbingLogger } from './scrubbing-logger.js';
 import { exampleTabs } from './graphiql-example.js';
 
@@ -42,6 +44,8 @@ export interface GatewayDependencies {
   clock?: Clock;
   /** For tests: plugins listed after the gateway's own (e.g. to count executions). */
   plugins?: Plugin[];
+  /** What this replica shares with the others (redis/sharing.ts). @default nothing: all state in process */
+  sharing?: Sharing;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
@@ -56,13 +60,15 @@ export function createGateway(
 ): Gateway {
   const { security } = config;
   const clock = dependencies.clock ?? systemClock;
+  const shared = createSharedState(dependencies.sharing, { budgets: config.traffic.budgets, clock, injectedClock: dependencies.clock !== undefined });
   const responses = config.traffic.responseCache.enabled
-    ? createResponseCache(createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock), clock)
+    ? createResponseCache(shared.responseStore(createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock)), clock)
     : null;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
-    budgets: config.traffic.budgets,
+    budgets: shared.budgets,
+    shared: shared.answers,
     maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
     maxQueuedPerUpstream: config.traffic.maxQueuedPerUpstream,
     dataloader: config.traffic.dataloader,
@@ -74,12 +80,9 @@ export function createGateway(
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
   const secrets = configuredSecrets(config.upstreams);
-  // Without CURSOR_SECRET the key is this process's own (config warns of it).
-  const paging = {
-    cursors: createCursorCodec(createCursorKeys(security.cursorSecret)),
-    traversals: createMemoryTraversalStore(),
-    maxReportEntries: config.traffic.maxReportEntries,
-  };
+  // Without CURSOR_SECRET the key is this process's own, or the one the replicas keep in Redis (config warns of it).
+  const cursorKeys = dependencies.sharing?.cursorKeys ?? createCursorKeys(security.cursorSecret);
+  const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals, maxReportEntries: config.traffic.maxReportEntries };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
@@ -87,7 +90,7 @@ export function createGateway(
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    useRateLimit(callers),
+    useRateLimit(callers, shared.rateWindows),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(responses
       ? [
@@ -105,6 +108,7 @@ export function createGateway(
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(deadlines),
+    usePendingWrites(),
     ...(dependencies.plugins ?? []),
   ];
   return createYoga<Record<string, unknown>, Context>({

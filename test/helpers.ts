@@ -7,6 +7,7 @@ import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
 import { createHttpServer, listen } from '../src/http-server.js';
+import { startSharing, type Sharing } from '../src/redis/sharing.js';
 import { createGateway, type GatewayDependencies } from '../src/server.js';
 
 export interface GraphQLResponse<T> {
@@ -17,6 +18,8 @@ export interface GraphQLResponse<T> {
 
 export interface Stack {
   sandbox: Sandbox;
+  /** What the gateway shares with other replicas (REDIS_URL in `env`): its connection and health. */
+  sharing: Sharing;
   /** The gateway's GraphQL endpoint. */
   url: string;
   /** Runs an operation and returns data and errors, as a client would see them. */
@@ -57,12 +60,16 @@ export async function startStack(
     sandbox?: SandboxOptions;
     env?: Record<string, string | undefined>;
     /** The gateway's clock (test/clock.ts; the sandbox keeps real time) and extra plugins (GatewayDependencies). */
-    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins'>;
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'logger'>;
+    /** Another stack's sandbox instead of one of its own: replicas of one gateway. */
+    sandboxOf?: Stack;
   } = {},
 ): Promise<Stack> {
-  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const sandbox = options.sandboxOf?.sandbox ?? (await startSandbox({ port: 0, ...options.sandbox }));
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createHttpServer(createGateway(config, options.gateway), config.http);
+  const logger = options.gateway?.logger;
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, ...(logger ? { logger } : {}) });
+  const server = createHttpServer(createGateway(config, { ...options.gateway, sharing }), config.http);
   await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
@@ -74,6 +81,7 @@ export async function startStack(
 
   return {
     sandbox,
+    sharing,
     url,
     async execute<T>(query: string, variables?: Record<string, unknown>) {
       try {
@@ -115,7 +123,8 @@ export async function startStack(
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await sandbox.close();
+      await sharing.close();
+      if (!options.sandboxOf) await sandbox.close();
     },
   };
 }

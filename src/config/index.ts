@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import type { ResilienceSettings } from '../http/settings.js';
 import type { HttpServerSettings } from '../http-server.js';
+import type { ScalingSettings } from '../redis/settings.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
+import { redisEnv, scalingSettings, shareWarnings } from './redis.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
 import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
@@ -13,6 +15,7 @@ export { ConfigError, type Env } from './env.js';
 export type { TrafficSettings } from './traffic.js';
 export type { ApiKey, Scope, SecuritySettings } from '../auth/settings.js';
 export type { ResilienceSettings } from '../http/settings.js';
+export type { RedisSettings, ScalingSettings } from '../redis/settings.js';
 export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, UpstreamSettings, VambeSettings } from '../upstreams/settings.js';
 
 export interface Config {
@@ -29,6 +32,8 @@ export interface Config {
   resilience: ResilienceSettings;
   traffic: TrafficSettings;
   security: SecuritySettings;
+  /** Replicas: what they share through Redis, and each one's share of the limits without it. */
+  scaling: ScalingSettings;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
@@ -46,6 +51,7 @@ const envSchema = z.object({
   ...resilienceEnv,
   ...trafficEnv,
   ...securityEnv,
+  ...redisEnv,
 });
 
 const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
@@ -67,6 +73,10 @@ export function loadConfig(env: Env): Config {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const scalingWarnings: string[] = [];
+  const scaling = scalingSettings(parsed, scalingWarnings);
+  const traffic = trafficSettings(parsed);
+  scalingWarnings.push(...shareWarnings(traffic.budgets, scaling.localShare));
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
@@ -78,8 +88,9 @@ export function loadConfig(env: Env): Config {
     embeddedSandbox,
     upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
     resilience: resilienceSettings(parsed),
-    traffic: trafficSettings(parsed),
-    security: securitySettings(parsed, embeddedSandbox, securityWarnings),
-    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings],
+    traffic,
+    security: securitySettings(parsed, embeddedSandbox, securityWarnings, scaling.redis !== null),
+    scaling,
+    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings, ...scalingWarnings],
   });
 }

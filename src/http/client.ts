@@ -3,8 +3,8 @@ import type { QueryValue } from './request-key.js';
 import type { ResilienceSettings } from './settings.js';
 import { createBreakers } from './breaker.js';
 import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
-import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Load, type Sized } from './cache.js';
+import { createBudgets, type BudgetSettings, type BudgetTicket, type Budgets, type Reservation } from './budget.js';
+import { createUpstreamCache, type CacheOutcome, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, LimiterRefusal } from './limit.js';
@@ -13,6 +13,7 @@ import { canonicalUrl, credentialFingerprint, requestKey } from './request-key.j
 import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
+import { createTieredLoad, decoderFor, type SharedAnswers } from './shared-tier.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
@@ -80,14 +81,16 @@ export interface HttpClientOptions extends ResilienceSettings {
   maxQueuedPerUpstream?: number;
   /** The cross-request cache. @default off */
   cache?: CacheSettings;
-  /** Call budgets per upstream and credential. @default none */
-  budgets?: BudgetSettings;
+  /** Call budgets per upstream and credential; a shared implementation replaces the in-process one. @default none */
+  budgets?: BudgetSettings | Budgets;
+  /** The tier the replicas share behind the cache (L2, one load per key across replicas). @default none */
+  shared?: SharedAnswers;
   /** @default true */
   dataloader?: boolean;
   fetch?: typeof globalThis.fetch;
   /** For tests: the clock of cache TTLs, budget refills, breakers, back-off, timeouts and deadlines. */
   clock?: Clock;
-  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off. */
+  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off, this replica's or another's (`shared`). */
   onInvalidate?: (route: UpstreamRoute, credential: string) => void;
 }
 
@@ -110,6 +113,7 @@ export function createHttpClient({
   maxQueuedPerUpstream = 1000,
   cache: cacheSettings,
   budgets: budgetSettings,
+  shared,
   dataloader = true,
   fetch = globalThis.fetch,
   clock = systemClock,
@@ -117,7 +121,12 @@ export function createHttpClient({
   ...resilience
 }: HttpClientOptions): HttpClient {
   const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
-  const budgets = budgetSettings ? createBudgets(budgetSettings, clock) : null;
+  const budgets = !budgetSettings ? null : 'take' in budgetSettings ? budgetSettings : createBudgets(budgetSettings, clock);
+  const tiered = cache && shared && cacheSettings?.enabled ? createTieredLoad(shared, cacheSettings) : null;
+  shared?.onInvalidated((route, credential) => {
+    cache?.invalidate(route, credential);
+    onInvalidate?.(route, credential);
+  });
   const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream, maxQueuedPerUpstream));
   const dispatcherFor = perUpstream((upstream) => createDispatcher(resilience.timeouts[upstream]));
   const breakers = createBreakers(resilience.breaker, clock);
@@ -181,7 +190,7 @@ export function createHttpClient({
         { status: response.status },
       );
     }
-    return { value: parsed.data, bytes: read.bytes };
+    return { value: parsed.data, bytes: read.bytes, text: read.text };
   }
 
   const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
@@ -252,28 +261,45 @@ export function createHttpClient({
       sent = true;
       stats.record(request.route, 'request');
     };
-    // The fetch time travels with the answer into the cache, so a cached answer keeps it.
-    const load: Load<Fetched<T>> = async ({ hasStale, shared }) => {
-      const sized = await (shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend));
-      return { value: { body: sized.value, fetchedAt: Date.now() }, bytes: sized.bytes };
+    type Fill = (own: Deadline, hasStale: boolean) => Promise<Sized<T>>;
+    const upstreamCall: Fill = (own, hasStale) => call(request, own, hasStale, onSend);
+    // The fetch time travels with the answer into the cache, so a cached answer keeps it (one from another replica: its age).
+    const loadWith =
+      (fill: Fill): Load<Fetched<T>> =>
+      async ({ hasStale, shared }) => {
+        const sized = await (shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale));
+        return { ...sized, value: { body: sized.value, fetchedAt: Date.now() - (sized.ageMs ?? 0) } };
+      };
+    const served = (outcome: CacheOutcome) => {
+      if (outcome === 'stale' || outcome === 'staleOnError') stale = true;
+      stats.record(request.route, outcome);
     };
     let answer: Promise<Fetched<T>>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
+      const key = { route: request.route, credential, request: requestKey(request) };
+      // Routes the cache keeps go through L2 too (a TTL of 0 never does). Another replica's answer counts as the cache's.
+      const fill: Fill =
+        tiered && cacheSettings!.policies[request.route].ttlSeconds > 0
+          ? (own, hasStale) =>
+              tiered(key, own, {
+                upstream: request.upstream,
+                decode: decoderFor(request.schema),
+                load: (staleShared) => upstreamCall(own, hasStale || staleShared),
+                served,
+              })
+          : upstreamCall;
       reads.reading(request.route, credential);
       answer = cache.get(
-        { route: request.route, credential, request: requestKey(request) },
-        load,
-        (outcome) => {
-          if (outcome === 'stale' || outcome === 'staleOnError') stale = true;
-          stats.record(request.route, outcome);
-        },
+        key,
+        loadWith(fill),
+        served,
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
       // A read no cache keeps: nothing built from it may be kept either.
       if (request.method === 'GET') reads.answered(null);
-      answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
+      answer = loadWith(upstreamCall)({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
     const answered = answer.then(({ body, fetchedAt }) => ({ value: body, fetchedAt, stale }));
     return raceSignal(answered, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
@@ -298,6 +324,7 @@ export function createHttpClient({
       const credential = credentialFingerprint(headers);
       cache?.invalidate(route, credential);
       onInvalidate?.(route, credential);
+      shared?.invalidate(route, credential);
     },
     forOperation: scoped,
     dataloader,
