@@ -92,7 +92,7 @@ export function pinnedConnectionDescription(entries: string, caveat = ''): strin
 export type TrackedConnection<T> = (Connection<T> | DeferredConnection<T>) & { freshness: Freshness };
 
 /** Avaamo's time_token of an answer, as epoch ms; null when it sent none. */
-export function upstreamTimeOf(page: Pick<AvaamoPage<unknown>, 'time_token'>): number | null {
+function upstreamTimeOf(page: Pick<AvaamoPage<unknown>, 'time_token'>): number | null {
   return typeof page.time_token === 'number' && Number.isFinite(page.time_token) ? page.time_token * 1000 : null;
 }
 

@@ -20,7 +20,7 @@ export const REPORT_MAX_DAYS = 366;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export interface ReportRange {
+interface ReportRange {
   from: Date;
   /** Absent: the range ends when Avaamo answers. */
   to: Date | undefined;

@@ -23,7 +23,7 @@ interface SmsDeliveryStatsShape {
 const REASON_ORDER: readonly Reason[] = [...SMS_FAILURE_CAUSES, 'UNCLASSIFIED'];
 
 /** Counts per status and failure reason, most frequent reason first (ties in the docs' order). */
-export function tallySms(records: readonly Pick<SmsReportEntryWire, 'sms_status' | 'sms_status_response'>[]) {
+function tallySms(records: readonly Pick<SmsReportEntryWire, 'sms_status' | 'sms_status_response'>[]) {
   const byStatus: Record<SmsStatusWire, number> = { sent: 0, delivered: 0, failed: 0, undelivered: 0 };
   const reasons = new Map<Reason, number>();
   for (const record of records) {

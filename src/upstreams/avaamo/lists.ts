@@ -119,5 +119,3 @@ export function createAvaamoLists(
     unhandledMessages: (filters: UnhandledFilters) => createList(unhandledSpec, filters, loaders.unhandledMessagesPage, now()),
   };
 }
-
-export type AvaamoLists = ReturnType<typeof createAvaamoLists>;
