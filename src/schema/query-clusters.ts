@@ -63,14 +63,21 @@ export function clusterQueries<E>(queries: readonly QueryInput<E>[]): QueryClust
   const index = new Map<string, number[]>();
   for (const group of groups) {
     const prefix = prefixOf(group.tokens, rarity);
-    const candidates = new Set(prefix.flatMap((token) => index.get(token) ?? []));
+    const compared = new Set<number>();
     let best = -1;
     let bestSimilarity = CLUSTER_SIMILARITY_THRESHOLD;
-    for (const candidate of [...candidates].sort((a, b) => a - b)) {
-      const similarity = tokenSetSimilarity(group.tokens, leaders[candidate]!.tokens);
-      if (similarity > bestSimilarity) {
-        best = candidate;
-        bestSimilarity = similarity;
+    for (const token of prefix) {
+      for (const candidate of index.get(token) ?? []) {
+        if (compared.has(candidate)) continue;
+        compared.add(candidate);
+        // Sets whose sizes differ by more than the threshold allows cannot reach it.
+        const size = leaders[candidate]!.tokens.size;
+        if (size < CLUSTER_SIMILARITY_THRESHOLD * group.tokens.size || group.tokens.size < CLUSTER_SIMILARITY_THRESHOLD * size) continue;
+        const similarity = tokenSetSimilarity(group.tokens, leaders[candidate]!.tokens);
+        if (similarity > bestSimilarity || (similarity === bestSimilarity && best >= 0 && candidate < best)) {
+          best = candidate;
+          bestSimilarity = similarity;
+        }
       }
     }
     if (best >= 0) {
@@ -80,7 +87,11 @@ export function clusterQueries<E>(queries: readonly QueryInput<E>[]): QueryClust
     const cluster = leaders.length;
     leaders.push(group);
     members.push([group]);
-    for (const token of prefix) index.set(token, [...(index.get(token) ?? []), cluster]);
+    for (const token of prefix) {
+      const holding = index.get(token);
+      if (holding) holding.push(cluster);
+      else index.set(token, [cluster]);
+    }
   }
   return leaders
     .map((leader, at) => describe(leader.key, members[at]!.flatMap((group) => group.queries)))
