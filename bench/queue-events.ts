@@ -25,11 +25,21 @@ const contacts = (shift: number): VambeContactWire[] =>
     assigned_agents: index % 3 ? [] : [{ id: `a${index % 12}`, name: `Agent ${index % 12}` }],
   }));
 
+/** One pass answered at `at`. */
+const pass = (wires: VambeContactWire[], at: number) => ({
+  contacts: wires.map((contact) => ({ contact, answeredAt: at })),
+  totalCount: wires.length,
+  complete: true,
+  oldestAnswer: at,
+  latestAnswer: at,
+  stale: false,
+});
+
 for (const [first, slaSeconds] of [[50, 3600], [50, null], [1000, 3600]] as const) {
   const times: number[] = [];
   for (let round = 0; round < 5; round++) {
-    const before = toQueueRead({ contacts: contacts(0), totalCount: 1000, complete: true }, T, false);
-    const after = toQueueRead({ contacts: contacts(3), totalCount: 1000, complete: true }, T + 5000, false, before);
+    const before = toQueueRead(pass(contacts(0), T));
+    const after = toQueueRead(pass(contacts(3), T + 5000), before);
     linkReads(before, after);
     const views = Array.from({ length: N }, () => createQueueView({ first, slaSeconds }));
     for (const view of views) view.next({ read: before, failure: null }, T);

@@ -94,7 +94,7 @@ export function createGateway(
   const secrets = configuredSecrets(config.upstreams);
   // Without CURSOR_SECRET the key is this process's own, or the one the replicas keep in Redis (config warns of it).
   const cursorKeys = dependencies.sharing?.cursorKeys ?? createCursorKeys(security.cursorSecret);
-  const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals };
+  const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals, maxReportEntries: config.traffic.maxReportEntries };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const logging = createScrubbingLogger(secrets, dependencies.logger);
@@ -185,7 +185,6 @@ function createLiveQueue(
       clock,
       now,
       settings: queue,
-      contactsTtlMs: config.traffic.cache.policies['vambe.contactsByStatus'].ttlSeconds * 1000,
       operationDeadlineMs: config.resilience.operationDeadlineMs,
       sharing: queueSharing ?? (sharing?.redis ? createRedisQueueSharing(sharing.redis, local, keepLatestMs) : local),
       warn: (message) => logger.warn(message),

@@ -4,7 +4,7 @@ import type { ResilienceSettings } from './settings.js';
 import { createBreakers } from './breaker.js';
 import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Budgets, type Reservation } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Load, type Sized } from './cache.js';
+import { createUpstreamCache, type CacheOutcome, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, LimiterRefusal } from './limit.js';
@@ -34,8 +34,22 @@ export interface UpstreamRequest<T> {
   schema: z.ZodType<T>;
 }
 
+/**
+ * An upstream answer with what a caller needs to say how fresh it is: when it
+ * was fetched (wall clock, epoch ms; for a cached answer, when the cache got
+ * it, not now) and whether it was served past its TTL (the refresh was
+ * refused by a budget or an open breaker, failed, or still runs).
+ */
+export interface Answer<T> {
+  value: T;
+  fetchedAt: number;
+  stale: boolean;
+}
+
 export interface HttpClient {
   request<T>(request: UpstreamRequest<T>): Promise<T>;
+  /** The same call, with how fresh its answer is. */
+  read<T>(request: UpstreamRequest<T>): Promise<Answer<T>>;
   /** Drops the cached answers of one route read with these credentials (a write changed them). */
   invalidate(route: UpstreamRoute, headers: Record<string, string>): void;
   /**
@@ -45,6 +59,12 @@ export interface HttpClient {
   forOperation(operation: OperationScope): HttpClient;
   /** `false` only for the benchmark's naive baseline: loaders then deduplicate nothing. */
   readonly dataloader: boolean;
+}
+
+/** What the cache holds of an answer: the parsed body and when it was fetched. */
+interface Fetched<T> {
+  body: T;
+  fetchedAt: number;
 }
 
 export interface OperationScope {
@@ -234,19 +254,27 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<Answer<T>> {
     let sent = false;
+    let stale = false;
     const onSend = () => {
       sent = true;
       stats.record(request.route, 'request');
     };
     type Fill = (own: Deadline, hasStale: boolean) => Promise<Sized<T>>;
     const upstreamCall: Fill = (own, hasStale) => call(request, own, hasStale, onSend);
+    // The fetch time travels with the answer into the cache, so a cached answer keeps it (one from another replica: its age).
     const loadWith =
-      (fill: Fill): Load<T> =>
-      ({ hasStale, shared }) =>
-        shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale);
-    let answer: Promise<T>;
+      (fill: Fill): Load<Fetched<T>> =>
+      async ({ hasStale, shared }) => {
+        const sized = await (shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale));
+        return { ...sized, value: { body: sized.value, fetchedAt: Date.now() - (sized.ageMs ?? 0) } };
+      };
+    const served = (outcome: CacheOutcome) => {
+      if (outcome === 'stale' || outcome === 'staleOnError') stale = true;
+      stats.record(request.route, outcome);
+    };
+    let answer: Promise<Fetched<T>>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
       const key = { route: request.route, credential, request: requestKey(request) };
@@ -258,14 +286,14 @@ export function createHttpClient({
                 upstream: request.upstream,
                 decode: decoderFor(request.schema),
                 load: (staleShared) => upstreamCall(own, hasStale || staleShared),
-                served: (outcome) => stats.record(request.route, outcome),
+                served,
               })
           : upstreamCall;
       reads.reading(request.route, credential);
       answer = cache.get(
         key,
         loadWith(fill),
-        (outcome) => stats.record(request.route, outcome),
+        served,
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
@@ -273,7 +301,8 @@ export function createHttpClient({
       if (request.method === 'GET') reads.answered(null);
       answer = loadWith(upstreamCall)({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
-    return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+    const answered = answer.then(({ body, fetchedAt }) => ({ value: body, fetchedAt, stale }));
+    return raceSignal(answered, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
   /** Runs `task` under a fresh operation deadline, released when it settles. */
@@ -286,9 +315,11 @@ export function createHttpClient({
     }
   }
 
+  const read = <T>(request: UpstreamRequest<T>, operation: OperationScope | null) =>
+    operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline }));
   const scoped = (operation: OperationScope | null): HttpClient => ({
-    request: (request) =>
-      operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
+    request: async (request) => (await read(request, operation)).value,
+    read: (request) => read(request, operation),
     invalidate: (route, headers) => {
       const credential = credentialFingerprint(headers);
       cache?.invalidate(route, credential);

@@ -2,7 +2,6 @@ import type { HttpClient } from '../http/client.js';
 import type { Clock } from '../http/clock.js';
 import { createDeadline } from '../http/deadline.js';
 import { UpstreamError } from '../http/errors.js';
-import { createUpstreamReads } from '../http/upstream-reads.js';
 import { noUpstreamStats } from '../http/upstream-stats.js';
 import type { Cohort } from './cohort.js';
 import { readQueuePages, toQueueRead } from './read-queue.js';
@@ -17,8 +16,6 @@ export interface PollerOptions {
   /** Epoch ms on `clock`. */
   now: () => number;
   settings: Pick<QueueSettings, 'pollIntervalMs' | 'maxBackoffMs'>;
-  /** The contacts route's cache TTL: how old a cached answer may be. */
-  contactsTtlMs: number;
   /** Nothing of one pass outlives this (OPERATION_DEADLINE_MS). */
   operationDeadlineMs: number;
   locks: CohortLocks;
@@ -99,18 +96,16 @@ export function startPoller(cohort: Cohort, options: PollerOptions): { stop(): v
 /** One pass over the queue, as an update: the read, or the failure as callers will see it. */
 async function pass(cohort: Cohort, previous: QueueRead | null, stopped: AbortSignal, options: PollerOptions): Promise<CohortUpdate> {
   const { clock, now } = options;
-  const startedAt = now();
-  const startedOnClock = clock.now();
-  const reads = createUpstreamReads();
   const deadline = createDeadline(options.operationDeadlineMs, stopped, clock);
   try {
-    const http = options.http.forOperation({ stats: noUpstreamStats, deadline, reads });
-    const pages = await readQueuePages((page) => http.request(cohort.page(page)));
-    // An answer from the cache is older than the pass: it was stored a TTL before it is due.
-    const freshUntil = reads.freshUntil;
-    const answered = freshUntil === null || !Number.isFinite(freshUntil) ? startedOnClock : Math.min(startedOnClock, freshUntil - options.contactsTtlMs);
-    const stale = freshUntil !== null && freshUntil < clock.now();
-    return { kind: 'queue', read: toQueueRead(pages, startedAt - (startedOnClock - answered), stale, previous) };
+    const http = options.http.forOperation({ stats: noUpstreamStats, deadline });
+    const pages = await readQueuePages(async (page) => {
+      const answer = await http.read(cohort.page(page));
+      // The HTTP layer stamps answers on the system's wall clock; the queue counts on `now`'s
+      // (the injected clock in tests): what carries over is the answer's age.
+      return { ...answer, fetchedAt: now() - Math.max(0, Date.now() - answer.fetchedAt) };
+    });
+    return { kind: 'queue', read: toQueueRead(pages, previous) };
   } catch (error) {
     if (!(error instanceof UpstreamError)) options.warn(`live queue: cohort ${cohort.id}: unexpected ${error instanceof Error ? error.stack : String(error)}`);
     return { kind: 'failure', failure: toFailure(error), at: now() };

@@ -1,3 +1,4 @@
+import type { Answer } from '../http/client.js';
 import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
 import type { ContactsPage, VambeContactWire } from '../upstreams/vambe/types.js';
 import type { QueuedContact, QueueRead } from './types.js';
@@ -15,10 +16,15 @@ export const MAX_QUEUE_CONTACTS = 1000;
 const SAME_WAIT_MS = 2000;
 
 export interface QueuePass {
-  /** In Vambe's order, each contact once. */
-  contacts: VambeContactWire[];
+  /** In Vambe's order, each contact once, with when its page was answered (epoch ms). */
+  contacts: { contact: VambeContactWire; answeredAt: number }[];
   totalCount: number;
   complete: boolean;
+  /** When the oldest and the latest of its answers were fetched (a cached page: when it was cached). */
+  oldestAnswer: number;
+  latestAnswer: number;
+  /** Some page was served from the cache past its TTL. */
+  stale: boolean;
 }
 
 /**
@@ -30,32 +36,43 @@ export interface QueuePass {
  * read one after another until a short one. A page that fails fails the
  * pass: figures over part of a queue would mislead.
  */
-export async function readQueuePages(fetchPage: (page: number) => Promise<ContactsPage>): Promise<QueuePass> {
+export async function readQueuePages(fetchPage: (page: number) => Promise<Answer<ContactsPage>>): Promise<QueuePass> {
   const maxPages = MAX_QUEUE_CONTACTS / VAMBE_PAGE_SIZE;
   const first = await fetchPage(1);
   const pages = [first];
+  const total = first.value.total;
   let complete: boolean;
-  if (first.total !== null) {
-    const needed = Math.ceil(first.total / VAMBE_PAGE_SIZE);
+  if (total !== null) {
+    const needed = Math.ceil(total / VAMBE_PAGE_SIZE);
     const rest = Array.from({ length: Math.max(0, Math.min(needed, maxPages) - 1) }, (_, index) => fetchPage(index + 2));
     pages.push(...(await Promise.all(rest)));
     complete = needed <= maxPages;
   } else {
     let last = first;
-    while (last.contacts.length >= VAMBE_PAGE_SIZE && pages.length < maxPages) {
+    while (last.value.contacts.length >= VAMBE_PAGE_SIZE && pages.length < maxPages) {
       last = await fetchPage(pages.length + 1);
       pages.push(last);
     }
-    complete = last.contacts.length < VAMBE_PAGE_SIZE;
+    complete = last.value.contacts.length < VAMBE_PAGE_SIZE;
   }
   const seen = new Set<string>();
-  const contacts: VambeContactWire[] = [];
-  for (const contact of pages.flatMap((page) => page.contacts)) {
-    if (seen.has(contact.id) || contacts.length >= MAX_QUEUE_CONTACTS) continue;
-    seen.add(contact.id);
-    contacts.push(contact);
+  const contacts: QueuePass['contacts'] = [];
+  for (const page of pages) {
+    for (const contact of page.value.contacts) {
+      if (seen.has(contact.id) || contacts.length >= MAX_QUEUE_CONTACTS) continue;
+      seen.add(contact.id);
+      contacts.push({ contact, answeredAt: page.fetchedAt });
+    }
   }
-  return { contacts, totalCount: first.total ?? contacts.length, complete };
+  const fetched = pages.map((page) => page.fetchedAt);
+  return {
+    contacts,
+    totalCount: total ?? contacts.length,
+    complete,
+    oldestAnswer: Math.min(...fetched),
+    latestAnswer: Math.max(...fetched),
+    stale: pages.some((page) => page.stale),
+  };
 }
 
 /** A contact read at `readAt`: waiting since then minus Vambe's waiting time. */
@@ -64,18 +81,18 @@ export function queuedContact(contact: VambeContactWire, readAt: number): Queued
 }
 
 /**
- * The pass as the queue holds it: each contact waiting since `readAt` minus
- * its waiting time (steadied against the `previous` read), longest waiting
- * first.
+ * The pass as the queue holds it: each contact waiting since its page's
+ * answer minus its waiting time (steadied against the `previous` read),
+ * longest waiting first, as of the pass's oldest answer.
  */
-export function toQueueRead(pass: QueuePass, readAt: number, stale: boolean, previous: QueueRead | null = null): QueueRead {
+export function toQueueRead(pass: QueuePass, previous: QueueRead | null = null): QueueRead {
   const before = new Map(previous?.contacts.map((contact) => [contact.id, contact.waitingSince]));
-  const contacts = pass.contacts.map((wire) => {
-    const contact = queuedContact(wire, readAt);
+  const contacts = pass.contacts.map(({ contact: wire, answeredAt }) => {
+    const contact = queuedContact(wire, answeredAt);
     const earlier = before.get(contact.id);
     if (earlier !== undefined && Math.abs(earlier - contact.waitingSince) < SAME_WAIT_MS) contact.waitingSince = earlier;
     return contact;
   });
   contacts.sort((a, b) => a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { contacts, totalCount: pass.totalCount, complete: pass.complete, readAt, stale };
+  return { contacts, totalCount: pass.totalCount, complete: pass.complete, readAt: pass.oldestAnswer, stale: pass.stale };
 }

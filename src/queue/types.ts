@@ -18,7 +18,7 @@ export interface QueueRead {
   totalCount: number;
   /** False when the queue holds more than the gateway reads of it. */
   complete: boolean;
-  /** When Vambe gave the answers (epoch ms): the pass's start, or earlier for answers from the cache. */
+  /** When Vambe gave the oldest of the answers (epoch ms): when the pass fetched it, or when the cache did. */
   readAt: number;
   /** Some answer was served from the cache past its TTL (Vambe refused or could not be reached). */
   stale: boolean;

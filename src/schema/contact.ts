@@ -6,6 +6,7 @@ import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
 import { contactPlatforms, contactStatuses, wireEnum, type ContactPlatformWire, type ContactStatusWire } from '../upstreams/vambe/types.js';
 import { builder } from './builder.js';
 import { badUserInput } from './errors.js';
+import { FreshnessTracker } from './freshness.js';
 import { resolveLiveConnection } from './live-pagination.js';
 
 /** A contact as a response shows it: its waits counted at `asOf` (epoch ms), when it was read or when its event was sent. */
@@ -83,20 +84,24 @@ builder.queryField('contacts', (t) =>
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
         platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
       },
-      resolve: (_root, args, context) => {
+      resolve: async (_root, args, context) => {
         const filters = queueFilters(args);
-        return resolveLiveConnection({
+        const freshness = new FreshnessTracker();
+        const connection = await resolveLiveConnection({
           args,
           cursors: context.paging.cursors.list('contacts', filters),
           traversals: context.paging.traversals,
           pageSize: VAMBE_PAGE_SIZE,
           fetchPage: async (page) => {
-            const at = context.queue.now();
-            const result = await context.loaders.vambe.contactsPage.load({ ...filters, page });
-            return { items: result.contacts.map((contact) => ({ ...queuedContact(contact, at), asOf: at })), total: result.total };
+            // Vambe sends no time of its own: a page is as of its fetch, and its waits count from then.
+            const answer = await context.loaders.vambe.contactsPage.read({ ...filters, page });
+            freshness.noteAnswer(answer);
+            const at = answer.fetchedAt;
+            return { items: answer.value.contacts.map((contact) => ({ ...queuedContact(contact, at), asOf: at })), total: answer.value.total };
           },
           idOf: (contact) => contact.id,
         });
+        return Object.assign(connection, { freshness });
       },
     },
     { name: 'ContactConnection' },

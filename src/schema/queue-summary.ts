@@ -1,8 +1,8 @@
 import { MAX_QUEUE_CONTACTS, readQueuePages, toQueueRead } from '../queue/read-queue.js';
 import { summarizeQueue, type AgentLoad, type PlatformLoad, type QueueSummaryData } from '../queue/summary.js';
 import { builder } from './builder.js';
+import { STALE_DESCRIPTION } from './freshness.js';
 import { ContactPlatform, ContactStatus, TeamMember, nonNegative, queueFilters } from './contact.js';
-import type { Context } from '../context.js';
 
 const QueuePlatformLoad = builder.objectRef<PlatformLoad>('QueuePlatformLoad').implement({
   description: 'The contacts of a queue on one channel.',
@@ -35,8 +35,13 @@ export const QueueSummary = builder.objectRef<QueueSummaryData>('QueueSummary').
     byAssignedAgent: t.field({ type: [QueueAgentLoad], description: 'The contacts per assigned team member, most first (then longest wait first): who holds how much of the queue.', resolve: (summary) => summary.byAssignedAgent }),
     unassignedCount: t.int({ description: 'Contacts assigned to no team member.', resolve: (summary) => summary.unassignedCount }),
     complete: t.boolean({ description: `Whether the figures cover the whole queue: false when it holds more than the ${MAX_QUEUE_CONTACTS.toLocaleString('en')} contacts the gateway reads of it.`, resolve: (summary) => summary.complete }),
-    asOf: t.field({ type: 'DateTime', description: 'The moment the waits are counted at: when the gateway read the queue (in a `contactQueue` event, the event\'s `asOf`).', resolve: (summary) => new Date(summary.asOf) }),
-    stale: t.boolean({ description: 'Whether some of it comes from an answer the gateway kept past its cache TTL, because Vambe refused (429) or could not be reached (its breaker open) when asked again.', resolve: (summary) => summary.stale }),
+    asOf: t.field({
+      type: 'DateTime',
+      description:
+        "The moment the waits are counted at: in a query, when the latest Vambe page it read was fetched (waits on older, cached pages are counted on to that moment); in a `contactQueue` event, the event's `asOf`.",
+      resolve: (summary) => new Date(summary.asOf),
+    }),
+    stale: t.boolean({ description: STALE_DESCRIPTION, resolve: (summary) => summary.stale }),
   }),
 });
 
@@ -54,15 +59,9 @@ builder.queryField('queueSummary', (t) =>
     resolve: async (_root, args, context) => {
       const slaSeconds = args.slaSeconds === null || args.slaSeconds === undefined ? null : nonNegative('slaSeconds', args.slaSeconds);
       const filters = queueFilters(args);
-      const at = context.queue.now();
-      const staleBefore = staleAnswers(context);
-      const pass = await readQueuePages((page) => context.loaders.vambe.contactsPage.load({ ...filters, page }));
-      return summarizeQueue(toQueueRead(pass, at, staleAnswers(context) > staleBefore), at, slaSeconds);
+      const pass = await readQueuePages((page) => context.loaders.vambe.contactsPage.read({ ...filters, page }));
+      // Waits of older (cached) pages are counted on to the latest answer, as the live queue counts them.
+      return summarizeQueue(toQueueRead(pass), pass.latestAnswer, slaSeconds);
     },
   }),
 );
-
-/** Contacts answers this operation got from the cache past their TTL. */
-function staleAnswers(context: Context): number {
-  return context.upstreamStats.snapshot().byRoute['vambe.contactsByStatus']?.staleHits ?? 0;
-}

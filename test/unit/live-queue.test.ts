@@ -18,8 +18,13 @@ const wire = (id: string, waiting: number, extra: Partial<VambeContactWire> = {}
   assigned_agents: [],
   ...extra,
 });
+/** A pass of one moment: every page answered at `at`. */
 const readOf = (contacts: VambeContactWire[], at = T, previous: QueueRead | null = null) =>
-  toQueueRead({ contacts, totalCount: contacts.length, complete: true }, at, false, previous);
+  toQueueRead(
+    { contacts: contacts.map((contact) => ({ contact, answeredAt: at })), totalCount: contacts.length, complete: true, oldestAnswer: at, latestAnswer: at, stale: false },
+    previous,
+  );
+const answered = (value: ContactsPage, fetchedAt = T) => ({ value, fetchedAt, stale: false });
 
 describe('summarizeQueue', () => {
   it('takes percentiles by nearest rank over the waits in ascending order', () => {
@@ -71,9 +76,9 @@ describe('readQueuePages', () => {
   const pages = (count: number, total: number | null = count) => {
     const all = Array.from({ length: count }, (_, index) => wire(`p${index}`, 10_000 - index));
     const asked: number[] = [];
-    const fetchPage = async (page: number): Promise<ContactsPage> => {
+    const fetchPage = async (page: number) => {
       asked.push(page);
-      return { contacts: all.slice((page - 1) * 50, page * 50), total };
+      return answered({ contacts: all.slice((page - 1) * 50, page * 50), total });
     };
     return { fetchPage, asked };
   };
@@ -103,15 +108,25 @@ describe('readQueuePages', () => {
 
   it('keeps a contact that moved onto the next page once', async () => {
     const moved = wire('moved', 500);
-    const fetchPage = async (page: number): Promise<ContactsPage> =>
-      page === 1 ? { contacts: [...Array.from({ length: 49 }, (_, index) => wire(`x${index}`, 9000 - index)), moved], total: 52 } : { contacts: [moved, wire('y', 10)], total: 52 };
+    const fetchPage = async (page: number) =>
+      answered(page === 1 ? { contacts: [...Array.from({ length: 49 }, (_, index) => wire(`x${index}`, 9000 - index)), moved], total: 52 } : { contacts: [moved, wire('y', 10)], total: 52 });
     const pass = await readQueuePages(fetchPage);
-    expect(pass.contacts.filter((contact) => contact.id === 'moved')).toHaveLength(1);
+    expect(pass.contacts.filter(({ contact }) => contact.id === 'moved')).toHaveLength(1);
     expect(pass.contacts).toHaveLength(51);
   });
 });
 
 describe('toQueueRead', () => {
+  it('counts each contact from its own page\'s answer, and is as of the oldest', async () => {
+    const pages = [answered({ contacts: Array.from({ length: 50 }, (_, index) => wire(`p${index}`, 1000 - index)), total: 51 }, T - 4_000), answered({ contacts: [wire('last', 10)], total: 51 }, T)];
+    const pass = await readQueuePages(async (page) => ({ ...pages[page - 1]!, stale: page === 1 }));
+    expect(pass).toMatchObject({ oldestAnswer: T - 4_000, latestAnswer: T, stale: true });
+    const read = toQueueRead(pass);
+    expect(read.readAt).toBe(T - 4_000);
+    expect(read.contacts.at(0)!.waitingSince).toBe(T - 4_000 - 1_000_000);
+    expect(read.contacts.at(-1)!.waitingSince).toBe(T - 10_000);
+  });
+
   it('keeps a wait steady across reads when only Vambe\'s whole seconds moved it, and takes a restart', () => {
     const first = readOf([wire('a', 100), wire('b', 40)], T);
     // 5.4 s later Vambe counts 105 (floored) for a: the start seems 0.4 s later, the same wait.
