@@ -50,6 +50,8 @@ export interface Budgets {
    * serve instead). A wait the deadline cuts short gives its token back.
    */
   take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline }): Promise<Reservation>;
+  /** Whole tokens a call with this ticket would find now, without taking one; `null` when its upstream has no budget. */
+  tokens(ticket: BudgetTicket): number | null;
 }
 
 const nothingReserved: Reservation = { refund: () => undefined };
@@ -79,7 +81,11 @@ const fullAt = (bucket: Bucket) => bucket.updatedAt + (bucket.capacity - bucket.
  * alignment, it then never holds more than the limit (burst + one window of
  * refill).
  */
-export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock): Budgets {
+export function createBudgets(
+  settings: BudgetSettings,
+  clock: Clock = systemClock,
+  observe: (ticket: BudgetTicket, what: 'wait' | 'refusal') => void = () => {},
+): Budgets {
   /**
    * The bound on buckets must not be a way round the budget: cycling bogus
    * credentials evicts a spent bucket, and the bucket made afresh for its
@@ -100,25 +106,44 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
     },
   });
 
-  const bucketFor = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
-    const known = buckets.get(key);
-    if (known) return known;
+  /** A bucket as it would start now for `key`: full, less what its slot says a dropped bucket still owed. */
+  const newBucket = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
     const capacity = Math.ceil(rule.callsPerMinute / 2);
     const perMs = Math.max(1, rule.callsPerMinute - capacity) / WINDOW_MS;
     const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
-    const bucket = { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+    return { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+  };
+
+  const bucketFor = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
+    const known = buckets.get(key);
+    if (known) return known;
+    const bucket = newBucket(key, upstream, rule, now);
     buckets.set(key, bucket);
     return bucket;
   };
 
+  const keyOf = (ticket: BudgetTicket, rule: BudgetRule) =>
+    [ticket.upstream, ticket.credential, rule.perRoute ? ticket.route : '*'].join(' ');
+  const refilled = (bucket: Bucket, now: number) => Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
+
   return {
+    tokens(ticket) {
+      const rule = settings.rules[ticket.upstream];
+      if (!rule || rule.callsPerMinute <= 0) return null;
+      const key = keyOf(ticket, rule);
+      const now = clock.now();
+      // Peeked, so reading the gauge neither creates a bucket nor refreshes its place in the LRU.
+      const bucket = buckets.peek(key);
+      return Math.max(0, Math.floor(bucket ? refilled(bucket, now) : newBucket(key, ticket.upstream, rule, now).tokens));
+    },
+
     async take(ticket, { wait, deadline }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
-      const key = [ticket.upstream, ticket.credential, rule.perRoute ? ticket.route : '*'].join(' ');
+      const key = keyOf(ticket, rule);
       const now = clock.now();
       const bucket = bucketFor(key, ticket.upstream, rule, now);
-      bucket.tokens = Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
+      bucket.tokens = refilled(bucket, now);
       bucket.updatedAt = now;
       let refunded = false;
       const reservation: Reservation = {
@@ -136,6 +161,7 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
       // A wait that outlasts the operation would hold a token the call can never use.
       if (!wait || waitMs > settings.maxWaitMs || waitMs >= deadline.remainingMs()) {
         const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+        observe(ticket, 'refusal');
         throw new BudgetSpent(
           ticket.upstream,
           'RATE_LIMITED',
@@ -145,6 +171,7 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
       }
       // Reserved now (tokens go below zero), so later callers queue behind this one.
       bucket.tokens -= 1;
+      observe(ticket, 'wait');
       // On the budget's clock, the one its refills run on.
       await sleep(waitMs, { signal: deadline.signal, clock });
       if (deadline.signal.aborted) {

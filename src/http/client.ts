@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import type { QueryValue } from './request-key.js';
 import type { ResilienceSettings } from './settings.js';
-import { createBreakers } from './breaker.js';
+import { createBreakers, type BreakerState } from './breaker.js';
 import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Load, type Sized } from './cache.js';
+import { createUpstreamCache, type CacheOutcome, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, LimiterRefusal } from './limit.js';
+import type { AttemptEnd, HttpObserver } from './observer.js';
 import { perUpstream } from './per-upstream.js';
 import { canonicalUrl, credentialFingerprint, requestKey } from './request-key.js';
 import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
@@ -15,7 +16,7 @@ import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
 import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
-import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
+import { noUpstreamStats, type UpstreamEvent, type UpstreamStats } from './upstream-stats.js';
 import { shapeProblem } from './wire-shape.js';
 
 export interface UpstreamRequest<T> {
@@ -44,6 +45,20 @@ export interface HttpClient {
   forOperation(operation: OperationScope): HttpClient;
   /** `false` only for the benchmark's naive baseline: loaders then deduplicate nothing. */
   readonly dataloader: boolean;
+  /** Where the layer stands now, for probes and metrics. */
+  readonly state: HttpLayerState;
+  /** Closes the upstream connection pools (graceful shutdown, once no operation needs them). */
+  close(): Promise<void>;
+}
+
+export interface HttpLayerState {
+  breaker(upstream: UpstreamName): BreakerState;
+  /** Attempts sent and not yet answered. */
+  inFlight(upstream: UpstreamName): number;
+  /** Budget tokens a call with this ticket would find now; `null` without a budget. */
+  budgetTokens(ticket: BudgetTicket): number | null;
+  /** The upstream cache's estimated bytes; 0 without it. */
+  cacheBytes(): number;
 }
 
 export interface OperationScope {
@@ -51,6 +66,8 @@ export interface OperationScope {
   deadline: Deadline;
   /** What the operation read through the cache, for the response cache. @default none recorded */
   reads?: UpstreamReads;
+  /** Sent upstream as `x-request-id` with every attempt, so the vendors' logs meet ours. */
+  requestId?: string;
 }
 
 export interface HttpClientOptions extends ResilienceSettings {
@@ -69,6 +86,8 @@ export interface HttpClientOptions extends ResilienceSettings {
   clock?: Clock;
   /** Told of every invalidation (a write changed what one route read with one credential), cache on or off. */
   onInvalidate?: (route: UpstreamRoute, credential: string) => void;
+  /** Hears what the layer does (metrics, spans). @default none */
+  observer?: HttpObserver;
 }
 
 /**
@@ -94,15 +113,42 @@ export function createHttpClient({
   fetch = globalThis.fetch,
   clock = systemClock,
   onInvalidate,
+  observer = {},
   ...resilience
 }: HttpClientOptions): HttpClient {
-  const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
-  const budgets = budgetSettings ? createBudgets(budgetSettings, clock) : null;
+  const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock, () => observer.evicted?.()) : null;
+  const budgets = budgetSettings ? createBudgets(budgetSettings, clock, (ticket, what) => observer.budget?.(ticket, what)) : null;
   const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream, maxQueuedPerUpstream));
-  const dispatcherFor = perUpstream((upstream) => createDispatcher(resilience.timeouts[upstream]));
+  const dispatchers = new Set<ReturnType<typeof createDispatcher>>();
+  const dispatcherFor = perUpstream((upstream) => {
+    const dispatcher = createDispatcher(resilience.timeouts[upstream]);
+    dispatchers.add(dispatcher);
+    return dispatcher;
+  });
   const breakers = createBreakers(resilience.breaker, clock);
 
-  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline): Promise<Sized<T>> {
+  /** One attempt, watched from just before it leaves until its body is read or it fails. */
+  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline, sent: Attempt): Promise<Sized<T>> {
+    const watch = observer.attempt?.({ upstream: request.upstream, route: request.route, method: request.method, retry: sent.retry, cache: sent.cache });
+    let end: AttemptEnd | undefined;
+    try {
+      return await exchange(request, deadline, { ...watch?.headers, ...(sent.requestId ? { 'x-request-id': sent.requestId } : {}) }, (status) => {
+        end = { status };
+      });
+    } catch (error) {
+      end = { ...attemptEnd(error, end), error } as AttemptEnd;
+      throw error;
+    } finally {
+      watch?.end(end ?? { status: 'network', error: undefined });
+    }
+  }
+
+  async function exchange<T>(
+    request: UpstreamRequest<T>,
+    deadline: Deadline,
+    tracing: Record<string, string>,
+    answered: (status: number) => void,
+  ): Promise<Sized<T>> {
     const label = upstreamLabels[request.upstream];
     const url = canonicalUrl(request.baseUrl, request.path, request.query);
     const timeouts = resilience.timeouts[request.upstream];
@@ -115,6 +161,8 @@ export function createHttpClient({
         headers: {
           accept: 'application/json',
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          // Request id and trace context first: the credentials are the request's own and win any clash.
+          ...tracing,
           ...request.headers,
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
@@ -125,6 +173,7 @@ export function createHttpClient({
       done();
       throw failed(error);
     }
+    answered(response.status);
     const maxBytes = resilience.maxResponseBytes[request.upstream];
     let read: BodyText | null;
     try {
@@ -172,11 +221,11 @@ export function createHttpClient({
    * full, or whose deadline passes (or caller leaves) while it queues, does
    * not go out, and gives its budget token back at once.
    */
-  async function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, onSend: () => void) {
+  async function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, sending: Sending, retry: number) {
     try {
       return await limiterFor(request.upstream)(() => {
-        onSend();
-        return send(request, deadline);
+        sending.onSend();
+        return send(request, deadline, { retry, cache: sending.cache(), requestId: sending.requestId });
       }, deadline.signal);
     } catch (error) {
       if (!(error instanceof LimiterRefusal)) throw error;
@@ -201,7 +250,7 @@ export function createHttpClient({
    * inside. A call the breaker refuses after all (a probe failed while it
    * waited) gives its token back.
    */
-  async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, onSend: () => void): Promise<Sized<T>> {
+  async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, sending: Sending): Promise<Sized<T>> {
     const ticket = { upstream: request.upstream, route: request.route, credential: credentialFingerprint(request.headers) };
     breakers.refuseWhileOpen(request.upstream);
     const first = await take(ticket, !hasStale && !breakers.isOpen(request.upstream), deadline);
@@ -211,7 +260,7 @@ export function createHttpClient({
         withRetries(request.method, deadline, resilience.retry, async () => {
           const reservation = attempts === 0 ? first : await take(ticket, !hasStale, deadline);
           attempts += 1;
-          return attempt(request, deadline, reservation, onSend);
+          return attempt(request, deadline, reservation, sending, attempts - 1);
         }),
       );
     } finally {
@@ -225,14 +274,24 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads, requestId }: OperationScope): Promise<T> {
     let sent = false;
-    const onSend = () => {
-      sent = true;
-      stats.record(request.route, 'request');
+    let cached: CacheOutcome | 'none' = 'none';
+    const record = (event: UpstreamEvent) => {
+      if (event !== 'request') cached = event;
+      stats.record(request.route, event);
+      observer.event?.(request.upstream, request.route, event);
+    };
+    const sending: Sending = {
+      onSend() {
+        sent = true;
+        record('request');
+      },
+      cache: () => cached,
+      ...(requestId === undefined ? {} : { requestId }),
     };
     const load: Load<T> = ({ hasStale, shared }) =>
-      shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend);
+      shared ? withOwnDeadline((own) => call(request, own, hasStale, sending)) : call(request, deadline, hasStale, sending);
     let answer: Promise<T>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
@@ -240,7 +299,7 @@ export function createHttpClient({
       answer = cache.get(
         { route: request.route, credential, request: requestKey(request) },
         load,
-        (outcome) => stats.record(request.route, outcome),
+        record,
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
@@ -271,6 +330,38 @@ export function createHttpClient({
     },
     forOperation: scoped,
     dataloader,
+    state,
+    close: async () => {
+      await Promise.all([...dispatchers].map((dispatcher) => dispatcher.close()));
+    },
   });
+  const state: HttpLayerState = {
+    breaker: (upstream) => breakers.state(upstream),
+    inFlight: (upstream) => limiterFor(upstream).running(),
+    budgetTokens: (ticket) => budgets?.tokens(ticket) ?? null,
+    cacheBytes: () => cache?.bytes() ?? 0,
+  };
   return scoped(null);
+}
+
+/** What an attempt needs to know of the call it serves. */
+interface Sending {
+  onSend(): void;
+  /** Read when the attempt leaves: by then the cache has said what it did. */
+  cache(): CacheOutcome | 'none';
+  requestId?: string;
+}
+
+interface Attempt {
+  retry: number;
+  cache: CacheOutcome | 'none';
+  requestId?: string | undefined;
+}
+
+/** How a failed attempt ended, for its observers: its HTTP status if it had one, else how it broke. */
+function attemptEnd(error: unknown, answered: AttemptEnd | undefined): Pick<AttemptEnd, 'status'> {
+  if (answered) return answered;
+  const transport = error instanceof UpstreamError ? error.details.transport : undefined;
+  if (transport === 'timeout' || transport === 'deadline') return { status: transport };
+  return { status: 'network' };
 }
