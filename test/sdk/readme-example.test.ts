@@ -20,7 +20,7 @@ describe('the README example for service authors', () => {
     mkdirSync(directory, { recursive: true });
     const file = new URL('readme-sdk-example.ts', directory);
     // Relative, as from test/artifacts/: `npm run typecheck` then checks the example's types too.
-    writeFileSync(file, example!.replace("'cx-gateway/src/sdk/index.js'", "'../../src/sdk/index.js'"));
+    writeFileSync(file, example!.replace("'cx-gateway/src/sdk/index.js'", "'../../packages/sdk/src/index.js'"));
 
     const printed: unknown[][] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
