@@ -56,6 +56,8 @@ export interface RequestScope {
   forwardedFrom: Headers | null;
   /** The operation's deadline: every upstream call of the request ends by it. */
   deadline: Deadline;
+  /** Forwarded upstream as `x-request-id` with every call it causes. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -69,12 +71,12 @@ export function createContext(
   clients: UpstreamClients,
   configured: UpstreamSettings,
   paging: Paging,
-  { caller, forwardedFrom, deadline }: RequestScope,
+  { caller, forwardedFrom, deadline, requestId }: RequestScope,
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
   const upstreamReads = createUpstreamReads();
-  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads });
+  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads, ...(requestId ? { requestId } : {}) });
   return {
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],

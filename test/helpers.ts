@@ -1,13 +1,14 @@
-import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
+import { createApp, type App } from '../src/app.js';
+import { configuredSecrets } from '../src/auth/secrets.js';
 import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
-import { createHttpServer, listen } from '../src/http-server.js';
-import { createGateway, type GatewayDependencies } from '../src/server.js';
+import type { GatewayDependencies } from '../src/server.js';
+import { createLogCapture, type LogCapture } from './log-capture.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -17,6 +18,9 @@ export interface GraphQLResponse<T> {
 
 export interface Stack {
   sandbox: Sandbox;
+  app: App;
+  /** Every line the gateway logged, parsed; `close()` fails if any holds a configured secret. */
+  logs: LogCapture;
   /** The gateway's GraphQL endpoint. */
   url: string;
   /** Runs an operation and returns data and errors, as a client would see them. */
@@ -62,9 +66,9 @@ export async function startStack(
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createHttpServer(createGateway(config, options.gateway), config.http);
-  await listen(server, 0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const logs = createLogCapture([...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret]);
+  const app = createApp({ config, logDestination: logs, dependencies: options.gateway ?? {} });
+  const { url } = await app.listen({ port: 0 });
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
   const control = async <T>(path: string, method = 'GET'): Promise<T> => {
@@ -74,6 +78,8 @@ export async function startStack(
 
   return {
     sandbox,
+    app,
+    logs,
     url,
     async execute<T>(query: string, variables?: Record<string, unknown>) {
       try {
@@ -111,11 +117,9 @@ export async function startStack(
       return (await response.json()) as T;
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await app.close();
       await sandbox.close();
+      logs.assertNoSecrets();
     },
   };
 }

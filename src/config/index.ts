@@ -4,6 +4,8 @@ import type { ResilienceSettings } from '../http/settings.js';
 import type { HttpServerSettings } from '../http-server.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
+import type { TelemetrySettings } from '../telemetry/settings.js';
+import { opsEnv, telemetrySettings } from './ops.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
 import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
@@ -29,6 +31,9 @@ export interface Config {
   resilience: ResilienceSettings;
   traffic: TrafficSettings;
   security: SecuritySettings;
+  telemetry: TelemetrySettings;
+  /** How long in-flight operations may take to finish once SIGTERM or SIGINT arrives. */
+  shutdownGraceMs: number;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
@@ -46,6 +51,7 @@ const envSchema = z.object({
   ...resilienceEnv,
   ...trafficEnv,
   ...securityEnv,
+  ...opsEnv,
 });
 
 const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
@@ -66,6 +72,9 @@ export function loadConfig(env: Env): Config {
   if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
   }
+  if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT === parsed.PORT) {
+    problems.push('METRICS_PORT must differ from PORT (metrics get a port of their own, or leave it unset to serve them on PORT).');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port: parsed.PORT,
@@ -80,6 +89,14 @@ export function loadConfig(env: Env): Config {
     resilience: resilienceSettings(parsed),
     traffic: trafficSettings(parsed),
     security: securitySettings(parsed, embeddedSandbox, securityWarnings),
-    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings],
+    telemetry: telemetrySettings(parsed),
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+    warnings: [
+      ...(embeddedSandbox ? [] : warnings),
+      ...securityWarnings,
+      ...(!embeddedSandbox && parsed.METRICS_PORT === undefined && parsed.METRICS_TOKEN === undefined
+        ? ['GET /metrics is served on PORT to anyone who reaches it: set METRICS_PORT (a port of its own) or METRICS_TOKEN.']
+        : []),
+    ],
   });
 }
