@@ -32,13 +32,14 @@ export interface App {
   /** Listens on the configured ports (or those given; 0: free ones) and says where. */
   listen(ports?: { port?: number; metricsPort?: number }): Promise<{ url: string; metricsUrl: string | null }>;
   /**
-   * Run before draining starts, e.g. to end long-lived streams (subscriptions
+   * Run once draining starts, e.g. to end long-lived streams (subscriptions
    * over WebSocket or SSE), which would otherwise hold the drain to its end;
    * and after it, to close what the operations used (Redis).
    */
-  onShutdown(hooks: { beforeDrain?: () => void | Promise<void>; afterDrain?: () => void | Promise<void> }): void;
+  onShutdown(hooks: { whenDraining?: () => void | Promise<void>; afterDrain?: () => void | Promise<void> }): void;
   /**
-   * Graceful shutdown: /readyz answers 503, no new connection is accepted,
+   * Graceful shutdown: /readyz answers 503, no new connection is accepted
+   * (both before it returns its promise),
    * idle keep-alive ones close, operations in flight get up to `graceMs` to
    * finish; then the upstream sockets, Redis and the sandbox close.
    * Resolves with the number of requests it had to cut short.
@@ -96,14 +97,16 @@ export function createApp({ config, logDestination, sandbox = null, dependencies
       await listen(metricsServer, metricsPort, config.host);
       return { url, metricsUrl: `http://${shown(config.host)}:${(metricsServer.address() as AddressInfo).port}/metrics` };
     },
-    onShutdown({ beforeDrain, afterDrain }) {
-      if (beforeDrain) before.push(beforeDrain);
+    onShutdown({ whenDraining, afterDrain }) {
+      if (whenDraining) before.push(whenDraining);
       if (afterDrain) after.push(afterDrain);
     },
     async shutdown(graceMs) {
+      // Synchronously, before the first await: the caller may announce it as done.
       readiness.beginShutdown();
+      const drained = drain.drain(server, graceMs);
       await Promise.allSettled(before.map((hook) => hook()));
-      const cut = await drain.drain(server, graceMs);
+      const cut = await drained;
       if (cut > 0) server.closeAllConnections();
       await Promise.allSettled([gateway.close(), ...after.map((hook) => hook()), sandbox?.close(), stopMetrics()]);
       return { cut };

@@ -75,9 +75,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    const shutdown = app.shutdown(config.shutdownGraceMs);
+    // Said once it is true: /readyz answers 503 and no new connection is accepted.
     logger.info({ signal, graceMs: config.shutdownGraceMs }, `${signal}: shutting down (in flight: up to ${config.shutdownGraceMs} ms to finish)`);
     void (async () => {
-      const { cut } = await app.shutdown(config.shutdownGraceMs);
+      const { cut } = await shutdown;
       await tracing?.shutdown().catch(() => undefined);
       if (cut > 0) logger.error({ cut }, `stopped with ${cut} request(s) cut short after SHUTDOWN_GRACE_MS`);
       else logger.info('stopped: every request in flight was answered');

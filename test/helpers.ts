@@ -68,7 +68,7 @@ export async function startStack(
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
   const logs = createLogCapture([...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret]);
   const app = createApp({ config, logDestination: logs, dependencies: options.gateway ?? {} });
-  const { url } = await app.listen({ port: 0 });
+  const { url } = await app.listen({ port: 0, metricsPort: 0 });
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
   const control = async <T>(path: string, method = 'GET'): Promise<T> => {

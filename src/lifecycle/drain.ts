@@ -6,9 +6,10 @@ export interface Drain {
   /** Requests not yet answered. */
   active(): number;
   /**
-   * Stops the server accepting connections, closes idle keep-alive ones, and
-   * closes every other one once its response is out. Resolves when no request
-   * is left, or with the number left when `graceMs` runs out first.
+   * Stops the server accepting connections (before it returns), closes idle
+   * keep-alive ones, and closes every other one once its response is out.
+   * Resolves when no request is left, or with the number left when `graceMs`
+   * runs out first.
    */
   drain(server: Server, graceMs: number): Promise<number>;
 }
@@ -32,7 +33,8 @@ export function createDrain(): Drain {
         if (!draining) return;
         // A connection whose response went out with keep-alive is idle now.
         draining.server.closeIdleConnections();
-        if (open.size === 0) draining.settle();
+        // After the response's other 'close' listeners (its log line, its span).
+        if (open.size === 0) setImmediate(() => draining?.settle());
       });
     },
     active: () => open.size,
@@ -43,6 +45,7 @@ export function createDrain(): Drain {
           clearTimeout(timer);
           resolve(open.size);
         };
+        // The executor runs at once: the listener is closed when drain() returns.
         draining = { server, settle };
         for (const res of open) closeAfter(res);
         // Node 19+ closes the idle connections here too.
