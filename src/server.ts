@@ -11,7 +11,7 @@ import { systemClock, type Clock } from './http/clock.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
 import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
-import { combineObservers, type HttpObserver } from './http/observer.js';
+import { combineObservers } from './http/observer.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useOperationRecord } from './plugins/use-operation-record.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';

@@ -2,22 +2,21 @@ import type { z } from 'zod';
 import type { QueryValue } from './request-key.js';
 import type { ResilienceSettings } from './settings.js';
 import { createBreakers, type BreakerState } from './breaker.js';
-import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
 import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
 import { createUpstreamCache, type CacheOutcome, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, LimiterRefusal } from './limit.js';
-import type { AttemptEnd, HttpObserver } from './observer.js';
+import type { HttpObserver } from './observer.js';
 import { perUpstream } from './per-upstream.js';
-import { canonicalUrl, credentialFingerprint, requestKey } from './request-key.js';
-import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
+import { credentialFingerprint, requestKey } from './request-key.js';
+import { codeFor, GatewayRefusal, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
-import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
+import { createSend } from './send.js';
+import { createDispatcher, deadlineError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamEvent, type UpstreamStats } from './upstream-stats.js';
-import { shapeProblem } from './wire-shape.js';
 
 export interface UpstreamRequest<T> {
   upstream: UpstreamName;
@@ -127,91 +126,7 @@ export function createHttpClient({
   });
   const breakers = createBreakers(resilience.breaker, clock);
 
-  /** One attempt, watched from just before it leaves until its body is read or it fails. */
-  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline, sent: Attempt): Promise<Sized<T>> {
-    const watch = observer.attempt?.({ upstream: request.upstream, route: request.route, method: request.method, retry: sent.retry, cache: sent.cache });
-    let end: AttemptEnd | undefined;
-    try {
-      return await exchange(request, deadline, { ...watch?.headers, ...(sent.requestId ? { 'x-request-id': sent.requestId } : {}) }, (status) => {
-        end = { status };
-      });
-    } catch (error) {
-      end = { ...attemptEnd(error, end), error } as AttemptEnd;
-      throw error;
-    } finally {
-      watch?.end(end ?? { status: 'network', error: undefined });
-    }
-  }
-
-  async function exchange<T>(
-    request: UpstreamRequest<T>,
-    deadline: Deadline,
-    tracing: Record<string, string>,
-    answered: (status: number) => void,
-  ): Promise<Sized<T>> {
-    const label = upstreamLabels[request.upstream];
-    const url = canonicalUrl(request.baseUrl, request.path, request.query);
-    const timeouts = resilience.timeouts[request.upstream];
-    const { signal, done } = attemptSignal(timeouts, deadline);
-    const failed = (error: unknown) => transportError(request.upstream, error, { signal, deadline, timeouts, method: request.method });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: request.method,
-        headers: {
-          accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-          // Request id and trace context first: the credentials are the request's own and win any clash.
-          ...tracing,
-          ...request.headers,
-        },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-        dispatcher: dispatcherFor(request.upstream),
-      } as RequestInit);
-    } catch (error) {
-      done();
-      throw failed(error);
-    }
-    answered(response.status);
-    const maxBytes = resilience.maxResponseBytes[request.upstream];
-    let read: BodyText | null;
-    try {
-      read = await readBounded(response, maxBytes);
-    } catch (error) {
-      throw failed(error);
-    } finally {
-      done();
-    }
-    // A failure's status says what happened, whatever its body's size.
-    const body = read ? parseJson(read.text) : undefined;
-    if (!response.ok) {
-      throw upstreamErrorFromResponse(request.upstream, response.status, body, response.headers);
-    }
-    if (!read) {
-      throw new UpstreamError(
-        request.upstream,
-        'UPSTREAM_ERROR',
-        `${label} answered more than ${formatBytes(maxBytes)}, the gateway's limit for one answer (UPSTREAM_MAX_RESPONSE_BYTES)`,
-        { status: response.status },
-      );
-    }
-    if (body === undefined) {
-      throw new UpstreamError(request.upstream, 'UPSTREAM_ERROR', `${label} answered with a body that is not JSON`, {
-        status: response.status,
-      });
-    }
-    const parsed = request.schema.safeParse(body);
-    if (!parsed.success) {
-      throw new UpstreamError(
-        request.upstream,
-        'UPSTREAM_ERROR',
-        `${label} answered with an unexpected shape (${shapeProblem(parsed.error)})`,
-        { status: response.status },
-      );
-    }
-    return { value: parsed.data, bytes: read.bytes };
-  }
+  const send = createSend({ fetch, resilience, dispatcherFor, observer });
 
   const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
     budgets ? budgets.take(ticket, { wait, deadline }) : Promise.resolve({ refund: () => undefined });
@@ -350,18 +265,4 @@ interface Sending {
   /** Read when the attempt leaves: by then the cache has said what it did. */
   cache(): CacheOutcome | 'none';
   requestId?: string;
-}
-
-interface Attempt {
-  retry: number;
-  cache: CacheOutcome | 'none';
-  requestId?: string | undefined;
-}
-
-/** How a failed attempt ended, for its observers: its HTTP status if it had one, else how it broke. */
-function attemptEnd(error: unknown, answered: AttemptEnd | undefined): Pick<AttemptEnd, 'status'> {
-  if (answered) return answered;
-  const transport = error instanceof UpstreamError ? error.details.transport : undefined;
-  if (transport === 'timeout' || transport === 'deadline') return { status: transport };
-  return { status: 'network' };
 }
