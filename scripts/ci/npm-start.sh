@@ -3,18 +3,12 @@
 # /readyz and an operation with data, and stops on SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/ci/wait-for-url.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 PORT=0 SANDBOX_PORT=0 setsid npm start >"$log" 2>&1 &
 pid=$!
-url=""
-for _ in $(seq 1 300); do
-  url=$(grep -o '"url":"http[^"]*"' "$log" | head -1 | cut -d'"' -f4 || true)
-  if [ -n "$url" ]; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "npm-start: FAILED: npm start exited" >&2; exit 1; fi
-  sleep 0.1
-done
-if [ -z "$url" ]; then cat "$log" >&2; echo "npm-start: FAILED: no URL logged" >&2; exit 1; fi
+url=$(wait_for_url "$log" "$pid" npm-start)
 ready=$(node -e "fetch(new URL('/readyz', process.argv[1])).then((r) => console.log(r.status))" "$url")
 answer=$(node -e "fetch(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ agents(first: 1) { nodes { name } } }' }) }).then((r) => r.text()).then(console.log)" "$url")
 kill -TERM -- "-$pid"

@@ -5,6 +5,7 @@
 # (.mjs) against a running gateway and type-checked from TypeScript.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/ci/wait-for-url.sh
 repo=$(pwd)
 work=$(mktemp -d)
 gateway_pid=""
@@ -80,12 +81,6 @@ log="$work/gateway.log"
 # Trusted documents only, from the default allow-list: what a locked-down deployment of the SDK sees.
 PERSISTED_OPERATIONS=only PORT=0 SANDBOX_PORT=0 HOST=127.0.0.1 node --import tsx src/main.ts >"$log" 2>&1 &
 gateway_pid=$!
-for _ in $(seq 1 200); do
-  url=$(grep -o '"url":"http[^"]*"' "$log" | head -1 | cut -d'"' -f4 || true)
-  if [ -n "$url" ]; then break; fi
-  if ! kill -0 "$gateway_pid" 2>/dev/null; then cat "$log" >&2; echo "sdk-package: FAILED: the gateway did not start" >&2; exit 1; fi
-  sleep 0.1
-done
-if [ -z "$url" ]; then echo "sdk-package: FAILED: no gateway URL" >&2; exit 1; fi
+url=$(wait_for_url "$log" "$gateway_pid" sdk-package)
 (cd "$work/consumer" && CX_GATEWAY_URL="$url" node use.mjs)
 echo "sdk-package: passed"
