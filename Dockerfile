@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # The gateway as an image: build with every dependency, run with the
 # production ones only, as an unprivileged user. `.ci/run` replays the
 # install-and-start steps of this file in a temporary copy of the repository
@@ -7,7 +8,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/sdk/package.json packages/sdk/
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY packages/sdk packages/sdk
@@ -18,7 +19,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/sdk/package.json packages/sdk/
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# npm's cache stays in BuildKit's cache mount, out of the image.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist dist
 # The default allow-list of PERSISTED_OPERATIONS=only (the SDK's operations).
 COPY packages/sdk/src/generated/persisted-documents.json packages/sdk/src/generated/

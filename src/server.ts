@@ -36,7 +36,7 @@ import { useOperationMetrics } from './telemetry/operation-metrics.js';
 import { createRequestRecords, type RequestRecords } from './telemetry/request-record.js';
 import { REQUEST_ID_HEADER } from './telemetry/request-id.js';
 import { tracingObserver } from './telemetry/tracing.js';
-import type { UpstreamName } from './http/errors.js';
+import { upstreamLabels, type UpstreamName } from './http/errors.js';
 import { configuredRouteCredentials } from './upstreams/configured-credentials.js';
 
 export interface GatewayDependencies {
@@ -74,8 +74,9 @@ export interface Gateway {
 }
 
 /**
- * The whole gateway as a Yoga instance, without listening: main.ts serves it
- * over node:http, tests do the same on a free port.
+ * The whole gateway as a Yoga instance with its logger, metrics and HTTP
+ * layer, without listening: app.ts puts it behind the request handler on
+ * node:http, for main.ts and the tests alike.
  */
 export function createGateway(
   config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security'>,
@@ -106,7 +107,7 @@ export function createGateway(
   });
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
-  const upstreams = (['avaamo', 'vambe', 'rocketchat'] as const).filter((name) => config.upstreams[name] !== null);
+  const upstreams = (Object.keys(upstreamLabels) as UpstreamName[]).filter((name) => config.upstreams[name] !== null);
   metrics.watch({
     http: http.state,
     upstreams,

@@ -95,8 +95,10 @@ for (const [index, stage] of stages.entries()) {
       const sources = fromFlag ? words.map((word) => word.replace(/^\//, '')) : words;
       copy(sources, destination, from, root, workdir);
     } else if (keyword === 'RUN') {
-      console.log(`dockerfile-run:   RUN ${args}`);
-      execFileSync('sh', ['-c', args], { cwd: join(root, workdir), env: { ...process.env, ...env }, stdio: 'inherit' });
+      // RUN's own flags (--mount=type=cache,…) are BuildKit's business; here npm's cache is this machine's.
+      const command = args.replace(/^(--\S+\s+)+/, '');
+      console.log(`dockerfile-run:   RUN ${command}`);
+      execFileSync('sh', ['-c', command], { cwd: join(root, workdir), env: { ...process.env, ...env }, stdio: 'inherit' });
     } else if (keyword === 'CMD') {
       cmd = args;
     } else if (keyword === 'HEALTHCHECK') {

@@ -14,7 +14,9 @@ describe('the Dockerfile', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) expect(stage.image).toMatch(/^node:20(\.\d+)*-(bookworm|bullseye|trixie)(-slim)?$/);
     expect(args(stages[0]!, 'RUN')).toContain('npm run build');
-    expect(args(runtime, 'RUN').some((run) => run.startsWith('npm ci --omit=dev'))).toBe(true);
+    // A cache clean would run on the replaying machine's own npm cache (scripts/ci/dockerfile-run.ts).
+    expect(args(runtime, 'RUN').join(' ')).not.toContain('cache clean');
+    expect(args(runtime, 'RUN').some((run) => /^(--\S+ )*npm ci --omit=dev/.test(run))).toBe(true);
     expect(args(runtime, 'COPY')).toContain(`--from=${stages[0]!.name} /app/dist dist`);
     expect(envOf(args(runtime, 'ENV').join(' '))).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0' });
   });
