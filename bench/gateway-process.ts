@@ -11,6 +11,8 @@ export interface GatewayProcess {
   pid: number;
   /** Peak resident memory of the gateway process so far (Linux VmHWM), in bytes. */
   peakRss(): Promise<number>;
+  /** What it has written to stdout and stderr so far (its start and transition lines). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -49,14 +51,21 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   await waitForListening(child);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     peakRss: () => peakRssOf(child.pid!),
+    output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import { startGatewayProcess } from './gateway-process.js';
+import { runReplicaBench } from './replicas.js';
 import { scenarios, type Scenario } from './scenarios.js';
 
 const CONNECTIONS = 20;
@@ -178,3 +179,6 @@ async function main() {
 }
 
 await main();
+
+// Scale-out (issue 14): the replica burst, 1 vs 3 replicas with and without Redis; alone: npm run bench:replicas.
+await runReplicaBench();

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
 import { createHttpServer, listen } from './http-server.js';
 import { createDrain } from './lifecycle/drain.js';
-import { createReadiness, sandboxCheck, type Readiness, type ReadinessCheck } from './lifecycle/readiness.js';
+import { createReadiness, redisCheck, sandboxCheck, type Readiness, type ReadinessCheck } from './lifecycle/readiness.js';
+import type { Sharing } from './redis/sharing.js';
 import { createRequestHandler, serveMetrics } from './request-handler.js';
 import type { Sandbox } from './sandbox/server.js';
 import { createGateway, type Gateway, type GatewayDependencies } from './server.js';
@@ -13,12 +14,14 @@ import { createLogger, type LogDestination, type Logger } from './telemetry/logg
 export interface AppOptions {
   /** With the upstreams resolved (the embedded sandbox's, once it listens). */
   config: Config;
-  /** Where log lines go (telemetry/logger.ts logDestination); they are scrubbed of every configured secret first. */
-  logDestination: LogDestination;
+  /** createServiceLogger's: every line scrubbed of the configured secrets. */
+  logger: Logger;
+  /** What this replica shares with the others through Redis (redis/sharing.ts); shutdown closes it. @default nothing shared */
+  sharing?: Sharing;
   /** The embedded sandbox: /readyz asks it, shutdown closes it. */
   sandbox?: Sandbox | null;
   dependencies?: Pick<GatewayDependencies, 'fetch' | 'clock' | 'plugins'>;
-  /** More for /readyz to ask (Redis, when configured). */
+  /** More for /readyz to ask. */
   checks?: ReadinessCheck[];
 }
 
@@ -49,17 +52,25 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The service's logger: `LOG_LEVEL`, every configured secret (upstream credentials, METRICS_TOKEN, CURSOR_SECRET) scrubbed. */
+export function createServiceLogger(config: Config, destination: LogDestination): Logger {
+  const secrets = [...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret];
+  return createLogger(config.telemetry.logLevel, secrets.filter((secret) => secret !== null), destination);
+}
+
 /**
  * The whole service on node:http: the gateway behind the request handler
  * (request ids, probes, metrics, logs, spans), on the main port, and
  * /metrics on a port of its own when METRICS_PORT is set. main.ts and the
  * tests compose it the same way.
  */
-export function createApp({ config, logDestination, sandbox = null, dependencies = {}, checks = [] }: AppOptions): App {
-  const secrets = [...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret];
-  const logger = createLogger(config.telemetry.logLevel, secrets.filter((secret) => secret !== null), logDestination);
-  const gateway = createGateway(config, { ...dependencies, logger });
-  const readiness = createReadiness(gateway.upstreamState, gateway.upstreams, [...(sandbox ? [sandboxCheck(sandbox.url)] : []), ...checks]);
+export function createApp({ config, logger, sharing, sandbox = null, dependencies = {}, checks = [] }: AppOptions): App {
+  const gateway = createGateway(config, { ...dependencies, logger, ...(sharing ? { sharing } : {}) });
+  const readiness = createReadiness(gateway.upstreamState, gateway.upstreams, [
+    ...(sandbox ? [sandboxCheck(sandbox.url)] : []),
+    ...(gateway.redis.state !== 'off' ? [redisCheck(gateway.redis)] : []),
+    ...checks,
+  ]);
   const drain = createDrain();
   const access = { registry: gateway.metrics.registry, token: config.telemetry.metrics.token };
   const ownPort = config.telemetry.metrics.port !== null;
@@ -75,7 +86,7 @@ export function createApp({ config, logDestination, sandbox = null, dependencies
       })
     : null;
   const before: Array<() => void | Promise<void>> = [];
-  const after: Array<() => void | Promise<void>> = [];
+  const after: Array<() => void | Promise<void>> = sharing ? [() => sharing.close()] : [];
 
   const stopMetrics = () =>
     new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@ import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
+import { createPendingWrites, type PendingWrites } from './pending-writes.js';
 import type { CursorCodec } from './schema/cursor-codec.js';
 import type { TraversalStore } from './schema/traversal-store.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
@@ -42,7 +43,9 @@ export type Context = Readonly<{
   upstreamReads: UpstreamReads;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
+  /** The operation's cursors and traversals; a traversal page it records is written before its response goes out. */
   paging: Paging;
+  pendingWrites: PendingWrites;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -77,13 +80,16 @@ export function createContext(
   const upstreamStats = createUpstreamStats();
   const upstreamReads = createUpstreamReads();
   const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads, ...(requestId ? { requestId } : {}) });
+  const pendingWrites = createPendingWrites();
+  const { traversals } = paging;
   return {
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
     upstreamReads,
     deadline,
-    paging,
+    paging: { cursors: paging.cursors, traversals: { record: (page) => traversals.record(page, pendingWrites.add), load: (id) => traversals.load(id) } },
+    pendingWrites,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

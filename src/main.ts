@@ -1,5 +1,6 @@
-import { createApp } from './app.js';
+import { createApp, createServiceLogger } from './app.js';
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
+import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { logDestination } from './telemetry/logger.js';
@@ -44,8 +45,11 @@ async function main(): Promise<void> {
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const destination = await logDestination(config.telemetry);
-  const app = createApp({ config: { ...config, upstreams }, logDestination: destination, sandbox });
-  const { logger } = app;
+  const resolved = { ...config, upstreams };
+  const logger = createServiceLogger(resolved, destination);
+  // With REDIS_URL: connected (or serving degraded) before the first request, the cursor secret agreed.
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, logger });
+  const app = createApp({ config: resolved, logger, sandbox, sharing });
   const { url, metricsUrl } = await app.listen();
 
   logger.info({ url, metricsUrl }, `cx-gateway: ${config.security.graphiql ? 'GraphiQL' : 'GraphQL'} at ${url}`);
@@ -57,6 +61,11 @@ async function main(): Promise<void> {
       .join(', ');
     logger.info(`Upstreams: real: ${real}`);
   }
+  logger.info(
+    sharing.redis
+      ? `Replicas: sharing cache, budgets, rate limits and cursors through Redis (${sharing.health.state})`
+      : 'Replicas: none shared (no REDIS_URL): cache, budgets and rate limits are this process\'s own',
+  );
   const { security } = config;
   logger.info(
     security.auth === 'open'

@@ -14,6 +14,7 @@ import { useCostLimit } from './plugins/use-cost-limit.js';
 import { combineObservers } from './http/observer.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useOperationRecord } from './plugins/use-operation-record.js';
+import { usePendingWrites } from './plugins/use-pending-writes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
@@ -28,7 +29,9 @@ import { createMemoryResponseStore } from './response-cache/store.js';
 import { createCursorCodec, createCursorKeys } from './schema/cursor-codec.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
-import { createMemoryTraversalStore } from './schema/traversal-store.js';
+import { createSharedState } from './redis/shared-state.js';
+import { redisOff, type RedisHealth } from './redis/health.js';
+import type { Sharing } from './redis/sharing.js';
 import { exampleTabs } from './graphiql-example.js';
 import { createLogger, yogaLogger, type Logger } from './telemetry/logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
@@ -58,6 +61,8 @@ export interface GatewayDependencies {
   clock?: Clock;
   /** For tests: plugins listed after the gateway's own (e.g. to count executions). */
   plugins?: Plugin[];
+  /** What this replica shares with the others (redis/sharing.ts). @default nothing: all state in process */
+  sharing?: Sharing;
 }
 
 export interface Gateway {
@@ -69,6 +74,8 @@ export interface Gateway {
   upstreamState: HttpLayerState;
   /** The upstreams configured, in a fixed order. */
   upstreams: readonly UpstreamName[];
+  /** Whether the replicas share their state through Redis now (`off` without REDIS_URL). */
+  redis: RedisHealth;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -88,14 +95,17 @@ export function createGateway(
   const logger = dependencies.logger ?? createLogger('info', secrets, process.stdout);
   const metrics = dependencies.metrics ?? createGatewayMetrics();
   const records = dependencies.records ?? createRequestRecords();
+  const shared = createSharedState(dependencies.sharing, { budgets: config.traffic.budgets, clock, injectedClock: dependencies.clock !== undefined });
+  // This replica's own store (behind the shared tier when Redis is there): its bytes and evictions are what the metrics see.
   const store = config.traffic.responseCache.enabled
     ? createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock, metrics.responseEvicted)
     : null;
-  const responses = store ? createResponseCache(store, clock) : null;
+  const responses = store ? createResponseCache(shared.responseStore(store), clock) : null;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
-    budgets: config.traffic.budgets,
+    budgets: shared.budgets,
+    shared: shared.answers,
     maxConcurrentPerUpstream: config.traffic.maxConcurrentPerUpstream,
     maxQueuedPerUpstream: config.traffic.maxQueuedPerUpstream,
     dataloader: config.traffic.dataloader,
@@ -112,11 +122,13 @@ export function createGateway(
     http: http.state,
     upstreams,
     routes: configuredRouteCredentials(config.upstreams),
+    redis: dependencies.sharing?.health ?? redisOff,
     ...(store?.bytes ? { responseCacheBytes: store.bytes } : {}),
   });
   const recording = useOperationRecord({ records, callers });
-  // Without CURSOR_SECRET the key is this process's own (config warns of it).
-  const paging = { cursors: createCursorCodec(createCursorKeys(security.cursorSecret)), traversals: createMemoryTraversalStore() };
+  // Without CURSOR_SECRET the key is this process's own, or the one the replicas keep in Redis (config warns of it).
+  const cursorKeys = dependencies.sharing?.cursorKeys ?? createCursorKeys(security.cursorSecret);
+  const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [
@@ -126,7 +138,7 @@ export function createGateway(
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    useRateLimit(callers),
+    useRateLimit(callers, shared.rateWindows),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(responses
       ? [
@@ -148,6 +160,7 @@ export function createGateway(
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(deadlines),
+    usePendingWrites(),
     ...(dependencies.plugins ?? []),
   ];
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -183,5 +196,14 @@ export function createGateway(
         })
       : false,
   });
-  return { yoga, logger, metrics, records, upstreamState: http.state, upstreams, close: () => http.close() };
+  return {
+    yoga,
+    logger,
+    metrics,
+    records,
+    upstreamState: http.state,
+    upstreams,
+    redis: dependencies.sharing?.health ?? redisOff,
+    close: () => http.close(),
+  };
 }

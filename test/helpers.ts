@@ -1,6 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
-import { createApp, type App } from '../src/app.js';
+import { createApp, createServiceLogger, type App } from '../src/app.js';
 import { configuredSecrets } from '../src/auth/secrets.js';
 import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
@@ -9,6 +9,7 @@ import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
 import type { GatewayDependencies } from '../src/server.js';
 import { createLogCapture, type LogCapture } from './log-capture.js';
+import { startSharing, type Sharing } from '../src/redis/sharing.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -21,6 +22,8 @@ export interface Stack {
   app: App;
   /** Every line the gateway logged, parsed; `close()` fails if any holds a configured secret. */
   logs: LogCapture;
+  /** What the gateway shares with other replicas (REDIS_URL in `env`): its connection and health. */
+  sharing: Sharing;
   /** The gateway's GraphQL endpoint. */
   url: string;
   /** Runs an operation and returns data and errors, as a client would see them. */
@@ -62,12 +65,16 @@ export async function startStack(
     env?: Record<string, string | undefined>;
     /** The gateway's clock (test/clock.ts; the sandbox keeps real time) and extra plugins (GatewayDependencies). */
     gateway?: Pick<GatewayDependencies, 'clock' | 'plugins'>;
+    /** Another stack's sandbox instead of one of its own: replicas of one gateway. */
+    sandboxOf?: Stack;
   } = {},
 ): Promise<Stack> {
-  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const sandbox = options.sandboxOf?.sandbox ?? (await startSandbox({ port: 0, ...options.sandbox }));
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
   const logs = createLogCapture([...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret]);
-  const app = createApp({ config, logDestination: logs, dependencies: options.gateway ?? {} });
+  const logger = createServiceLogger(config, logs);
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, logger });
+  const app = createApp({ config, logger, sharing, dependencies: options.gateway ?? {} });
   const { url } = await app.listen({ port: 0, metricsPort: 0 });
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
@@ -80,6 +87,7 @@ export async function startStack(
     sandbox,
     app,
     logs,
+    sharing,
     url,
     async execute<T>(query: string, variables?: Record<string, unknown>) {
       try {
@@ -117,8 +125,9 @@ export async function startStack(
       return (await response.json()) as T;
     },
     async close() {
+      // Closes the gateway and its Redis connection (the sharing); the sandbox is another stack's when shared.
       await app.close();
-      await sandbox.close();
+      if (!options.sandboxOf) await sandbox.close();
       logs.assertNoSecrets();
     },
   };

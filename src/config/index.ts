@@ -2,10 +2,12 @@ import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import type { ResilienceSettings } from '../http/settings.js';
 import type { HttpServerSettings } from '../http-server.js';
+import type { ScalingSettings } from '../redis/settings.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
 import type { TelemetrySettings } from '../telemetry/settings.js';
 import { opsEnv, telemetrySettings } from './ops.js';
+import { redisEnv, scalingSettings, shareWarnings } from './redis.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
 import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
@@ -15,6 +17,7 @@ export { ConfigError, type Env } from './env.js';
 export type { TrafficSettings } from './traffic.js';
 export type { ApiKey, Scope, SecuritySettings } from '../auth/settings.js';
 export type { ResilienceSettings } from '../http/settings.js';
+export type { RedisSettings, ScalingSettings } from '../redis/settings.js';
 export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, UpstreamSettings, VambeSettings } from '../upstreams/settings.js';
 
 export interface Config {
@@ -34,6 +37,8 @@ export interface Config {
   telemetry: TelemetrySettings;
   /** How long in-flight operations may take to finish once SIGTERM or SIGINT arrives. */
   shutdownGraceMs: number;
+  /** Replicas: what they share through Redis, and each one's share of the limits without it. */
+  scaling: ScalingSettings;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
@@ -52,6 +57,7 @@ const envSchema = z.object({
   ...trafficEnv,
   ...securityEnv,
   ...opsEnv,
+  ...redisEnv,
 });
 
 const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
@@ -76,6 +82,10 @@ export function loadConfig(env: Env): Config {
     problems.push('METRICS_PORT must differ from PORT (metrics get a port of their own, or leave it unset to serve them on PORT).');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const scalingWarnings: string[] = [];
+  const scaling = scalingSettings(parsed, scalingWarnings);
+  const traffic = trafficSettings(parsed);
+  scalingWarnings.push(...shareWarnings(traffic.budgets, scaling.localShare));
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
@@ -87,13 +97,15 @@ export function loadConfig(env: Env): Config {
     embeddedSandbox,
     upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
     resilience: resilienceSettings(parsed),
-    traffic: trafficSettings(parsed),
-    security: securitySettings(parsed, embeddedSandbox, securityWarnings),
+    traffic,
+    security: securitySettings(parsed, embeddedSandbox, securityWarnings, scaling.redis !== null),
+    scaling,
     telemetry: telemetrySettings(parsed),
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     warnings: [
       ...(embeddedSandbox ? [] : warnings),
       ...securityWarnings,
+      ...scalingWarnings,
       ...(!embeddedSandbox && parsed.METRICS_PORT === undefined && parsed.METRICS_TOKEN === undefined
         ? ['GET /metrics is served on PORT to anyone who reaches it: set METRICS_PORT (a port of its own) or METRICS_TOKEN.']
         : []),

@@ -78,6 +78,8 @@ export function securitySettings(
   parsed: z.infer<z.ZodObject<typeof securityEnv>>,
   onSandbox: boolean,
   warnings: string[],
+  /** REDIS_URL is set: without CURSOR_SECRET the replicas share one kept in Redis (redis/cursor-secret.ts). */
+  sharedCursorSecret = false,
 ): SecuritySettings {
   const keys = parsed.GATEWAY_API_KEYS;
   let auth: SecuritySettings['auth'] = 'keys';
@@ -92,7 +94,9 @@ export function securitySettings(
   } else {
     warnings.push('No GATEWAY_API_KEYS: every request is refused (401) until keys are set (or GATEWAY_AUTH=false runs the gateway open).');
   }
-  if (parsed.CURSOR_SECRET === undefined) {
+  if (parsed.CURSOR_SECRET === undefined && sharedCursorSecret) {
+    warnings.push('No CURSOR_SECRET: cursors are signed with a random secret the replicas keep in Redis; should Redis lose it, cursors signed before are refused.');
+  } else if (parsed.CURSOR_SECRET === undefined) {
     warnings.push('No CURSOR_SECRET: cursors are signed with a random secret of this process, so they stop working when it restarts and are refused by other replicas.');
   }
   const production = parsed.NODE_ENV === 'production';

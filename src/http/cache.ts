@@ -58,6 +58,10 @@ export type CacheOutcome = 'hit' | 'stale' | 'staleOnError' | 'miss' | 'coalesce
 export interface Sized<T> {
   value: T;
   bytes: number;
+  /** The text itself, for the shared tier to keep (shared-tier.ts). */
+  text?: string;
+  /** How old it already is: an answer another replica loaded (shared-tier.ts). @default 0 */
+  ageMs?: number;
 }
 
 /**
@@ -134,9 +138,11 @@ export function createUpstreamCache(
     perf: clock,
     // Read the clock on every check (lru-cache otherwise reuses one reading for 1 ms).
     ttlResolution: 0,
-    fetchMethod: async (key, _stale, { context }) => {
-      const { value, bytes } = await context.load({ hasStale: context.hasStale, shared: true });
-      return { value, storedAt: clock.now(), bytes: bytes * MEMORY_PER_JSON_BYTE + key.length * 2 + ENTRY_OVERHEAD_BYTES };
+    fetchMethod: async (key, _stale, { context, options }) => {
+      const { value, bytes, ageMs = 0 } = await context.load({ hasStale: context.hasStale, shared: true });
+      // Another replica's answer ends when it would have ended there.
+      if (ageMs > 0 && options.ttl !== undefined) options.ttl = Math.max(1, options.ttl - ageMs);
+      return { value, storedAt: clock.now() - ageMs, bytes: bytes * MEMORY_PER_JSON_BYTE + key.length * 2 + ENTRY_OVERHEAD_BYTES };
     },
     // Keep the old entry when a refresh fails: it may still be served stale.
     noDeleteOnFetchRejection: true,

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { QueryValue } from './request-key.js';
 import type { ResilienceSettings } from './settings.js';
 import { createBreakers, type BreakerState } from './breaker.js';
-import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
+import { createBudgets, type BudgetSettings, type BudgetTicket, type Budgets, type Reservation } from './budget.js';
+import { BudgetSpent } from './errors.js';
 import { createUpstreamCache, type CacheOutcome, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
@@ -14,6 +15,7 @@ import { codeFor, GatewayRefusal, upstreamLabels, type UpstreamName } from './er
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
 import { createSend } from './send.js';
+import { createTieredLoad, decoderFor, type SharedAnswers } from './shared-tier.js';
 import { createDispatcher, deadlineError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamEvent, type UpstreamStats } from './upstream-stats.js';
@@ -76,14 +78,16 @@ export interface HttpClientOptions extends ResilienceSettings {
   maxQueuedPerUpstream?: number;
   /** The cross-request cache. @default off */
   cache?: CacheSettings;
-  /** Call budgets per upstream and credential. @default none */
-  budgets?: BudgetSettings;
+  /** Call budgets per upstream and credential; a shared implementation replaces the in-process one. @default none */
+  budgets?: BudgetSettings | Budgets;
+  /** The tier the replicas share behind the cache (L2, one load per key across replicas). @default none */
+  shared?: SharedAnswers;
   /** @default true */
   dataloader?: boolean;
   fetch?: typeof globalThis.fetch;
   /** For tests: the clock of cache TTLs, budget refills, breakers, back-off, timeouts and deadlines. */
   clock?: Clock;
-  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off. */
+  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off, this replica's or another's (`shared`). */
   onInvalidate?: (route: UpstreamRoute, credential: string) => void;
   /** Hears what the layer does (metrics, spans). @default none */
   observer?: HttpObserver;
@@ -112,11 +116,17 @@ export function createHttpClient({
   fetch = globalThis.fetch,
   clock = systemClock,
   onInvalidate,
+  shared,
   observer = {},
   ...resilience
 }: HttpClientOptions): HttpClient {
   const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock, () => observer.evicted?.()) : null;
-  const budgets = budgetSettings ? createBudgets(budgetSettings, clock, (ticket, what) => observer.budget?.(ticket, what)) : null;
+  const budgets = !budgetSettings ? null : 'take' in budgetSettings ? budgetSettings : createBudgets(budgetSettings, clock);
+  const tiered = cache && shared && cacheSettings?.enabled ? createTieredLoad(shared, cacheSettings) : null;
+  shared?.onInvalidated((route, credential) => {
+    cache?.invalidate(route, credential);
+    onInvalidate?.(route, credential);
+  });
   const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream, maxQueuedPerUpstream));
   const dispatchers = new Set<ReturnType<typeof createDispatcher>>();
   const dispatcherFor = perUpstream((upstream) => {
@@ -128,8 +138,16 @@ export function createHttpClient({
 
   const send = createSend({ fetch, resilience, dispatcherFor, observer });
 
-  const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
-    budgets ? budgets.take(ticket, { wait, deadline }) : Promise.resolve({ refund: () => undefined });
+  /** A budget token; its waits and refusals are told to the observer, whichever budgets (this process's or shared). */
+  async function take(ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> {
+    if (!budgets) return { refund: () => undefined };
+    try {
+      return await budgets.take(ticket, { wait, deadline, onWait: () => observer.budget?.(ticket, 'wait') });
+    } catch (error) {
+      if (error instanceof BudgetSpent) observer.budget?.(ticket, 'refusal');
+      throw error;
+    }
+  }
 
   /**
    * One attempt: a concurrency slot, then fetch. A call that finds the queue
@@ -205,22 +223,38 @@ export function createHttpClient({
       cache: () => cached,
       ...(requestId === undefined ? {} : { requestId }),
     };
-    const load: Load<T> = ({ hasStale, shared }) =>
-      shared ? withOwnDeadline((own) => call(request, own, hasStale, sending)) : call(request, deadline, hasStale, sending);
+    type Fill = (own: Deadline, hasStale: boolean) => Promise<Sized<T>>;
+    const upstreamCall: Fill = (own, hasStale) => call(request, own, hasStale, sending);
+    const loadWith =
+      (fill: Fill): Load<T> =>
+      ({ hasStale, shared }) =>
+        shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale);
     let answer: Promise<T>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
       reads.reading(request.route, credential);
+      const key = { route: request.route, credential, request: requestKey(request) };
+      // Routes the cache keeps go through L2 too (a TTL of 0 never does). Another replica's answer counts as the cache's.
+      const fill: Fill =
+        tiered && cacheSettings!.policies[request.route].ttlSeconds > 0
+          ? (own, hasStale) =>
+              tiered(key, own, {
+                upstream: request.upstream,
+                decode: decoderFor(request.schema),
+                load: (staleShared) => upstreamCall(own, hasStale || staleShared),
+                served: record,
+              })
+          : upstreamCall;
       answer = cache.get(
-        { route: request.route, credential, request: requestKey(request) },
-        load,
+        key,
+        loadWith(fill),
         record,
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
       // A read no cache keeps: nothing built from it may be kept either.
       if (request.method === 'GET') reads.answered(null);
-      answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
+      answer = loadWith(upstreamCall)({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
     return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
@@ -242,6 +276,7 @@ export function createHttpClient({
       const credential = credentialFingerprint(headers);
       cache?.invalidate(route, credential);
       onInvalidate?.(route, credential);
+      shared?.invalidate(route, credential);
     },
     forOperation: scoped,
     dataloader,
@@ -253,7 +288,8 @@ export function createHttpClient({
   const state: HttpLayerState = {
     breaker: (upstream) => breakers.state(upstream),
     inFlight: (upstream) => limiterFor(upstream).running(),
-    budgetTokens: (ticket) => budgets?.tokens(ticket) ?? null,
+    // Shared budgets (Redis) cannot be read at once: no gauge for them.
+    budgetTokens: (ticket) => budgets?.tokens?.(ticket) ?? null,
     cacheBytes: () => cache?.bytes() ?? 0,
   };
   return scoped(null);

@@ -114,7 +114,7 @@ export function createSend({ fetch, resilience, dispatcherFor, observer }: SendO
         { status: response.status },
       );
     }
-    return { value: parsed.data, bytes: read.bytes };
+    return { value: parsed.data, bytes: read.bytes, text: read.text };
   }
 
   return send;

@@ -1,6 +1,7 @@
 import type { BreakerState } from '../http/breaker.js';
 import type { HttpLayerState } from '../http/client.js';
 import type { UpstreamName } from '../http/errors.js';
+import type { RedisHealth } from '../redis/health.js';
 
 /** `degraded`: serving, with less (Redis down: in-process state instead); `down`: not ready. */
 export type CheckState = 'up' | 'degraded' | 'down';
@@ -77,6 +78,14 @@ function breakerCheck(http: HttpLayerState, upstreams: readonly UpstreamName[]):
       return { state: open.length > 0 ? 'degraded' : 'up' };
     },
   };
+}
+
+/**
+ * Redis, when REDIS_URL is set: `degraded` while it is unreachable (each
+ * replica then serves from its own state, so the gateway stays ready).
+ */
+export function redisCheck(health: RedisHealth): ReadinessCheck {
+  return { name: 'redis', check: () => ({ state: health.state === 'up' ? 'up' : 'degraded' }) };
 }
 
 /** The embedded sandbox answers its health route (it is reached over HTTP, like a real upstream). */

@@ -4,6 +4,7 @@ import type { UpstreamName } from '../http/errors.js';
 import type { HttpObserver } from '../http/observer.js';
 import type { UpstreamRoute } from '../http/routes.js';
 import type { UpstreamEvent } from '../http/upstream-stats.js';
+import type { RedisHealth } from '../redis/health.js';
 import type { ResponseCacheOutcome } from '../plugins/use-response-cache.js';
 import type { ConfiguredRouteCredentials } from '../upstreams/configured-credentials.js';
 
@@ -25,6 +26,8 @@ export interface GaugeSources {
   routes: readonly ConfiguredRouteCredentials[];
   /** Bytes the response cache holds; absent when it is off. */
   responseCacheBytes?: () => number;
+  /** Redis's health: cx_redis_up, when REDIS_URL is set. */
+  redis: RedisHealth;
 }
 
 export interface GatewayMetrics {
@@ -155,6 +158,17 @@ export function createGatewayMetrics(): GatewayMetrics {
     responseEvicted: () => evictions.inc({ cache: 'response' }),
     watch(next) {
       sources = next;
+      const { redis } = next;
+      // Registered only with REDIS_URL: a gauge without labels always has a value, and 0 would read as "Redis down".
+      if (redis.state === 'off' || registry.getSingleMetric('cx_redis_up')) return;
+      new Gauge({
+        name: 'cx_redis_up',
+        help: 'Whether this replica shares cache, budgets, rate limits and cursors through Redis now (1), or serves from its own state (0).',
+        registers,
+        collect() {
+          this.set(redis.state === 'up' ? 1 : 0);
+        },
+      });
     },
   };
 }

@@ -3,7 +3,7 @@ import { sha256Hex } from '../../src/auth/callers.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from '../../src/sandbox/credentials.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, createServiceLogger, type App } from '../../src/app.js';
 import { sandboxEnv } from '../helpers.js';
 import { postGraphQL, type RawResponse } from '../raw-request.js';
 
@@ -61,9 +61,10 @@ beforeAll(async () => {
       logLines.push(`${level} ${args.map((arg) => (arg instanceof Error ? `${arg.stack}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation(record(`console.${level}`));
   // Everything the gateway logs, at every level, as written to stdout.
+  const traced = { ...config, telemetry: { ...config.telemetry, logLevel: 'trace' as const } };
   app = createApp({
-    config: { ...config, telemetry: { ...config.telemetry, logLevel: 'trace' } },
-    logDestination: { write: (line: string) => logLines.push(line) },
+    config: traced,
+    logger: createServiceLogger(traced, { write: (line: string) => logLines.push(line) }),
     dependencies: { fetch: echoingFetch },
   });
   url = (await app.listen({ port: 0 })).url;
