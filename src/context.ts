@@ -31,7 +31,12 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 }
 
 /** Process-wide, like the secret and the traversals they hold: cursors made by one request are read by the next. */
-export type Paging = Readonly<{ cursors: CursorCodec; traversals: TraversalStore }>;
+export type Paging = Readonly<{
+  cursors: CursorCodec;
+  traversals: TraversalStore;
+  /** The most entries a report reads through a whole range (MAX_REPORT_ENTRIES): stats, clusters, filters Avaamo cannot apply. */
+  maxReportEntries: number;
+}>;
 
 export type Context = Readonly<{
   caller: Caller;
@@ -88,7 +93,10 @@ export function createContext(
     upstreamStats,
     upstreamReads,
     deadline,
-    paging: { cursors: paging.cursors, traversals: { record: (page) => traversals.record(page, pendingWrites.add), load: (id) => traversals.load(id) } },
+    paging: {
+      ...paging,
+      traversals: { record: (page) => traversals.record(page, pendingWrites.add), load: (id) => traversals.load(id) },
+    },
     pendingWrites,
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),

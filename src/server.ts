@@ -128,7 +128,7 @@ export function createGateway(
   const recording = useOperationRecord({ records, callers });
   // Without CURSOR_SECRET the key is this process's own, or the one the replicas keep in Redis (config warns of it).
   const cursorKeys = dependencies.sharing?.cursorKeys ?? createCursorKeys(security.cursorSecret);
-  const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals };
+  const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals, maxReportEntries: config.traffic.maxReportEntries };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
   const plugins: Plugin[] = [

@@ -21,6 +21,10 @@ export const DEFAULT_ROUTE_POLICIES: Readonly<Record<UpstreamRoute, RoutePolicy>
   'avaamo.unhandledMessages': { ttlSeconds: 60, staleWhileRevalidate: true },
   'avaamo.smsReport': { ttlSeconds: 60, staleWhileRevalidate: true },
   'avaamo.messages': { ttlSeconds: 15, staleWhileRevalidate: false },
+  // Windows wholly in the past: nothing new arrives there, so an hour, refreshed behind the caller's back.
+  'avaamo.unhandledMessages.past': { ttlSeconds: 3600, staleWhileRevalidate: true },
+  'avaamo.messages.past': { ttlSeconds: 3600, staleWhileRevalidate: true },
+  'avaamo.smsReport.past': { ttlSeconds: 3600, staleWhileRevalidate: true },
   // A write: never cached, whatever its TTL says.
   'avaamo.postMessage': { ttlSeconds: 0, staleWhileRevalidate: false },
   'vambe.contactsByStatus': { ttlSeconds: 5, staleWhileRevalidate: false },

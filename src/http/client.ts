@@ -35,8 +35,22 @@ export interface UpstreamRequest<T> {
   schema: z.ZodType<T>;
 }
 
+/**
+ * An upstream answer with what a caller needs to say how fresh it is: when it
+ * was fetched (wall clock, epoch ms; for a cached answer, when the cache got
+ * it, not now) and whether it was served past its TTL (the refresh was
+ * refused by a budget or an open breaker, failed, or still runs).
+ */
+export interface Answer<T> {
+  value: T;
+  fetchedAt: number;
+  stale: boolean;
+}
+
 export interface HttpClient {
   request<T>(request: UpstreamRequest<T>): Promise<T>;
+  /** The same call, with how fresh its answer is. */
+  read<T>(request: UpstreamRequest<T>): Promise<Answer<T>>;
   /** Drops the cached answers of one route read with these credentials (a write changed them). */
   invalidate(route: UpstreamRoute, headers: Record<string, string>): void;
   /**
@@ -60,6 +74,12 @@ export interface HttpLayerState {
   budgetTokens(ticket: BudgetTicket): number | null;
   /** The upstream cache's estimated bytes; 0 without it. */
   cacheBytes(): number;
+}
+
+/** What the cache holds of an answer: the parsed body and when it was fetched. */
+interface Fetched<T> {
+  body: T;
+  fetchedAt: number;
 }
 
 export interface OperationScope {
@@ -207,11 +227,13 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads, requestId }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads, requestId }: OperationScope): Promise<Answer<T>> {
     let sent = false;
+    let stale = false;
     let cached: CacheOutcome | 'none' = 'none';
     const record = (event: UpstreamEvent) => {
       if (event !== 'request') cached = event;
+      if (event === 'stale' || event === 'staleOnError') stale = true;
       stats.record(request.route, event);
       observer.event?.(request.upstream, request.route, event);
     };
@@ -225,11 +247,14 @@ export function createHttpClient({
     };
     type Fill = (own: Deadline, hasStale: boolean) => Promise<Sized<T>>;
     const upstreamCall: Fill = (own, hasStale) => call(request, own, hasStale, sending);
+    // The fetch time travels with the answer into the cache, so a cached answer keeps it (one from another replica: its age).
     const loadWith =
-      (fill: Fill): Load<T> =>
-      ({ hasStale, shared }) =>
-        shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale);
-    let answer: Promise<T>;
+      (fill: Fill): Load<Fetched<T>> =>
+      async ({ hasStale, shared }) => {
+        const sized = await (shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale));
+        return { ...sized, value: { body: sized.value, fetchedAt: Date.now() - (sized.ageMs ?? 0) } };
+      };
+    let answer: Promise<Fetched<T>>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
       reads.reading(request.route, credential);
@@ -256,7 +281,8 @@ export function createHttpClient({
       if (request.method === 'GET') reads.answered(null);
       answer = loadWith(upstreamCall)({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
-    return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+    const answered = answer.then(({ body, fetchedAt }) => ({ value: body, fetchedAt, stale }));
+    return raceSignal(answered, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
   /** Runs `task` under a fresh operation deadline, released when it settles. */
@@ -269,9 +295,11 @@ export function createHttpClient({
     }
   }
 
+  const read = <T>(request: UpstreamRequest<T>, operation: OperationScope | null) =>
+    operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline }));
   const scoped = (operation: OperationScope | null): HttpClient => ({
-    request: (request) =>
-      operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
+    request: async (request) => (await read(request, operation)).value,
+    read: (request) => read(request, operation),
     invalidate: (route, headers) => {
       const credential = credentialFingerprint(headers);
       cache?.invalidate(route, credential);

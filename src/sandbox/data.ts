@@ -13,7 +13,7 @@ export type * from './vambe/types.js';
 /** The whole sandbox dataset, each vendor's part in its wire form. */
 export interface SandboxDataset {
   seed: number;
-  /** Epoch ms the data is anchored at: every generated timestamp lies in the 30 days before it. */
+  /** Epoch ms the data is anchored at: Avaamo's generated timestamps lie in the 120 days before it, the others in the 30. */
   now: number;
   avaamo: AvaamoDataset;
   vambe: VambeDataset;

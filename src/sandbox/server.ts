@@ -18,7 +18,7 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Seed of the generated dataset. @default 42 */
   seed?: number;
-  /** Epoch ms the dataset is anchored at (its data covers the 30 days before). @default Date.now() at start */
+  /** Epoch ms the dataset is anchored at (its Avaamo data covers the 120 days before, the rest 30). @default Date.now() at start */
   now?: number;
   /**
    * Enforce the vendors' rate limits: Avaamo 50 calls/min per token, Rocket.Chat 10 calls

@@ -1,6 +1,7 @@
 import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
 import { contactPlatforms, contactStatuses, type VambeContactWire } from '../upstreams/vambe/types.js';
 import { builder } from './builder.js';
+import { FreshnessTracker } from './freshness.js';
 import { resolveLiveConnection } from './live-pagination.js';
 
 export const ContactStatus = builder.enumType('ContactStatus', {
@@ -69,23 +70,27 @@ builder.queryField('contacts', (t) =>
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
         platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
       },
-      resolve: (_root, args, context) => {
+      resolve: async (_root, args, context) => {
         const filters = {
           status: args.status,
           pipelineId: args.pipelineId === null || args.pipelineId === undefined ? undefined : String(args.pipelineId),
           platform: args.platform ?? undefined,
         };
-        return resolveLiveConnection({
+        const freshness = new FreshnessTracker();
+        const connection = await resolveLiveConnection({
           args,
           cursors: context.paging.cursors.list('contacts', filters),
           traversals: context.paging.traversals,
           pageSize: VAMBE_PAGE_SIZE,
           fetchPage: async (page) => {
-            const result = await context.loaders.vambe.contactsPage.load({ ...filters, page });
-            return { items: result.contacts, total: result.total };
+            // Vambe sends no time of its own: a page is as of its fetch.
+            const answer = await context.loaders.vambe.contactsPage.read({ ...filters, page });
+            freshness.noteAnswer(answer);
+            return { items: answer.value.contacts, total: answer.value.total };
           },
           idOf: (contact) => contact.id,
         });
+        return Object.assign(connection, { freshness });
       },
     },
     { name: 'ContactConnection' },

@@ -59,6 +59,7 @@ describe('what a new user runs first', () => {
       ['FailedSmsLastDay'],
       ['UnhandledQueries'],
       ['PostMessage', 'LatestConversations'],
+      ['BotTraining'],
     ]);
   });
 
@@ -88,5 +89,8 @@ describe('what a new user runs first', () => {
     const unhandled = answers.UnhandledQueries as { agent: { unhandledMessages: { nodes: unknown[] } } };
     expect(unhandled.agent.unhandledMessages.nodes.length).toBeGreaterThan(0);
     expect(answers.PostMessage).toEqual({ postAgentMessage: { success: true } });
+    const training = (answers.BotTraining as { agent: { unhandledQueryClusters: { nodes: unknown[] }; smsDeliveryStats: { total: number } } }).agent;
+    expect(training.unhandledQueryClusters.nodes.length).toBeGreaterThan(0);
+    expect(training.smsDeliveryStats.total).toBeGreaterThan(0);
   });
 });

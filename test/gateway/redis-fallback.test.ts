@@ -20,8 +20,9 @@ async function gateway(env: Record<string, string>, sandboxOf?: Stack) {
   return { stack, logger };
 }
 
-const SMS = `query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, first: 1) { totalCount } } }`;
-const from = (index: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString();
+const SMS = `query($agentId: Int!, $from: DateTime!, $to: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, to: $to, first: 1) { totalCount } } }`;
+/** Distinct day-long ranges: one upstream request each (a range over 7 days would be read in windows). */
+const range = (index: number) => ({ from: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(), to: new Date(Date.UTC(2026, 0, 2, 0, 0, index)).toISOString() });
 const lines = (logger: { lines: string[] }, pattern: RegExp) => logger.lines.filter((line) => pattern.test(line)).length;
 
 describe('Redis unavailable', () => {
@@ -29,7 +30,7 @@ describe('Redis unavailable', () => {
     const port = await freePort();
     const { stack, logger } = await gateway({ REDIS_URL: `redis://127.0.0.1:${port}`, REPLICAS: '2', AVAAMO_CALLS_PER_MINUTE: '20', BUDGET_MAX_WAIT_MS: '0' });
     expect(stack.sharing.health.state).toBe('degraded');
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => stack.execute(SMS, { agentId: agentIds[0], from: from(index) })));
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => stack.execute(SMS, { agentId: agentIds[0], ...range(index) })));
     // Half of 20 a minute: a burst of 5, the rest refused as the budget refuses (RATE_LIMITED, retryAfter).
     const limited = answers.filter((answer) => errorAt(answer, ['agent', 'smsRecords'])?.extensions?.code === 'RATE_LIMITED');
     expect(answers.filter((answer) => answer.errors === undefined)).toHaveLength(5);
@@ -55,7 +56,7 @@ describe('Redis unavailable', () => {
     for (let round = 0; round < 2; round++) {
       await server.kill();
       await expect.poll(() => health.state).toBe('degraded');
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => stack.execute(SMS, { agentId: agentIds[1], from: from(100 * round + index) })));
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => stack.execute(SMS, { agentId: agentIds[1], ...range(100 * round + index) })));
       for (const answer of answers) expect(answer.errors).toBeUndefined();
       await server.restart();
       await expect.poll(() => health.state, { timeout: 15_000 }).toBe('up');
@@ -75,7 +76,7 @@ describe('Redis unavailable', () => {
     const admin = new Redis(server.url);
     // Every client's commands wait 1.5 s: Redis is there, only far too slow.
     await admin.client('PAUSE', 1500, 'ALL');
-    const answers = await Promise.all(Array.from({ length: 5 }, (_, index) => stack.execute(SMS, { agentId: agentIds[2], from: from(index) })));
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, index) => stack.execute(SMS, { agentId: agentIds[2], ...range(index) })));
     for (const answer of answers) expect(answer.errors).toBeUndefined();
     expect(stack.sharing.health.state).toBe('degraded');
     expect(logger.lines.filter((line) => line.startsWith('redis: degraded'))).toEqual([expect.stringMatching(/did not answer within 100 ms/)]);

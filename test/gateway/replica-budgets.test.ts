@@ -57,8 +57,9 @@ describe('vendor budgets across replicas', () => {
     const bodies = [
       ...Array.from({ length: 60 }, (_, index) =>
         JSON.stringify({
-          query: `query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(first: 1, from: $from) { totalCount } } }`,
-          variables: { agentId: agentIds[index % 5], from: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString() },
+          // A day each: one upstream request (a range over 7 days would be read in windows).
+          query: `query($agentId: Int!, $from: DateTime!, $to: DateTime!) { agent(agentId: $agentId) { smsRecords(first: 1, from: $from, to: $to) { totalCount } } }`,
+          variables: { agentId: agentIds[index % 5], from: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(), to: new Date(Date.UTC(2026, 0, 2, 0, 0, index)).toISOString() },
         }),
       ),
       ...Array.from({ length: 30 }, (_, index) =>

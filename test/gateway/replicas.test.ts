@@ -118,8 +118,9 @@ describe('three replicas sharing one Redis', () => {
     const operations = replicaOperations(sandbox.dataset.now + 3_600_000, 120).flatMap((operation, index) => [
       operation,
       JSON.stringify({
-        query: `query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(first: 2, from: $from) { totalCount } } }`,
-        variables: { agentId: agentIds[index % 5], from: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString() },
+        // A day each: one upstream request (a range over 7 days would be read in windows).
+        query: `query($agentId: Int!, $from: DateTime!, $to: DateTime!) { agent(agentId: $agentId) { smsRecords(first: 2, from: $from, to: $to) { totalCount } } }`,
+        variables: { agentId: agentIds[index % 5], from: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(), to: new Date(Date.UTC(2026, 0, 2, 0, 0, index)).toISOString() },
       }),
     ]);
     const answers: Answer[] = [];
@@ -152,7 +153,7 @@ describe('three replicas sharing one Redis', () => {
     }
 
     // Shared again: what one replica loaded, the others answer without the upstream.
-    const fresh = JSON.stringify({ query: `query($agentId: Int!) { agent(agentId: $agentId) { smsRecords(first: 3, from: "2026-01-02T03:04:05Z") { totalCount } } }`, variables: { agentId: agentIds[3] } });
+    const fresh = JSON.stringify({ query: `query($agentId: Int!) { agent(agentId: $agentId) { smsRecords(first: 3, from: "2026-01-02T03:04:05Z", to: "2026-01-03T00:00:00Z") { totalCount } } }`, variables: { agentId: agentIds[3] } });
     sandbox.reset();
     const [first, ...others] = set.replicas;
     expect((await post(first!.url, fresh)).status).toBe(200);

@@ -76,6 +76,7 @@ describe('GraphiQL served by the gateway, offline', () => {
       'FailedSmsLastDay',
       'UnhandledQueries',
       'PostMessage',
+      'BotTraining',
     ]);
     await stack.resetStats();
     const response = await run(page);
@@ -106,7 +107,7 @@ describe('GraphiQL served by the gateway, offline', () => {
     const context = await offlineContext();
     const page = await openGraphiQL(context);
     await page.getByRole('button', { name: 'New tab' }).click();
-    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(6);
+    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(7);
     // On a busy machine the new tab's editor can take a moment to take focus;
     // keys sent before then land in the old tab. Type until the editor holds
     // exactly the typed query.

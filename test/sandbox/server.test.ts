@@ -136,14 +136,15 @@ describe('dataset', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('keeps every timestamp within the 30 days before now', () => {
-    const from = NOW - 30 * 86_400_000;
-    const inWindow = (ms: number): boolean => ms >= from && ms <= NOW;
+  it('keeps Avaamo timestamps within the 120 days before now, the others within 30', () => {
+    const within = (days: number) => (ms: number): boolean => ms >= NOW - days * 86_400_000 && ms <= NOW;
+    const inAvaamoHistory = within(120);
+    const inWindow = within(30);
     const dataset = generateDataset(5, NOW);
     for (const agent of Object.values(dataset.avaamo.agents)) {
-      for (const m of agent.messages) expect(inWindow(m.created_at * 1000)).toBe(true);
-      for (const u of agent.unhandledMessages) expect(inWindow(u.created_at * 1000)).toBe(true);
-      for (const s of agent.smsRecords) expect(inWindow(s.created_at * 1000)).toBe(true);
+      for (const m of agent.messages) expect(inAvaamoHistory(m.created_at * 1000)).toBe(true);
+      for (const u of agent.unhandledMessages) expect(inAvaamoHistory(u.created_at * 1000)).toBe(true);
+      for (const s of agent.smsRecords) expect(inAvaamoHistory(s.created_at * 1000)).toBe(true);
     }
     for (const c of dataset.vambe.contacts) {
       expect(inWindow(Date.parse(c.contact.created_at))).toBe(true);

@@ -187,6 +187,7 @@ describe('persisted documents', () => {
       'AgentConversationStats',
       'AgentMessages',
       'Agents',
+      'BotTraining',
       'Contacts',
       'Dashboard',
       'PostAgentMessage',
