@@ -69,6 +69,8 @@ export interface RequestScope {
   deadline: Deadline;
   /** Whom per-caller limits count (auth/callers.ts callerKey). */
   callerKey: string;
+  /** Forwarded upstream as `x-request-id` with every call it causes. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -83,12 +85,12 @@ export function createContext(
   configured: UpstreamSettings,
   paging: Paging,
   live: LiveQueue,
-  { caller, forwardedFrom, deadline, callerKey }: RequestScope,
+  { caller, forwardedFrom, deadline, callerKey, requestId }: RequestScope,
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
   const upstreamReads = createUpstreamReads();
-  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads });
+  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads, ...(requestId ? { requestId } : {}) });
   const pendingWrites = createPendingWrites();
   const { traversals } = paging;
   return {

@@ -1,18 +1,20 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import { callerKey, createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
-import { createHttpClient } from './http/client.js';
+import { createHttpClient, type HttpLayerState } from './http/client.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
 import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
+import { combineObservers } from './http/observer.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
+import { useOperationRecord } from './plugins/use-operation-record.js';
 import { usePendingWrites } from './plugins/use-pending-writes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
@@ -34,15 +36,30 @@ import { createCursorCodec, createCursorKeys } from './schema/cursor-codec.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { createSharedState } from './redis/shared-state.js';
+import { redisOff, type RedisHealth } from './redis/health.js';
 import type { Sharing } from './redis/sharing.js';
-import { createScrubbingLogger } from './scrubbing-logger.js';
 import { exampleTabs } from './graphiql-example.js';
+import { createLogger, yogaLogger, type Logger } from './telemetry/logger.js';
+import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
+import { useOperationMetrics } from './telemetry/operation-metrics.js';
+import { createRequestRecords, type RequestRecords } from './telemetry/request-record.js';
+import { REQUEST_ID_HEADER } from './telemetry/request-id.js';
+import { tracingObserver } from './telemetry/tracing.js';
+import { upstreamLabels, type UpstreamName } from './http/errors.js';
+import { configuredRouteCredentials } from './upstreams/configured-credentials.js';
 
 export interface GatewayDependencies {
   /** Replaces global fetch for every upstream call. */
   fetch?: typeof globalThis.fetch;
-  /** Where log lines go (scrubbed of credentials first). @default Yoga's console logger */
-  logger?: YogaLogger;
+  /**
+   * Where log lines go; it must scrub the configured secrets (telemetry/logger.ts
+   * createLogger does). @default JSON on stdout at info, scrubbed
+   */
+  logger?: Logger;
+  /** The gateway's metrics registry and its HTTP-layer observer. @default a registry of its own */
+  metrics?: GatewayMetrics;
+  /** Where the request handler and the plugins meet per request. @default its own (then nothing is logged per operation) */
+  records?: RequestRecords;
   /**
    * For tests: what every TTL (upstream and response caches), budget refill,
    * breaker window, back-off, timeout and deadline runs on. @default the system clock
@@ -60,11 +77,27 @@ export interface GatewayDependencies {
   queueSharing?: QueueSharing;
 }
 
-export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  records: RequestRecords;
+  /** The HTTP layer's breakers, queues, budgets and cache, for probes. */
+  upstreamState: HttpLayerState;
+  /** The upstreams configured, in a fixed order. */
+  upstreams: readonly UpstreamName[];
+  /** Whether the replicas share their state through Redis now (`off` without REDIS_URL). */
+  redis: RedisHealth;
+  /** Ends every subscription (their streams complete, so clients reconnect elsewhere): shutdown's first step. */
+  endSubscriptions(): void;
+  /** Ends the subscriptions, closes the upstream connection pools. */
+  close(): Promise<void>;
+}
 
 /**
- * The whole gateway as a Yoga instance, without listening: main.ts serves it
- * over node:http, tests do the same on a free port.
+ * The whole gateway as a Yoga instance with its logger, metrics and HTTP
+ * layer, without listening: app.ts puts it behind the request handler on
+ * node:http, for main.ts and the tests alike.
  */
 export function createGateway(
   config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security' | 'queue'>,
@@ -72,10 +105,16 @@ export function createGateway(
 ): Gateway {
   const { security } = config;
   const clock = dependencies.clock ?? systemClock;
+  const secrets = configuredSecrets(config.upstreams);
+  const logger = dependencies.logger ?? createLogger('info', secrets, process.stdout);
+  const metrics = dependencies.metrics ?? createGatewayMetrics();
+  const records = dependencies.records ?? createRequestRecords();
   const shared = createSharedState(dependencies.sharing, { budgets: config.traffic.budgets, clock, injectedClock: dependencies.clock !== undefined });
-  const responses = config.traffic.responseCache.enabled
-    ? createResponseCache(shared.responseStore(createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock)), clock)
+  // This replica's own store (behind the shared tier when Redis is there): its bytes and evictions are what the metrics see.
+  const store = config.traffic.responseCache.enabled
+    ? createMemoryResponseStore(config.traffic.responseCache.maxBytes, clock, metrics.responseEvicted)
     : null;
+  const responses = store ? createResponseCache(shared.responseStore(store), clock) : null;
   const http = createHttpClient({
     ...config.resilience,
     cache: config.traffic.cache,
@@ -87,19 +126,29 @@ export function createGateway(
     clock,
     // A write that invalidates upstream answers drops the results built from them.
     onInvalidate: (route, credential) => responses?.invalidate(route, credential),
+    observer: combineObservers([metrics.observer, tracingObserver()]),
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
-  const secrets = configuredSecrets(config.upstreams);
+  const upstreams = (Object.keys(upstreamLabels) as UpstreamName[]).filter((name) => config.upstreams[name] !== null);
+  metrics.watch({
+    http: http.state,
+    upstreams,
+    routes: configuredRouteCredentials(config.upstreams),
+    redis: dependencies.sharing?.health ?? redisOff,
+    ...(store?.bytes ? { responseCacheBytes: store.bytes } : {}),
+  });
+  const recording = useOperationRecord({ records, callers });
   // Without CURSOR_SECRET the key is this process's own, or the one the replicas keep in Redis (config warns of it).
   const cursorKeys = dependencies.sharing?.cursorKeys ?? createCursorKeys(security.cursorSecret);
   const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals, maxReportEntries: config.traffic.maxReportEntries };
   const deadlines = createOperationDeadlines(config.resilience.operationDeadlineMs, clock);
   const trustedDocuments = security.persistedOperationsFile ? loadTrustedDocuments(security.persistedOperationsFile) : null;
-  const logging = createScrubbingLogger(secrets, dependencies.logger);
-  const live = createLiveQueue(config, http, clock, dependencies, logging);
+  const live = createLiveQueue(config, http, clock, dependencies, logger);
   const plugins: Plugin[] = [
+    recording.plugin,
+    useOperationMetrics(metrics.registry),
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
@@ -112,6 +161,10 @@ export function createGateway(
             cache: responses,
             keyOf: createResponseKeys({ callers, forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams }),
             alwaysStats: config.traffic.debugUpstream,
+            onOutcome: (outcome, context) => {
+              metrics.responseCache(outcome);
+              recording.responseCache(context, outcome);
+            },
           }),
         ]
       : []),
@@ -123,14 +176,13 @@ export function createGateway(
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(deadlines),
     usePendingWrites(),
-    { onDispose: () => live.registry.close() },
     ...(dependencies.plugins ?? []),
   ];
-  return createYoga<Record<string, unknown>, Context>({
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    logging,
+    logging: yogaLogger(logger),
     context: ({ request, req }) => {
       const identification = callers.identify(request);
       if (!('caller' in identification)) throw new Error('unreachable: useApiKeys refuses unidentified callers');
@@ -140,6 +192,7 @@ export function createGateway(
         forwardedFrom: security.forwardUpstreamCredentials ? request.headers : null,
         // The operation's deadline starts when its request arrives and ends early if the caller leaves.
         deadline: deadlines.open(request),
+        requestId: request.headers.get(REQUEST_ID_HEADER) ?? undefined,
       });
     },
     maskedErrors: { maskError },
@@ -159,6 +212,20 @@ export function createGateway(
         })
       : false,
   });
+  return {
+    yoga,
+    logger,
+    metrics,
+    records,
+    upstreamState: http.state,
+    upstreams,
+    redis: dependencies.sharing?.health ?? redisOff,
+    endSubscriptions: () => live.registry.close(),
+    close: () => {
+      live.registry.close();
+      return http.close();
+    },
+  };
 }
 
 /**
@@ -171,7 +238,7 @@ function createLiveQueue(
   http: ReturnType<typeof createHttpClient>,
   clock: Clock,
   { queueSharing, sharing }: Pick<GatewayDependencies, 'queueSharing' | 'sharing'>,
-  logger: YogaLogger,
+  logger: Logger,
 ): LiveQueue {
   const now = wallClock(clock);
   const { queue } = config;

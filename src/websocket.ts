@@ -9,6 +9,8 @@ import type { SecuritySettings } from './auth/settings.js';
 import { schema } from './schema/index.js';
 import type { Gateway } from './server.js';
 
+type Yoga = Gateway['yoga'];
+
 export interface WebSocketSettings {
   security: Pick<SecuritySettings, 'auth' | 'apiKeys' | 'rateLimitPerMinute' | 'corsOrigins' | 'maxBodyBytes'>;
   /** Between keep-alive pings; a peer that has not answered one by the next is dropped (SUBSCRIPTION_HEARTBEAT_SECONDS). */
@@ -43,7 +45,7 @@ interface Operation {
  * closed (4403) before any operation. Other connectionParams strings travel
  * as request headers (forwarded upstream credentials, x-cx-debug-upstream).
  */
-export function attachGraphQLWebSocket(server: Server, gateway: Gateway, settings: WebSocketSettings): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(server: Server, gateway: Yoga, settings: WebSocketSettings): { close(): Promise<void> } {
   const callers = createCallerIdentifier(settings.security);
   const endpoint = gateway.graphqlEndpoint;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: settings.security.maxBodyBytes });
@@ -80,10 +82,13 @@ export function attachGraphQLWebSocket(server: Server, gateway: Gateway, setting
     settings.heartbeatMs,
   );
 
+  let closing: Promise<void> | null = null;
   return {
-    async close() {
+    // Once: shutdown ends the streams as it starts draining, and closes everything after.
+    close() {
       server.off('upgrade', onUpgrade);
-      await graphqlWs.dispose();
+      closing ??= Promise.resolve(graphqlWs.dispose());
+      return closing;
     },
   };
 }
@@ -139,7 +144,7 @@ function requestFor(endpoint: string, { payload, connection }: Operation, signal
  * body of a request refused before it ran. `return()` cancels the request
  * and its body at once, so the operation ends even while a read waits.
  */
-function throughGateway(gateway: Gateway, endpoint: string, operation: Operation): AsyncIterableIterator<ExecutionResult> {
+function throughGateway(gateway: Yoga, endpoint: string, operation: Operation): AsyncIterableIterator<ExecutionResult> {
   const abort = new AbortController();
   let body: ReadableStreamDefaultReader<string> | null = null;
   const results = (async function* (): AsyncGenerator<ExecutionResult> {

@@ -1,15 +1,15 @@
-import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
+import { createApp, createServiceLogger, type App } from '../src/app.js';
+import { configuredSecrets } from '../src/auth/secrets.js';
 import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
-import { createHttpServer, listen } from '../src/http-server.js';
+import type { GatewayDependencies } from '../src/server.js';
+import { createLogCapture, type LogCapture } from './log-capture.js';
 import { startSharing, type Sharing } from '../src/redis/sharing.js';
-import { createGateway, type GatewayDependencies } from '../src/server.js';
-import { attachGraphQLWebSocket } from '../src/websocket.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -19,6 +19,9 @@ export interface GraphQLResponse<T> {
 
 export interface Stack {
   sandbox: Sandbox;
+  app: App;
+  /** Every line the gateway logged, parsed; `close()` fails if any holds a configured secret. */
+  logs: LogCapture;
   /** What the gateway shares with other replicas (REDIS_URL in `env`): its connection and health. */
   sharing: Sharing;
   /** The gateway's GraphQL endpoint. */
@@ -64,23 +67,21 @@ export async function startStack(
     env?: Record<string, string | undefined>;
     /**
      * The gateway's clock (test/clock.ts; the sandbox keeps real time unless
-     * given a clock of its own, `sandbox.clock`), extra plugins, logger and
-     * the live queue's sharing (GatewayDependencies).
+     * given a clock of its own, `sandbox.clock`), extra plugins and the live
+     * queue's sharing (GatewayDependencies).
      */
-    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'logger' | 'queueSharing'>;
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'queueSharing'>;
     /** Another stack's sandbox instead of one of its own: replicas of one gateway. */
     sandboxOf?: Stack;
   } = {},
 ): Promise<Stack> {
   const sandbox = options.sandboxOf?.sandbox ?? (await startSandbox({ port: 0, ...options.sandbox }));
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const logger = options.gateway?.logger;
-  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, ...(logger ? { logger } : {}) });
-  const gateway = createGateway(config, { ...options.gateway, sharing });
-  const server = createHttpServer(gateway, config.http);
-  const webSocket = attachGraphQLWebSocket(server, gateway, { security: config.security, heartbeatMs: config.queue.heartbeatMs });
-  await listen(server, 0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const logs = createLogCapture([...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret]);
+  const logger = createServiceLogger(config, logs);
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, logger });
+  const app = createApp({ config, logger, sharing, dependencies: options.gateway ?? {} });
+  const { url } = await app.listen({ port: 0, metricsPort: 0 });
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
   const control = async <T>(path: string, method = 'GET'): Promise<T> => {
@@ -90,6 +91,8 @@ export async function startStack(
 
   return {
     sandbox,
+    app,
+    logs,
     sharing,
     url,
     wsUrl: url.replace(/^http/, 'ws'),
@@ -129,14 +132,10 @@ export async function startStack(
       return (await response.json()) as T;
     },
     async close() {
-      await webSocket.close();
-      await gateway.dispose();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await sharing.close();
+      // Closes the gateway and its Redis connection (the sharing); the sandbox is another stack's when shared.
+      await app.close();
       if (!options.sandboxOf) await sandbox.close();
+      logs.assertNoSecrets();
     },
   };
 }

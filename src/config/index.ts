@@ -6,6 +6,8 @@ import type { QueueSettings } from '../queue/settings.js';
 import type { ScalingSettings } from '../redis/settings.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
+import type { TelemetrySettings } from '../telemetry/settings.js';
+import { opsEnv, telemetrySettings } from './ops.js';
 import { redisEnv, scalingSettings, shareWarnings } from './redis.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
@@ -37,6 +39,9 @@ export interface Config {
   security: SecuritySettings;
   /** The live queue: poll interval, subscription limits, heartbeats. */
   queue: QueueSettings;
+  telemetry: TelemetrySettings;
+  /** How long in-flight operations may take to finish once SIGTERM or SIGINT arrives. */
+  shutdownGraceMs: number;
   /** Replicas: what they share through Redis, and each one's share of the limits without it. */
   scaling: ScalingSettings;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
@@ -57,6 +62,7 @@ const envSchema = z.object({
   ...trafficEnv,
   ...securityEnv,
   ...queueEnv,
+  ...opsEnv,
   ...redisEnv,
 });
 
@@ -79,6 +85,9 @@ export function loadConfig(env: Env): Config {
   if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
   }
+  if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT === parsed.PORT) {
+    problems.push('METRICS_PORT must differ from PORT (metrics get a port of their own, or leave it unset to serve them on PORT).');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const scalingWarnings: string[] = [];
   const scaling = scalingSettings(parsed, scalingWarnings);
@@ -99,6 +108,16 @@ export function loadConfig(env: Env): Config {
     security: securitySettings(parsed, embeddedSandbox, securityWarnings, scaling.redis !== null),
     queue: queueSettings(parsed, env, traffic.cache, queueWarnings),
     scaling,
-    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings, ...queueWarnings, ...scalingWarnings],
+    telemetry: telemetrySettings(parsed),
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+    warnings: [
+      ...(embeddedSandbox ? [] : warnings),
+      ...securityWarnings,
+      ...queueWarnings,
+      ...scalingWarnings,
+      ...(!embeddedSandbox && parsed.METRICS_PORT === undefined && parsed.METRICS_TOKEN === undefined
+        ? ['GET /metrics is served on PORT to anyone who reaches it: set METRICS_PORT (a port of its own) or METRICS_TOKEN.']
+        : []),
+    ],
   });
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import { blankToUndefined, boolean, int, jsonSetting, optionalBoolean, optionalString } from './env.js';
@@ -12,6 +13,14 @@ const atLeastOne = (fallback: number, max = 1_000_000_000) => int(1, max, fallba
  * leaves it room while one runaway caller still cannot take the gateway.
  */
 const DEFAULT_RATE_PER_MINUTE = 6_000;
+
+/**
+ * The SDK's allow-list, found from this file rather than the working
+ * directory: src/config/ and dist/config/ are both two levels below the
+ * repository, so `node dist/main.js` from anywhere (or the image's /app)
+ * finds it too.
+ */
+const SDK_ALLOW_LIST = fileURLToPath(new URL('../../packages/sdk/src/generated/persisted-documents.json', import.meta.url));
 
 /** Callers, document limits, production defaults (README, Configuration and Security). */
 export const securityEnv = {
@@ -43,7 +52,7 @@ export const securityEnv = {
   MAX_BATCH: limit(10, 1000),
   RATE_LIMIT_PER_MINUTE: limit(DEFAULT_RATE_PER_MINUTE),
   PERSISTED_OPERATIONS: z.preprocess(blankToUndefined, z.enum(['off', 'only']).default('off')),
-  PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default('src/sdk/generated/persisted-documents.json')),
+  PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default(SDK_ALLOW_LIST)),
   NODE_ENV: optionalString,
   INTROSPECTION: optionalBoolean,
   GRAPHIQL: optionalBoolean,

@@ -48,8 +48,15 @@ export interface Budgets {
    * retryAfter) when it would have to wait longer than allowed or than the
    * deadline leaves; `wait: false` allows no wait at all (a stale answer can
    * serve instead). A wait the deadline cuts short gives its token back.
+   * `onWait` hears that the call waits for its token (metrics).
    */
-  take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline }): Promise<Reservation>;
+  take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline; onWait?: () => void }): Promise<Reservation>;
+  /**
+   * Whole tokens a call with this ticket would find now, without taking one;
+   * `null` when its upstream has no budget. Only where the buckets can be read
+   * at once (in this process), for the cx_budget_tokens gauge.
+   */
+  tokens?(ticket: BudgetTicket): number | null;
 }
 
 const nothingReserved: Reservation = { refund: () => undefined };
@@ -94,24 +101,41 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
     },
   });
 
+  /** A bucket as it would start now for `key`: full, less what its slot says a dropped bucket still owed. */
+  const newBucket = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
+    const { capacity, perMs } = bucketShape(rule);
+    const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
+    return { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+  };
+
   const bucketFor = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
     const known = buckets.get(key);
     if (known) return known;
-    const { capacity, perMs } = bucketShape(rule);
-    const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
-    const bucket = { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+    const bucket = newBucket(key, upstream, rule, now);
     buckets.set(key, bucket);
     return bucket;
   };
 
+  const refilled = (bucket: Bucket, now: number) => Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
+
   return {
-    async take(ticket, { wait, deadline }) {
+    tokens(ticket) {
+      const rule = settings.rules[ticket.upstream];
+      if (!rule || rule.callsPerMinute <= 0) return null;
+      const key = bucketKey(ticket, rule);
+      const now = clock.now();
+      // Peeked, so reading the gauge neither creates a bucket nor refreshes its place in the LRU.
+      const bucket = buckets.peek(key);
+      return Math.max(0, Math.floor(bucket ? refilled(bucket, now) : newBucket(key, ticket.upstream, rule, now).tokens));
+    },
+
+    async take(ticket, { wait, deadline, onWait }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
       const key = bucketKey(ticket, rule);
       const now = clock.now();
       const bucket = bucketFor(key, ticket.upstream, rule, now);
-      bucket.tokens = Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
+      bucket.tokens = refilled(bucket, now);
       bucket.updatedAt = now;
       let refunded = false;
       const reservation: Reservation = {
@@ -130,6 +154,7 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
       if (!wait || waitMs > settings.maxWaitMs || waitMs >= deadline.remainingMs()) throw budgetSpent(ticket.upstream, rule, waitMs);
       // Reserved now (tokens go below zero), so later callers queue behind this one.
       bucket.tokens -= 1;
+      onWait?.();
       // On the budget's clock, the one its refills run on.
       await sleep(waitMs, { signal: deadline.signal, clock });
       if (deadline.signal.aborted) {

@@ -93,6 +93,8 @@ export interface UpstreamCache {
    * not stored); returns how many.
    */
   invalidate(route: UpstreamRoute, credential: string): number;
+  /** The estimated bytes held now (what CACHE_MAX_BYTES bounds). */
+  bytes(): number;
 }
 
 
@@ -126,7 +128,11 @@ const ROUTE_SEPARATOR = ' ';
  * end of an entry (TTL + max stale); freshness is checked here, so a stale
  * entry stays available for the cases that may serve it.
  */
-export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 'now'> = systemClock): UpstreamCache {
+export function createUpstreamCache(
+  settings: CacheSettings,
+  clock: Pick<Clock, 'now'> = systemClock,
+  onEvict: () => void = () => {},
+): UpstreamCache {
   const freshMs = (route: UpstreamRoute) => settings.policies[route].ttlSeconds * 1000;
   const staleMs = settings.maxStaleSeconds * 1000;
 
@@ -149,6 +155,10 @@ export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 
     // the write), because lru-cache stores a fetch's result only where that
     // fetch still sits.
     ignoreFetchAbort: true,
+    // Dropped to make room, as opposed to expired, replaced or invalidated.
+    dispose: (_entry, _key, reason) => {
+      if (reason === 'evict') onEvict();
+    },
   });
 
   // Ids with a fetch in flight, and how many callers wait on each: lru-cache's
@@ -219,6 +229,8 @@ export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 
         throw error;
       }
     },
+
+    bytes: () => lru.calculatedSize,
 
     invalidate(route, credential) {
       const prefix = route + ROUTE_SEPARATOR + credential + ROUTE_SEPARATOR;

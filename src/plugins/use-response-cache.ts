@@ -11,6 +11,8 @@ export interface ResponseCachePluginOptions {
   keyOf: ResponseKeyOf;
   /** Every response carries `extensions.upstream` (DEBUG_UPSTREAM=1). @default false */
   alwaysStats?: boolean;
+  /** Told what the cache did for each query it looked up, with that operation's context (metrics, logs). */
+  onOutcome?: (outcome: ResponseCacheOutcome, context: object) => void;
 }
 
 /** How a response came about, in `extensions.upstream.responseCache`. */
@@ -36,7 +38,7 @@ const NOTHING_SENT = { hit: JSON.stringify(nothingSent('hit')), shared: JSON.str
  * useRateLimit and useTrustedDocuments: a hit counts against the caller's
  * limit, and a trusted document's id has become its text.
  */
-export function useResponseCache({ cache, keyOf, alwaysStats = false }: ResponseCachePluginOptions): Plugin {
+export function useResponseCache({ cache, keyOf, alwaysStats = false, onOutcome = () => {} }: ResponseCachePluginOptions): Plugin {
   /** Operations that executed on a miss, until onExecute says whether they are queries. */
   const leaders = new WeakMap<object, { key: string; flight?: Flight }>();
 
@@ -57,6 +59,7 @@ export function useResponseCache({ cache, keyOf, alwaysStats = false }: Response
       throw error;
     }
     if (!leader.flight) return result as ExecutionResult;
+    onOutcome('miss', payload.context);
     // A stream (@defer) is nobody else's to read: waiters execute for themselves.
     if (isAsyncIterable(result)) {
       cache.finish(leader.flight, null, false);
@@ -73,6 +76,7 @@ export function useResponseCache({ cache, keyOf, alwaysStats = false }: Response
   async function follow(flight: Flight, payload: HandlerPayload, handler: ParamsHandler): Promise<ExecutionResult> {
     const shared = await flight.shared;
     if (!shared) return lead(flight.key, payload, handler);
+    onOutcome('shared', payload.context);
     const stats = wantsUpstreamStats(payload.request, alwaysStats);
     if ('text' in shared) return serialized(shared.text, stats ? NOTHING_SENT.shared : undefined);
     // The leader's result with errors: the same for this caller, but the counts are each response's own.
@@ -82,12 +86,13 @@ export function useResponseCache({ cache, keyOf, alwaysStats = false }: Response
   }
 
   return {
-    onParams({ params, request, paramsHandler, setParamsHandler, setResult }) {
+    onParams({ params, request, paramsHandler, setParamsHandler, setResult, context }) {
       const key = keyOf(params, request);
       if (key === null) return;
       const found = cache.lookup(key);
       const use = (stored: StoredResponse | undefined) => {
         if (stored) {
+          onOutcome('hit', context);
           setResult(serialized(stored.text, wantsUpstreamStats(request, alwaysStats) ? NOTHING_SENT.hit : undefined));
           return;
         }

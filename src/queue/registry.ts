@@ -20,8 +20,8 @@ export interface QueueRegistry {
    * once when there is one. Returns how to leave (at once: the last to leave
    * stops the poll). Throws SubscriptionRefusal over a limit.
    */
-  join(cohort: Cohort, callerKey: string, listener: (update: CohortUpdate) => void): () => void;
-  /** Stops every poll (the gateway is shutting down). */
+  join(cohort: Cohort, callerKey: string, listener: (update: CohortUpdate) => void, ended?: () => void): () => void;
+  /** Stops every poll and ends every subscriber (`ended`): the gateway is shutting down. */
   close(): void;
 }
 
@@ -32,6 +32,8 @@ export interface QueueRegistryOptions extends Omit<PollerOptions, 'locks' | 'hol
 
 interface Entry {
   listeners: Set<(update: CohortUpdate) => void>;
+  /** How to end each listener's subscription, for close(). */
+  enders: Map<(update: CohortUpdate) => void, () => void>;
   latest: CohortUpdate | null;
   /** The last read delivered, which the next one follows. */
   lastRead: QueueRead | null;
@@ -72,6 +74,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
     });
     const entry: Entry = {
       listeners: new Set(),
+      enders: new Map(),
       latest: null,
       lastRead: null,
       leave() {
@@ -91,7 +94,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
   }
 
   return {
-    join(cohort, callerKey, listener) {
+    join(cohort, callerKey, listener, ended) {
       if (total >= settings.maxSubscriptions) {
         throw new SubscriptionRefusal('process', `This gateway holds its most subscriptions (MAX_SUBSCRIPTIONS: ${settings.maxSubscriptions}); try again later.`);
       }
@@ -111,6 +114,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
       }
       const joined = entry;
       joined.listeners.add(listener);
+      if (ended) joined.enders.set(listener, ended);
       if (joined.latest) listener(joined.latest);
       let left = false;
       return () => {
@@ -121,11 +125,16 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
         if (remaining > 0) byCaller.set(callerKey, remaining);
         else byCaller.delete(callerKey);
         joined.listeners.delete(listener);
+        joined.enders.delete(listener);
         if (joined.listeners.size === 0) joined.leave();
       };
     },
     close() {
-      for (const entry of [...cohorts.values()]) entry.leave();
+      for (const entry of [...cohorts.values()]) {
+        // Each ender leaves as its subscriber does, and the last one stops the poll.
+        for (const end of [...entry.enders.values()]) end();
+        entry.leave();
+      }
     },
   };
 }

@@ -45,23 +45,28 @@ export function watchQueue(
     take(resolve);
   }
 
-  const leave = registry.join(cohort, options.callerKey, (update) => {
-    if (update.kind === 'queue') {
-      state.read = update.read;
-      state.failure = null;
-    } else {
-      state.failure = update.failure;
-    }
-    wake();
-  });
-  const finish = () => {
+  const leave = registry.join(
+    cohort,
+    options.callerKey,
+    (update) => {
+      if (update.kind === 'queue') {
+        state.read = update.read;
+        state.failure = null;
+      } else {
+        state.failure = update.failure;
+      }
+      wake();
+    },
+    () => finish(),
+  );
+  function finish() {
     if (done) return;
     done = true;
     cancelTimer();
     leave();
     waiting?.({ value: undefined, done: true });
     waiting = null;
-  };
+  }
 
   return {
     next: () =>

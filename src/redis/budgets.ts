@@ -69,7 +69,7 @@ export interface RedisBudgetOptions {
 export function createRedisBudgets(redis: RedisConnection, settings: BudgetSettings, { localShare, clock, bucketTime }: RedisBudgetOptions): Budgets {
   const local = createBudgets(localBudgetSettings(settings, localShare), clock);
   return {
-    async take(ticket, { wait, deadline }) {
+    async take(ticket, { wait, deadline, onWait }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
       const key = redis.key(`budget:${bucketKey(ticket, rule)}`);
@@ -77,7 +77,7 @@ export function createRedisBudgets(redis: RedisConnection, settings: BudgetSetti
       const run = (refund: boolean) => (client: Redis) =>
         TAKE(client, [key], [capacity, perMs, wait ? settings.maxWaitMs : -1, deadline.remainingMs(), bucketTime?.() ?? '', refund ? '1' : '0']);
       const reply = (await redis.attempt(run(false), () => null)) as [string, string] | null;
-      if (reply === null) return local.take(ticket, { wait, deadline });
+      if (reply === null) return local.take(ticket, { wait, deadline, ...(onWait ? { onWait } : {}) });
       const [outcome, waitText] = reply;
       const waitMs = Number(waitText);
       if (outcome === 'spent') throw budgetSpent(ticket.upstream, rule, waitMs);
@@ -90,6 +90,7 @@ export function createRedisBudgets(redis: RedisConnection, settings: BudgetSetti
         },
       };
       if (outcome === 'wait') {
+        onWait?.();
         await sleep(waitMs, deadline);
         if (deadline.signal.aborted) {
           reservation.refund();

@@ -45,7 +45,7 @@ Routes:
   GET  /api/v1/agents/{id}/sms/report.json
   GET  /api/public/analytics/contacts/by-status?page=1&status=unattended
   GET  /api/v1/livechat/analytics/dashboards/conversations-by-agent?start=…&end=…
-  GET  /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
+  GET  /__sandbox/health   GET /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
   GET|POST /__sandbox/faults   (POST {"faults": [{"route": "*", "kind": "status", "status": 503, "fraction": 0.3}]})
   POST /__sandbox/messages|sms|unhandled?agent={id}&count=n   (add entries now)
   POST /__sandbox/contacts {"status": "unattended", "count": 3, "waitingSeconds": 120}   (contacts write in now)

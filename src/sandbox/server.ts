@@ -62,6 +62,8 @@ export interface SandboxRequestRecord {
   credential: string;
   /** Epoch ms the request arrived, to observe retry spacing. */
   at: number;
+  /** The `x-request-id` and W3C `traceparent` it carried, if any: what ties a vendor's logs to the gateway's. */
+  trace: { requestId?: string; traceparent?: string };
 }
 
 export interface Sandbox {
@@ -212,7 +214,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const request: SandboxRequest = { method, path, query, headers: req.headers, body: body ?? '', client: req.socket.remoteAddress ?? 'unknown', params };
   const fault = faults.draw(`${method} ${route.template}`);
   const response = fault?.response ?? (body === null ? { status: 413, body: { error: 'Request body too large' } } : safely(() => route.handle(request, state)));
-  log.record({ method, route: route.template, path, query: queryRecord(query), status: response.status, credential: route.credential(req.headers), at });
+  log.record({
+    method,
+    route: route.template,
+    path,
+    query: queryRecord(query),
+    status: response.status,
+    credential: route.credential(req.headers),
+    at,
+    trace: traceHeaders(req),
+  });
   if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
   if (fault) return fault.deliver(res, response);
   send(res, response);
@@ -220,6 +231,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
 
 /** The sandbox's own routes: not upstream calls, so neither counted nor delayed. */
 function controlRoute(method: string, path: string, log: RequestLog, reset: () => void): RouteResponse | null {
+  if (method === 'GET' && path === '/__sandbox/health') return { status: 200, body: { status: 'ok' } };
   if (method === 'GET' && path === '/__sandbox/stats') return { status: 200, body: log.stats() };
   if (method === 'GET' && path === '/__sandbox/requests') return { status: 200, body: log.requests() };
   if (method === 'POST' && path === '/__sandbox/reset') {
@@ -249,6 +261,16 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size <= MAX_BODY_BYTES) chunks.push(buffer);
   }
   return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+function traceHeaders(req: IncomingMessage): SandboxRequestRecord['trace'] {
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const requestId = header('x-request-id');
+  const traceparent = header('traceparent');
+  return { ...(requestId ? { requestId } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 function safely(run: () => RouteResponse): RouteResponse {

@@ -24,7 +24,7 @@ describe('replicas sharing the live queue', () => {
     const gateways = [0, 1].map(() => createGateway(loadConfig(sandboxEnv(stack.sandbox.url)), { clock: stack.clock, queueSharing: sharing }));
     const servers = await Promise.all(
       gateways.map(async (gateway) => {
-        const server = createHttpServer(gateway, loadConfig({}).http);
+        const server = createHttpServer(gateway.yoga, loadConfig({}).http);
         await listen(server, 0, '127.0.0.1');
         return server;
       }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VambeContactRecord } from '../../src/sandbox/data.js';
-import type { QueueSummaryQuery } from '../../src/sdk/index.js';
+import type { QueueSummaryQuery } from '../../packages/sdk/src/index.js';
 import type { TestClock } from '../clock.js';
 import { errorAt, type Stack } from '../helpers.js';
 import { CONTACTS_ROUTE, contactRequests, startClockedStack } from './live-queue-support.js';

@@ -1,4 +1,3 @@
-import type { YogaLogger } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/gateway-process.js';
@@ -13,15 +12,11 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop();
 });
 
-function capturingLogger(): YogaLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-  return { lines, debug: () => undefined, info: keep, warn: keep, error: keep };
-}
-
-async function gateway(env: Record<string, string>, logger = capturingLogger(), sandboxOf?: Stack) {
-  const stack = await startStack({ env: { CACHE: 'on', RESPONSE_CACHE: 'true', ...env }, gateway: { logger }, ...(sandboxOf ? { sandboxOf } : {}) });
+async function gateway(env: Record<string, string>, sandboxOf?: Stack) {
+  const stack = await startStack({ env: { CACHE: 'on', RESPONSE_CACHE: 'true', ...env }, ...(sandboxOf ? { sandboxOf } : {}) });
   stacks.push(stack);
+  // The gateway's log lines' messages (pino), where the Redis transitions are said.
+  const logger = { get lines() { return stack.logs.lines().map((line) => String(line.msg)); } };
   return { stack, logger };
 }
 
@@ -96,7 +91,7 @@ describe('per-caller rate limits across replicas', () => {
     servers.push(server);
     const env = { REDIS_URL: server.url, RATE_LIMIT_PER_MINUTE: '6' };
     const { stack: a } = await gateway(env);
-    const { stack: b } = await gateway(env, capturingLogger(), a);
+    const { stack: b } = await gateway(env, a);
     const query = `query { agents(first: 1) { nodes { agentId } } }`;
     const statuses: number[] = [];
     for (let index = 0; index < 8; index++) statuses.push((await (index % 2 === 0 ? a : b).execute(query)).status);

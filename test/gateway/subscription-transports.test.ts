@@ -5,7 +5,7 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sha256Hex } from '../../src/auth/callers.js';
-import { QueueSummaryDocument, createCxClient } from '../../src/sdk/index.js';
+import { QueueSummaryDocument, createCxClient } from '../../packages/sdk/src/index.js';
 import type { TestClock } from '../clock.js';
 import type { Stack } from '../helpers.js';
 import { eventually, subscribeOverSse } from '../subscriptions.js';
@@ -146,7 +146,7 @@ describe('the SDK\'s live queue documents', () => {
   it('runs ContactQueue by its trusted document id on a gateway that runs trusted documents only, and QueueSummary through createCxClient', async () => {
     const trusted = await startClockedStack({ PERSISTED_OPERATIONS: 'only' });
     try {
-      const persisted = JSON.parse(readFileSync(new URL('../../src/sdk/generated/persisted-documents.json', import.meta.url), 'utf8')) as Record<string, string>;
+      const persisted = JSON.parse(readFileSync(new URL('../../packages/sdk/src/generated/persisted-documents.json', import.meta.url), 'utf8')) as Record<string, string>;
       const documentId = Object.keys(persisted).find((id) => persisted[id]!.startsWith('subscription ContactQueue'))!;
       const queue = subscribeOverSse<{ contactQueue: { contacts: unknown[]; summary: { count: number } } }>(trusted.url, { documentId }, { status: 'UNATTENDED', first: 3 });
       const first = await queue.nth(1);
@@ -191,6 +191,32 @@ describe('long-lived streams and the HTTP server\'s client timeouts', () => {
     } finally {
       await ws.dispose();
       await quick.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('ends SSE and WebSocket subscriptions as the drain starts, so none holds it to the grace and none is cut', async () => {
+    const stopping = await startClockedStack();
+    const ws = createWsClient({ url: stopping.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const sse = subscribeOverSse(stopping.url, 'subscription { contactQueue(status: UNATTENDED, first: 1) { asOf } }');
+      await sse.nth(1);
+      const overWs = ws.iterate({ query: 'subscription { contactQueue(status: UNATTENDED, first: 1) { asOf } }' });
+      await overWs.next();
+      const { cut } = await stopping.app.shutdown(60_000);
+      expect(cut).toBe(0);
+      await sse.ended;
+      expect(sse.events).toHaveLength(1);
+      // The WebSocket ends completed, or closed as going away (1001): either way its client reconnects elsewhere.
+      const end = await overWs.next().then(
+        (result) => (result.done ? 'complete' : 'another event'),
+        (error: { code?: number }) => error.code,
+      );
+      expect(['complete', 1001]).toContain(end);
+    } finally {
+      await ws.dispose();
+      await stopping.close();
     }
   });
 });

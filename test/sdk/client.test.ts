@@ -13,12 +13,12 @@ import {
   SmsRecordsDocument,
   createCxClient,
   type CxClient,
-} from '../../src/sdk/index.js';
+} from '../../packages/sdk/src/index.js';
 import { startStack, upstreamTotals, type Stack } from '../helpers.js';
 import { failureOf } from './failure-of.js';
 
 const persisted = JSON.parse(
-  readFileSync(new URL('../../src/sdk/generated/persisted-documents.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../packages/sdk/src/generated/persisted-documents.json', import.meta.url), 'utf8'),
 ) as Record<string, string>;
 
 /** What the client put on the wire, read from the requests it made. */

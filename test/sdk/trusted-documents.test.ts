@@ -13,14 +13,14 @@ import {
   SmsRecordsDocument,
   UnhandledMessagesDocument,
   createCxClient,
-} from '../../src/sdk/index.js';
+} from '../../packages/sdk/src/index.js';
 import { startStack, upstreamTotals, type Stack } from '../helpers.js';
 import { failureOf } from './failure-of.js';
 import { postGraphQL } from '../raw-request.js';
 
 /** The real allow-list codegen writes, which the gateway reads by default in `only` mode. */
 const persisted = JSON.parse(
-  readFileSync(new URL('../../src/sdk/generated/persisted-documents.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../packages/sdk/src/generated/persisted-documents.json', import.meta.url), 'utf8'),
 ) as Record<string, string>;
 
 const KEYS = { reader: 'sdk-reader-key-3c9e1a', writer: 'sdk-writer-key-8d20f7' };

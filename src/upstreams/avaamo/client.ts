@@ -50,6 +50,9 @@ export interface SmsReportRequest extends PageRequest {
   status?: SmsStatusWire;
 }
 
+/** The header every Avaamo call authenticates with: a user token or an agent's (CONTRACTS.md §1). */
+export const avaamoAuth = (token: string) => ({ 'access-token': token });
+
 /** Avaamo allows at most 100 entries a page (CONTRACTS.md §1). */
 export const AVAAMO_MAX_PER_PAGE = 100;
 
@@ -108,7 +111,7 @@ export function createAvaamoClient(baseUrl: string) {
     baseUrl,
     path,
     query,
-    headers: { 'access-token': token },
+    headers: avaamoAuth(token),
     schema,
   });
 
@@ -189,7 +192,7 @@ export function createAvaamoClient(baseUrl: string) {
       method: 'POST',
       baseUrl,
       path: '/bots_api/v1/messages.json',
-      headers: { 'access-token': userToken },
+      headers: avaamoAuth(userToken),
       body,
       schema: postMessageResponse,
     }),
