@@ -17,7 +17,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `);
 
-const RELEASE = script(`
+/** Deletes a lock if `ARGV[1]` still holds it (the live queue's cohort locks let go with it too). */
+export const RELEASE = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CohortLocks, QueueFanout, QueueSharing } from '../queue/sharing.js';
 import type { CohortUpdate } from '../queue/types.js';
 import type { RedisConnection } from './connection.js';
+import { RELEASE } from './lease.js';
 import { script } from './script.js';
 
 /** Takes the lock, or renews it for its holder: one step, so two replicas never both hold it. */
@@ -10,11 +11,6 @@ const TAKE_OR_RENEW = script(`
 local holder = redis.call('GET', KEYS[1])
 if holder == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-return 0
-`);
-
-const RELEASE = script(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
 
