@@ -1,5 +1,6 @@
 import { createApp, createServiceLogger } from './app.js';
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
+import { createStop } from './lifecycle/stop.js';
 import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
@@ -75,27 +76,14 @@ async function main(): Promise<void> {
   if (tracing) logger.info({ endpoint: config.telemetry.tracing?.endpoint }, 'Tracing: spans go over OTLP/HTTP');
   for (const warning of config.warnings) logger.warn(`warning: ${warning}`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second signal: the operator does not want to wait.
-      logger.warn({ signal }, 'second signal: exiting at once');
-      destination.flushSync?.();
-      process.exit(1);
-    }
-    stopping = true;
-    const shutdown = app.shutdown(config.shutdownGraceMs);
-    // Said once it is true: /readyz answers 503 and no new connection is accepted.
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, `${signal}: shutting down (in flight: up to ${config.shutdownGraceMs} ms to finish)`);
-    void (async () => {
-      const { cut } = await shutdown;
-      await tracing?.shutdown().catch(() => undefined);
-      if (cut > 0) logger.error({ cut }, `stopped with ${cut} request(s) cut short after SHUTDOWN_GRACE_MS`);
-      else logger.info('stopped: every request in flight was answered');
-      destination.flushSync?.();
-      process.exit(cut > 0 ? 1 : 0);
-    })();
-  };
+  const stop = createStop({
+    graceMs: config.shutdownGraceMs,
+    shutdown: (graceMs) => app.shutdown(graceMs),
+    flushTracing: tracing ? () => tracing.shutdown() : null,
+    logger,
+    flushLogs: () => destination.flushSync?.(),
+    exit: (code) => process.exit(code),
+  });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -16,7 +16,7 @@ import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
 import { createSend } from './send.js';
 import { createTieredLoad, decoderFor, type SharedAnswers } from './shared-tier.js';
-import { createDispatcher, deadlineError } from './timeouts.js';
+import { closeDispatcher, createDispatcher, deadlineError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
 import { noUpstreamStats, type UpstreamEvent, type UpstreamStats } from './upstream-stats.js';
 
@@ -310,7 +310,7 @@ export function createHttpClient({
     dataloader,
     state,
     close: async () => {
-      await Promise.all([...dispatchers].map((dispatcher) => dispatcher.close()));
+      await Promise.all([...dispatchers].map((dispatcher) => closeDispatcher(dispatcher)));
     },
   });
   const state: HttpLayerState = {

@@ -1,3 +1,4 @@
+import { settlesWithin } from '../lifecycle/bounded.js';
 import { Agent, type Dispatcher } from 'undici';
 import { followAbort, type Deadline } from './deadline.js';
 import { codeFor, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
@@ -16,6 +17,20 @@ export interface UpstreamTimeouts {
  */
 export function createDispatcher(timeouts: UpstreamTimeouts): Dispatcher {
   return new Agent({ connect: { timeout: timeouts.connectMs } });
+}
+
+/** How long closing a pool waits for the calls still in it before it destroys them. */
+export const CLOSE_PATIENCE_MS = 1_000;
+
+/**
+ * Closes a pool, destroying it (its calls fail) when calls still run after
+ * `patienceMs`. `close()` alone waits for every call in the pool, and some
+ * (a background refresh, a shared load whose callers left) belong to no
+ * operation the drain waited for: they run until their own deadline.
+ */
+export async function closeDispatcher(dispatcher: Dispatcher, patienceMs = CLOSE_PATIENCE_MS): Promise<void> {
+  if (await settlesWithin(dispatcher.close(), patienceMs)) return;
+  await dispatcher.destroy().catch(() => undefined);
 }
 
 /**

@@ -83,3 +83,42 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(gateway.lines().at(-1)).toMatchObject({ level: 'error', cut: 1 });
   });
 });
+
+describe('the close phase after the drain', () => {
+  it('does not wait for a shared upstream load no operation is waiting for: the process still exits 0', async () => {
+    // Avaamo's messages route accepts and never answers. Nothing else would end
+    // the call before its deadline: 5 minutes, one attempt of 2 minutes.
+    const hanging = await startSandbox({ port: 0, faults: [{ route: 'GET /v1/messages.json', kind: 'hang' }] });
+    try {
+      const gateway = await spawnGateway({
+        ...sandboxEnv(hanging.url),
+        CACHE: 'true',
+        OPERATION_DEADLINE_MS: '300000',
+        UPSTREAM_TIMEOUT_MS: '120000',
+        UPSTREAM_RETRY_ATTEMPTS: '1',
+        SHUTDOWN_GRACE_MS: '2000',
+      });
+      const agentId = sandboxCredentials.avaamoAgents[0]!.id;
+      // The cache runs the load under a deadline of its own: it outlives the caller, who leaves.
+      const leaving = new AbortController();
+      const left = fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }` }),
+        signal: leaving.signal,
+      }).catch(() => 'left');
+      while (!hanging.requests().some((request) => request.path === '/v1/messages.json')) await new Promise((resolve) => setTimeout(resolve, 20));
+      leaving.abort();
+      expect(await left).toBe('left');
+      // The caller's line: its operation is over, only the shared load still runs.
+      await gateway.waitForLine((line) => typeof line.status === 'number' || line.msg === 'request aborted');
+
+      gateway.child.kill('SIGTERM');
+      // The drain finds nothing to wait for; the pools are destroyed after a short wait, not at the load's deadline.
+      expect(await gateway.exited).toEqual({ code: 0, signal: null });
+      expect(gateway.lines().at(-1)).toMatchObject({ msg: 'stopped: every request in flight was answered' });
+    } finally {
+      await hanging.close();
+    }
+  });
+});
