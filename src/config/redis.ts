@@ -18,21 +18,28 @@ export const redisEnv = {
       .optional(),
   ),
   REDIS_COMMAND_TIMEOUT_MS: int(1, 60_000, 100),
-  REPLICAS: int(1, 10_000, 1),
+  // No default here: whether it was set decides a warning (below); 1 unless set.
+  REPLICAS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).optional()),
   REDIS_FALLBACK_BUDGET_SHARE: z.preprocess(blankToUndefined, z.coerce.number().gt(0, { error: shareProblem }).max(1, { error: shareProblem }).optional()),
   REDIS_KEY_PREFIX: optionalString,
   REDIS_MAX_VALUE_BYTES: int(1024, 512 * MiB, MiB),
 };
 
 export function scalingSettings(parsed: z.infer<z.ZodObject<typeof redisEnv>>, warnings: string[]): ScalingSettings {
-  const localShare = parsed.REDIS_FALLBACK_BUDGET_SHARE ?? 1 / parsed.REPLICAS;
+  const replicas = parsed.REPLICAS ?? 1;
+  const localShare = parsed.REDIS_FALLBACK_BUDGET_SHARE ?? 1 / replicas;
   if (parsed.REDIS_URL === undefined) {
-    if (parsed.REPLICAS > 1) {
+    if (replicas > 1) {
       warnings.push(
-        `REPLICAS=${parsed.REPLICAS} without REDIS_URL: each replica keeps its own cache and keeps to ${formatShareOf(localShare)} of every budget and rate limit.`,
+        `REPLICAS=${replicas} without REDIS_URL: each replica keeps its own cache and keeps to ${formatShareOf(localShare)} of every budget and rate limit.`,
       );
     }
     return { redis: null, localShare };
+  }
+  if (parsed.REPLICAS === undefined && parsed.REDIS_FALLBACK_BUDGET_SHARE === undefined) {
+    warnings.push(
+      'REDIS_URL without REPLICAS or REDIS_FALLBACK_BUDGET_SHARE: while Redis is unreachable, each replica keeps to the whole of every budget and rate limit, so N replicas may pass them N times; set REPLICAS to their number.',
+    );
   }
   return {
     redis: {

@@ -70,7 +70,8 @@ interface Bucket {
   upstream: UpstreamName;
 }
 
-const WINDOW_MS = 60_000;
+/** The vendors' window: their limits are calls per minute. */
+export const WINDOW_MS = 60_000;
 /** Buckets of credentials not seen for a while are dropped first (see `evicted` below). */
 const MAX_BUCKETS = 10_000;
 /** Slots remembering dropped buckets: 512 KiB, and a new credential rarely shares one with a spent bucket. */
@@ -79,8 +80,17 @@ const EVICTED_SLOTS = 1 << 16;
 /** When `bucket` is full again, if left alone (now or earlier for a full one). */
 const fullAt = (bucket: Bucket) => bucket.updatedAt + (bucket.capacity - bucket.tokens) / bucket.perMs;
 
+export interface BudgetOptions {
+  /**
+   * New buckets start with no tokens, refill only: for a replica counting
+   * alone after Redis went away, whose share of the window other replicas
+   * (or it, through Redis) may have spent already. @default false (full)
+   */
+  startEmpty?: boolean;
+}
+
 /** A token bucket per (upstream, credential[, route]), shaped by bucketShape, in this process. */
-export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock): Budgets {
+export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock, { startEmpty = false }: BudgetOptions = {}): Budgets {
   /**
    * The bound on buckets must not be a way round the budget: cycling bogus
    * credentials evicts a spent bucket, and the bucket made afresh for its
@@ -101,11 +111,11 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
     },
   });
 
-  /** A bucket as it would start now for `key`: full, less what its slot says a dropped bucket still owed. */
+  /** A bucket as it would start now for `key`: full (or empty), less what its slot says a dropped bucket still owed. */
   const newBucket = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
     const { capacity, perMs } = bucketShape(rule);
     const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
-    return { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+    return { tokens: (startEmpty ? 0 : capacity) - owed, updatedAt: now, capacity, perMs, upstream };
   };
 
   const bucketFor = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {

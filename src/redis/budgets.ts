@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { budgetSpent, bucketKey, bucketShape, createBudgets, type BudgetRule, type BudgetSettings, type Budgets, type Reservation } from '../http/budget.js';
+import { budgetSpent, bucketKey, bucketShape, createBudgets, WINDOW_MS, type BudgetRule, type BudgetSettings, type Budgets, type Reservation } from '../http/budget.js';
 import type { Clock } from '../http/clock.js';
 import { sleep } from '../http/deadline.js';
 import { deadlineError } from '../http/timeouts.js';
@@ -25,9 +25,10 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
 if now > at then
-  tokens = math.min(capacity, tokens + (now - at) * perMs)
+  tokens = tokens + (now - at) * perMs
   at = now
 end
+tokens = math.min(capacity, tokens)
 local outcome = 'taken'
 local waitMs = 0
 if ARGV[6] == '1' then
@@ -67,13 +68,30 @@ export interface RedisBudgetOptions {
  * later callers queue behind it) and given back if the deadline cuts it short.
  */
 export function createRedisBudgets(redis: RedisConnection, settings: BudgetSettings, { localShare, clock, bucketTime }: RedisBudgetOptions): Budgets {
-  const local = createBudgets(localBudgetSettings(settings, localShare), clock);
+  const shared = localBudgetSettings(settings, localShare);
+  /**
+   * The two ways round the limit at a transition. Into degraded: what the
+   * window already spent through Redis is not known here, so the local
+   * buckets start empty (their share as refill only), each time afresh. A
+   * replica that never reached Redis starts full, as a lone gateway does.
+   * Back up: the Redis bucket refilled (or is new, after a restart) while the
+   * local ones spent, so for one window it keeps at most 1 token, refill
+   * only (not 0: a caller that cannot wait would then never get one).
+   */
+  let local = createBudgets(shared, clock);
+  let noBurstUntil = Number.NEGATIVE_INFINITY;
+  redis.health.onChange((state) => {
+    if (state === 'degraded') local = createBudgets(shared, clock, { startEmpty: true });
+    if (state === 'up') noBurstUntil = clock.now() + WINDOW_MS;
+  });
   return {
     async take(ticket, { wait, deadline, onWait }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
       const key = redis.key(`budget:${bucketKey(ticket, rule)}`);
-      const { capacity, perMs } = bucketShape(rule);
+      const shape = bucketShape(rule);
+      const { perMs } = shape;
+      const capacity = clock.now() < noBurstUntil ? 1 : shape.capacity;
       const run = (refund: boolean) => (client: Redis) =>
         TAKE(client, [key], [capacity, perMs, wait ? settings.maxWaitMs : -1, deadline.remainingMs(), bucketTime?.() ?? '', refund ? '1' : '0']);
       const reply = (await redis.attempt(run(false), () => null)) as [string, string] | null;

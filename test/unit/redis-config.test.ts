@@ -29,6 +29,17 @@ describe('scaling configuration', () => {
     expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '0' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS/);
   });
 
+  it('warns when REDIS_URL is set with neither REPLICAS nor a share: a degraded replica would keep the whole budget', () => {
+    const unsized = /REDIS_URL without REPLICAS or REDIS_FALLBACK_BUDGET_SHARE: while Redis is unreachable, each replica keeps to the whole of every budget/;
+    const bare = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(bare.scaling.localShare).toBe(1);
+    expect(bare.warnings.join('\n')).toMatch(unsized);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REPLICAS: '1' }).warnings.join('\n')).not.toMatch(unsized);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_FALLBACK_BUDGET_SHARE: '0.5' }).warnings.join('\n')).not.toMatch(unsized);
+    expect(loadConfig({}).warnings.join('\n')).not.toMatch(unsized);
+    expect(() => loadConfig({ REPLICAS: '0' })).toThrow(/REPLICAS/);
+  });
+
   it('warns when replicas share no Redis, and when a share of a budget is too small to keep', () => {
     const alone = loadConfig({ REPLICAS: '3' });
     expect(alone.scaling).toEqual({ redis: null, localShare: 1 / 3 });
