@@ -2,7 +2,7 @@
 # The gateway as an image: build with every dependency, run with the
 # production ones only, as an unprivileged user. `.ci/run` replays the
 # install-and-start steps of this file in a temporary copy of the repository
-# (scripts/ci/dockerfile-run.ts); test/production/dockerfile.test.ts checks the rest.
+# (scripts/ci/dockerfile-run.ts); test/production/image.test.ts checks the rest.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -106,7 +106,7 @@ for (const [index, stage] of stages.entries()) {
     } else if (keyword === 'STOPSIGNAL') {
       stopsignal = args;
     }
-    // USER, EXPOSE, ARG, LABEL: nothing to replay (test/production/dockerfile.test.ts reads them).
+    // USER, EXPOSE, ARG, LABEL: nothing to replay (test/production/image.test.ts reads them).
   }
   final = { root, workdir, env, cmd, healthcheck, stopsignal };
 }

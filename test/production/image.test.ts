@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sandboxGatewayEnv } from '../../src/sandbox/gateway-env.js';
@@ -62,6 +62,14 @@ describe('compose.yaml', () => {
       expect(gateway.environment?.REDIS_URL).toBe('redis://redis:6379');
       expect(gateway.environment?.CURSOR_SECRET).toBeTruthy();
       expect(Object.keys(gateway.depends_on ?? {})).toEqual(expect.arrayContaining(['sandbox', 'redis']));
+    }
+  });
+});
+
+describe('the build and CI files', () => {
+  it('name only test files that exist', () => {
+    for (const file of ['Dockerfile', 'scripts/ci/dockerfile-run.ts', 'scripts/ci/dockerfile.ts', '.ci/run']) {
+      for (const named of read(file).match(/test\/[\w./-]+\.test\.ts/g) ?? []) expect(existsSync(new URL(`../../${named}`, import.meta.url)), `${file} names ${named}`).toBe(true);
     }
   });
 });
