@@ -7,7 +7,7 @@
  * operation must answer with data, and its STOPSIGNAL must stop it with exit 0.
  * Usage: tsx scripts/ci/dockerfile-run.ts
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,21 @@ import { commandOf, envOf, healthcheckCommand, parseDockerfile } from './dockerf
 
 const repo = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'cx-dockerfile-'));
+/** The image's CMD once started: its own process group (a shell-form CMD is sh and its children). */
+let started: ChildProcess | null = null;
+/** Leaves nothing behind: the gateway (and what it started) and the temporary tree. */
+function cleanUp(): void {
+  if (started?.pid !== undefined && started.exitCode === null && started.signalCode === null) {
+    try {
+      process.kill(-started.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+// On every way out: a failed check (fail), a throw, or the end.
+process.on('exit', cleanUp);
 function fail(message: string): never {
   console.error(`dockerfile-run: FAILED: ${message}`);
   process.exit(1);
@@ -127,13 +142,14 @@ const freePort = () =>
 const port = await freePort();
 // The image listens on 0.0.0.0:4000; here, loopback and a free port.
 const env = { ...process.env, ...image.env, HOST: '127.0.0.1', PORT: String(port), SANDBOX_PORT: '0' };
-const spawnCommand = (args: string) => {
+const spawnCommand = (args: string, detached = false) => {
   const command = commandOf(args);
   return 'exec' in command
-    ? spawn(command.exec[0]!, command.exec.slice(1), { cwd: app, env })
-    : spawn('sh', ['-c', command.shell], { cwd: app, env });
+    ? spawn(command.exec[0]!, command.exec.slice(1), { cwd: app, env, detached })
+    : spawn('sh', ['-c', command.shell], { cwd: app, env, detached });
 };
-const child = spawnCommand(image.cmd);
+const child = spawnCommand(image.cmd, true);
+started = child;
 let output = '';
 child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -167,4 +183,3 @@ child.kill(image.stopsignal as NodeJS.Signals);
 const code = await exited;
 if (code !== 0) fail(`${image.stopsignal} ended the gateway with exit code ${code}:\n${output}`);
 console.log(`dockerfile-run: ${image.stopsignal} stopped it with exit code 0`);
-rmSync(work, { recursive: true, force: true });
