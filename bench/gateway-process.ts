@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
+import { assertNoSecretIn, secretsOfEnv } from '../test/log-capture.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,17 +41,8 @@ export async function freePort(): Promise<number> {
  */
 export async function startGatewayProcess(sandboxUrl: string, env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      ...sandboxGatewayEnv(sandboxUrl),
-      ...LOAD_CALLER_ENV,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const childEnv = { PATH: process.env.PATH ?? '', PORT: String(port), ...sandboxGatewayEnv(sandboxUrl), ...LOAD_CALLER_ENV, ...env };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
@@ -63,12 +55,15 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
     pid: child.pid!,
     peakRss: () => peakRssOf(child.pid!),
     output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
+    // Once stopped, what it wrote (the Redis kill-and-restart runs log error text too) must hold none of its secrets.
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      });
+      assertNoSecretIn(output.split('\n'), secretsOfEnv(childEnv));
+    },
   };
 }
 

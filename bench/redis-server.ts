@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { freePort } from './gateway-process.js';
 
@@ -17,13 +18,15 @@ export interface RedisServer {
  * A redis-server of its own on a free loopback port, in memory only
  * (`--save '' --appendonly no`), for a test or a benchmark; Debian's
  * redis-server package (.ci/run installs it when missing). `port`: one a
- * gateway already tries to reach.
+ * gateway already tries to reach. It asks for `password` (random unless
+ * given), as a deployment would (README: a password in REDIS_URL), so the
+ * tests watch the logs for it.
  */
-export async function startRedisServer(port?: number): Promise<RedisServer> {
+export async function startRedisServer(port?: number, password = `pw-${randomBytes(9).toString('base64url')}`): Promise<RedisServer> {
   port ??= await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', password], { stdio: 'ignore' });
     child = started;
     const failed = new Promise<never>((_, reject) =>
       started.once('error', (error) => reject(new Error(`redis-server could not start (${error.message}); install it: apt-get install redis-server`))),
@@ -40,7 +43,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
       running.kill('SIGKILL');
     });
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start, stop: kill };
+  return { url: `redis://:${password}@127.0.0.1:${port}`, port, kill, restart: start, stop: kill };
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {

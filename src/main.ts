@@ -28,6 +28,18 @@ function readSettings(env: Env): { config: Config; sandboxSettings: SandboxSetti
   return { config, sandboxSettings: config.embeddedSandbox ? sandboxSettings : null };
 }
 
+/** A base URL as the start line shows it: a user and password in it are credentials. */
+function withoutUserinfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 async function main(): Promise<void> {
   let settings: ReturnType<typeof readSettings>;
   try {
@@ -58,7 +70,7 @@ async function main(): Promise<void> {
     logger.info({ sandbox: sandbox.url }, `Upstreams: the embedded sandbox at ${sandbox.url} (generated data, no accounts needed; SANDBOX=off to use real upstreams)`);
   } else {
     const real = Object.entries(upstreams)
-      .map(([name, each]) => `${name} ${each ? each.baseUrl : '(not configured)'}`)
+      .map(([name, each]) => `${name} ${each ? withoutUserinfo(each.baseUrl) : '(not configured)'}`)
       .join(', ');
     logger.info(`Upstreams: real: ${real}`);
   }

@@ -1,7 +1,7 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
 import { createApp, createServiceLogger, type App } from '../src/app.js';
-import { configuredSecrets } from '../src/auth/secrets.js';
+import { serviceSecrets } from '../src/auth/secrets.js';
 import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
@@ -77,7 +77,7 @@ export async function startStack(
 ): Promise<Stack> {
   const sandbox = options.sandboxOf?.sandbox ?? (await startSandbox({ port: 0, ...options.sandbox }));
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const logs = createLogCapture([...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret]);
+  const logs = createLogCapture(serviceSecrets(config));
   const logger = createServiceLogger(config, logs);
   const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, logger });
   const app = createApp({ config, logger, sharing, dependencies: options.gateway ?? {} });

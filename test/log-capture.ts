@@ -1,3 +1,6 @@
+import { configuredSecrets, serviceSecrets } from '../src/auth/secrets.js';
+import { loadConfig } from '../src/config/index.js';
+import { sandboxUpstreams } from '../src/sandbox/settings.js';
 import type { LogDestination } from '../src/telemetry/logger.js';
 
 export interface LogCapture extends LogDestination {
@@ -13,18 +16,30 @@ export interface LogCapture extends LogDestination {
  */
 export function createLogCapture(secrets: ReadonlyArray<string | null>): LogCapture {
   const written: string[] = [];
-  const watched = secrets.filter((secret): secret is string => secret !== null && secret.length >= 6);
+  const watched = [...secrets];
   return {
     write(line: string) {
       written.push(line);
       if (process.env.TEST_LOGS === '1') process.stdout.write(line);
     },
     lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>),
-    assertNoSecrets() {
-      for (const line of written) {
-        const secret = watched.find((each) => line.includes(each));
-        if (secret) throw new Error(`a log line holds a configured secret (${secret.slice(0, 4)}…): ${line.slice(0, 300)}`);
-      }
-    },
+    assertNoSecrets: () => assertNoSecretIn(written, watched),
   };
+}
+
+/** Throws, naming the line, if any line holds one of the secrets (those under 6 characters are not watched). */
+export function assertNoSecretIn(lines: readonly string[], secrets: ReadonlyArray<string | null>): void {
+  const watched = secrets.filter((secret): secret is string => secret !== null && secret.length >= 6);
+  for (const line of lines) {
+    const secret = watched.find((each) => line.includes(each));
+    if (secret) throw new Error(`a log line holds a configured secret (${secret.slice(0, 4)}…): ${line.slice(0, 300)}`);
+  }
+}
+
+/**
+ * The secrets of a gateway started as a process with `env`: what its config
+ * holds, and the sandbox's credentials (an embedded sandbox's are not in env).
+ */
+export function secretsOfEnv(env: Record<string, string | undefined>): string[] {
+  return [...serviceSecrets(loadConfig(env)), ...configuredSecrets(sandboxUpstreams('http://127.0.0.1'))];
 }

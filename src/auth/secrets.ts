@@ -1,3 +1,4 @@
+import type { Config } from '../config/index.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { forwardedCredentialHeaders } from './forwarded-credentials.js';
 
@@ -5,7 +6,7 @@ const REDACTED = '[redacted]';
 /** Shorter values are not secrets worth the name and would mangle ordinary words. */
 const MIN_SECRET_LENGTH = 6;
 
-/** Every credential in the configuration. */
+/** Every upstream credential in the configuration, the base URLs' own (`https://user:pass@host`) included. */
 export function configuredSecrets(upstreams: UpstreamSettings): string[] {
   const { avaamo, vambe, rocketchat } = upstreams;
   return clean([
@@ -14,7 +15,40 @@ export function configuredSecrets(upstreams: UpstreamSettings): string[] {
     vambe?.apiKey,
     rocketchat?.userId,
     rocketchat?.authToken,
+    ...[avaamo, vambe, rocketchat].flatMap((upstream) => urlSecrets(upstream?.baseUrl)),
   ]);
+}
+
+/** What no log line may hold: the upstream credentials, the metrics token, the cursor secret and Redis's password. */
+export function serviceSecrets(config: Pick<Config, 'upstreams' | 'telemetry' | 'security' | 'scaling'>): string[] {
+  return clean([
+    ...configuredSecrets(config.upstreams),
+    config.telemetry.metrics.token ?? undefined,
+    config.security.cursorSecret ?? undefined,
+    ...urlSecrets(config.scaling.redis?.url),
+  ]);
+}
+
+/**
+ * A URL's password, as written and decoded; its user name only when there is
+ * no password (then the name is the credential: `https://api-key@host`). A
+ * user name beside a password (`default`) is an ordinary word more often.
+ */
+export function urlSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const secret = parsed.password || parsed.username;
+  if (!secret) return [];
+  try {
+    return [secret, decodeURIComponent(secret)];
+  } catch {
+    return [secret];
+  }
 }
 
 /** The caller's API key and any upstream credentials it forwarded, as sent. */

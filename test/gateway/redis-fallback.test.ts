@@ -28,7 +28,8 @@ const lines = (logger: { lines: string[] }, pattern: RegExp) => logger.lines.fil
 describe('Redis unavailable', () => {
   it('serves every request when Redis is not there at start, each replica keeping to its share of the budget', async () => {
     const port = await freePort();
-    const { stack, logger } = await gateway({ REDIS_URL: `redis://127.0.0.1:${port}`, REPLICAS: '2', AVAAMO_CALLS_PER_MINUTE: '20', BUDGET_MAX_WAIT_MS: '0' });
+    const password = 'pw-not-there-yet';
+    const { stack, logger } = await gateway({ REDIS_URL: `redis://:${password}@127.0.0.1:${port}`, REPLICAS: '2', AVAAMO_CALLS_PER_MINUTE: '20', BUDGET_MAX_WAIT_MS: '0' });
     expect(stack.sharing.health.state).toBe('degraded');
     const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => stack.execute(SMS, { agentId: agentIds[0], ...range(index) })));
     // Half of 20 a minute: a burst of 5, the rest refused as the budget refuses (RATE_LIMITED, retryAfter).
@@ -41,7 +42,7 @@ describe('Redis unavailable', () => {
     expect(lines(logger, /^redis:/)).toBe(1);
 
     // Redis comes: the gateway finds it, and shares from then on.
-    servers.push(await startRedisServer(port));
+    servers.push(await startRedisServer(port, password));
     await expect.poll(() => stack.sharing.health.state, { timeout: 15_000 }).toBe('up');
     expect(lines(logger, /^redis: up \(connected\)/)).toBe(1);
   });

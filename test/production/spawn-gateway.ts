@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { assertNoSecretIn, secretsOfEnv } from '../log-capture.js';
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -15,13 +17,18 @@ export interface GatewayProcess {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Every gateway a test file spawned, and the secrets it was given: none may be in what it wrote. */
+const spawned: Array<{ output(): string[]; secrets: string[] }> = [];
+afterAll(() => {
+  for (const gateway of spawned.splice(0)) assertNoSecretIn(gateway.output(), gateway.secrets);
+});
+
 /** `src/main.ts` in a process of its own (through tsx), as `npm start` runs it; on a free port unless env says otherwise. */
 export async function spawnGateway(env: Record<string, string | undefined>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const childEnv = { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const raw: string[] = [];
+  spawned.push({ output: () => [...raw, errors], secrets: secretsOfEnv(childEnv) });
   const parsed: Array<Record<string, unknown>> = [];
   const listeners = new Set<() => void>();
   let pending = '';
@@ -32,6 +39,7 @@ export async function spawnGateway(env: Record<string, string | undefined>): Pro
     pending = complete.pop()!;
     for (const line of complete) {
       if (line.trim() === '') continue;
+      raw.push(line);
       try {
         parsed.push(JSON.parse(line) as Record<string, unknown>);
       } catch {

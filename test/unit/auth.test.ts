@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCallerIdentifier, sha256Hex } from '../../src/auth/callers.js';
 import { withForwardedCredentials } from '../../src/auth/forwarded-credentials.js';
-import { requestSecrets, scrub, scrubValue } from '../../src/auth/secrets.js';
+import { configuredSecrets, requestSecrets, scrub, scrubValue, serviceSecrets } from '../../src/auth/secrets.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { UpstreamSettings } from '../../src/upstreams/settings.js';
 
 const request = (headers: Record<string, string>) => new Request('http://gateway.test/graphql', { headers });
@@ -78,5 +79,26 @@ describe('scrubbing', () => {
   it('takes the caller\'s key and each forwarded agent token as secrets', () => {
     const secrets = requestSecrets(new Headers({ authorization: 'Bearer caller-key-1', 'x-avaamo-agent-token': '1=agent-token-a,2=agent-token-b' }));
     expect(secrets).toEqual(expect.arrayContaining(['caller-key-1', 'agent-token-a', 'agent-token-b']));
+  });
+});
+
+describe('the secrets of the configuration', () => {
+  it('include a base URL\'s password (or its user name when it has none) and REDIS_URL\'s password, as written and decoded', () => {
+    const config = loadConfig({
+      SANDBOX: 'off',
+      AVAAMO_BASE_URL: 'https://avaamo-user:p%40ss-word-1@avaamo.example',
+      AVAAMO_USER_TOKEN: 'avaamo-user-token',
+      VAMBE_BASE_URL: 'https://vambe-api-key-1@vambe.example',
+      VAMBE_API_KEY: 'vambe-key-000',
+      REDIS_URL: 'redis://default:redis-pass-1@cache.internal:6379',
+      REPLICAS: '2',
+      GATEWAY_AUTH: 'false',
+    });
+    const secrets = serviceSecrets(config);
+    expect(secrets).toEqual(expect.arrayContaining(['p%40ss-word-1', 'p@ss-word-1', 'vambe-api-key-1', 'redis-pass-1', 'avaamo-user-token']));
+    // A user name beside a password is an ordinary word more often than not.
+    expect(secrets).not.toContain('avaamo-user');
+    expect(secrets).not.toContain('default');
+    expect(configuredSecrets(config.upstreams)).toEqual(expect.arrayContaining(['p@ss-word-1', 'vambe-api-key-1']));
   });
 });
