@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CohortLocks, QueueFanout, QueueSharing } from '../queue/sharing.js';
 import type { CohortUpdate } from '../queue/types.js';
 import type { RedisConnection } from './connection.js';
+import { heardCohortUpdate, keptCohortUpdate } from './kept-values.js';
 import { RELEASE } from './lease.js';
 import { script } from './script.js';
 
@@ -66,7 +67,10 @@ export function createRedisQueueSharing(redis: RedisConnection, local: QueueShar
       if (!sent) await local.fanout.publish(cohort, update);
     },
     subscribe(cohort, listener) {
-      const heard = (event: CustomEvent<CohortUpdate>) => listener(event.detail);
+      const heard = (event: CustomEvent<CohortUpdate>) => {
+        const update = heardCohortUpdate(event.detail);
+        if (update) listener(update);
+      };
       updates.addEventListener(channel(cohort), heard);
       const unheardLocally = local.fanout.subscribe(cohort, listener);
       return () => {
@@ -77,7 +81,8 @@ export function createRedisQueueSharing(redis: RedisConnection, local: QueueShar
     async latest(cohort) {
       const kept = await redis.attempt(async (client) => {
         const json = await client.get(latestKey(cohort));
-        return json === null ? null : (JSON.parse(json) as CohortUpdate);
+        // A value not of this shape (another build's, damaged) is a miss: the local one, if any, stands in.
+        return json === null ? null : keptCohortUpdate(json);
       }, () => null);
       return kept ?? local.fanout.latest(cohort);
     },

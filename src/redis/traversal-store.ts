@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalPages, positionOf, TRAVERSAL_IDLE_MS, type TraversalPage, type TraversalStore } from '../schema/traversal-store.js';
 import type { RedisConnection } from './connection.js';
+import { keptTraversalPage } from './kept-values.js';
 import { script } from './script.js';
 
 /**
@@ -43,8 +44,11 @@ export function createRedisTraversalStore(redis: RedisConnection, idleMs = TRAVE
     },
     async load(id) {
       const way = await redis.attempt(async (client) => (await LOAD(client, [], [prefix, id, idleMs])) as string[] | null, () => null);
-      if (!way) return near.position(id);
-      return positionOf(way.map((value) => JSON.parse(value.slice(value.indexOf('\n') + 1)) as TraversalPage));
+      const pages = way?.map((value) => keptTraversalPage(value.slice(value.indexOf('\n') + 1)));
+      // Not found, or a page on the way not of this shape: a miss, as when Redis is away.
+      const checked = pages?.filter((page): page is TraversalPage => page !== null);
+      if (!checked || checked.length !== pages?.length) return near.position(id);
+      return positionOf(checked);
     },
   };
 }
