@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const gateway = createGateway({ ...config, upstreams });
-  const server = createHttpServer(gateway, config.http);
+  const server = createHttpServer(gateway.handle, config.http);
   await listen(server, config.port, config.host);
 
   const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;

@@ -1,11 +1,14 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import type { RequestListener } from 'node:http';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { createCallerIdentifier } from './auth/callers.js';
+import { createRateLimits } from './auth/rate-limits.js';
 import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
+import { createGatewayHandler } from './gateway-handler.js';
 import { createHttpClient } from './http/client.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
@@ -20,6 +23,7 @@ import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
 import { useUpstreamStats } from './plugins/use-upstream-stats.js';
 import { useUtf8Body } from './plugins/use-utf8-body.js';
+import { createHitPath } from './response-cache/hit-path.js';
 import { createResponseKeys } from './response-cache/key.js';
 import { createResponseCache } from './response-cache/response-cache.js';
 import { createMemoryResponseStore } from './response-cache/store.js';
@@ -44,11 +48,17 @@ export interface GatewayDependencies {
   plugins?: Plugin[];
 }
 
-export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
+export interface Gateway {
+  /** The node:http handler: response-cache hits answered at once, everything else by Yoga. */
+  handle: RequestListener;
+  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+}
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 /**
- * The whole gateway as a Yoga instance, without listening: main.ts serves it
- * over node:http, tests do the same on a free port.
+ * The whole gateway, without listening: main.ts serves its handler over
+ * node:http, tests do the same on a free port.
  */
 export function createGateway(
   config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security'>,
@@ -73,6 +83,10 @@ export function createGateway(
   });
   const clients = createUpstreamClients(config.upstreams);
   const callers = createCallerIdentifier(security);
+  const rateLimits = createRateLimits();
+  const keyOf = createResponseKeys({ forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams });
+  // Yoga's CORS plugin and the hit path read the same options: `{}` is Yoga's default (any origin).
+  const cors = security.corsOrigins ? { origin: [...security.corsOrigins] } : {};
   const secrets = configuredSecrets(config.upstreams);
   // Without CURSOR_SECRET the key is this process's own (config warns of it).
   const paging = { cursors: createCursorCodec(createCursorKeys(security.cursorSecret)), traversals: createMemoryTraversalStore() };
@@ -83,16 +97,10 @@ export function createGateway(
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
     useNoEmptyBatch(),
-    useRateLimit(callers),
+    useRateLimit(callers, rateLimits),
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(responses
-      ? [
-          useResponseCache({
-            cache: responses,
-            keyOf: createResponseKeys({ callers, forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams }),
-            alwaysStats: config.traffic.debugUpstream,
-          }),
-        ]
+      ? [useResponseCache({ cache: responses, keyOf, callers, alwaysStats: config.traffic.debugUpstream })]
       : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
@@ -103,9 +111,9 @@ export function createGateway(
     useDeadlineRelease(deadlines),
     ...(dependencies.plugins ?? []),
   ];
-  return createYoga<Record<string, unknown>, Context>({
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: createScrubbingLogger(secrets, dependencies.logger),
     context: ({ request }) => {
@@ -123,7 +131,7 @@ export function createGateway(
     maxRequestBodySize: security.maxBodyBytes,
     batching: security.maxBatch > 0 ? { limit: security.maxBatch } : false,
     extraParamNames: ['documentId'],
-    ...(security.corsOrigins ? { cors: { origin: [...security.corsOrigins] } } : {}),
+    cors,
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,
@@ -135,4 +143,10 @@ export function createGateway(
         })
       : false,
   });
+  // Persisted-only mode turns ids into documents inside Yoga: its hits stay there.
+  const hitPath =
+    responses && !trustedDocuments
+      ? createHitPath({ cache: responses, keyOf, callers, rateLimits, cors, endpoint: GRAPHQL_ENDPOINT, alwaysStats: config.traffic.debugUpstream })
+      : null;
+  return { yoga, handle: createGatewayHandler(yoga, hitPath, security.maxBodyBytes) };
 }

@@ -62,7 +62,7 @@ export async function startStack(
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createHttpServer(createGateway(config, options.gateway), config.http);
+  const server = createHttpServer(createGateway(config, options.gateway).handle, config.http);
   await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const client = new GraphQLClient(url, { errorPolicy: 'all' });

@@ -64,7 +64,7 @@ beforeAll(async () => {
       logLines.push(`${level} ${args.map((arg) => (arg instanceof Error ? `${arg.stack}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
   const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation(record(`console.${level}`));
-  server = createHttpServer(createGateway(config, { fetch: echoingFetch, logger }), config.http);
+  server = createHttpServer(createGateway(config, { fetch: echoingFetch, logger }).handle, config.http);
   await listen(server, 0, '127.0.0.1');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 });
