@@ -12,6 +12,7 @@ import { createGatewayHandler } from './gateway-handler.js';
 import { createHttpClient } from './http/client.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
+import { useBodySizeLimit } from './plugins/use-body-size-limit.js';
 import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
@@ -109,6 +110,8 @@ export function createGateway(
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(deadlines),
+    // After every plugin that could pick a request parser.
+    useBodySizeLimit(security.maxBodyBytes),
     ...(dependencies.plugins ?? []),
   ];
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -128,7 +131,8 @@ export function createGateway(
     },
     maskedErrors: { maskError },
     plugins,
-    maxRequestBodySize: security.maxBodyBytes,
+    // useBodySizeLimit instead: Yoga's would stream a body the server already read whole again.
+    maxRequestBodySize: false,
     batching: security.maxBatch > 0 ? { limit: security.maxBatch } : false,
     extraParamNames: ['documentId'],
     cors,

@@ -19,21 +19,23 @@ export function useSecretScrubbing(configured: readonly string[]): Plugin {
     if (error.originalError) error.originalError.message = scrub(error.originalError.message, secrets);
     for (const [key, value] of Object.entries(error.extensions ?? {})) writable.extensions[key] = scrubValue(value, secrets);
   };
-  const scrubResult = (result: ExecutionResult, secrets: readonly string[]) => {
-    for (const error of result.errors ?? []) scrubError(error, secrets);
+  /** Errors are what is scrubbed; the secrets are gathered only for a result that has some. */
+  const scrubResult = (result: ExecutionResult, request: Request | undefined) => {
+    if (!result.errors?.length) return;
+    const secrets = secretsOf(request);
+    for (const error of result.errors) scrubError(error, secrets);
   };
 
   return {
     onExecute({ args }) {
-      const secrets = secretsOf((args.contextValue as { request?: Request }).request);
+      const request = (args.contextValue as { request?: Request }).request;
       return {
-        onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrubResult(result, secrets)),
+        onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrubResult(result, request)),
       };
     },
     onResultProcess({ request, result }) {
-      const secrets = secretsOf(request);
       for (const single of Array.isArray(result) ? result : [result]) {
-        if (single && typeof single === 'object' && 'errors' in single) scrubResult(single as ExecutionResult, secrets);
+        if (single && typeof single === 'object' && 'errors' in single) scrubResult(single as ExecutionResult, request);
       }
     },
   };

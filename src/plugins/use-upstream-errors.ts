@@ -32,11 +32,11 @@ export function useUpstreamErrors(): Plugin {
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
-      const secrets = request ? requestSecrets(request.headers) : [];
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             if (!result.errors?.some((error) => error.originalError instanceof UpstreamError)) return;
+            const secrets = request ? requestSecrets(request.headers) : [];
             setResult({ ...result, errors: result.errors.map((error) => coded(error, secrets)) });
           });
         },
