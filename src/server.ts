@@ -15,6 +15,7 @@ import { useApiKeys } from './plugins/use-api-keys.js';
 import { useBodySizeLimit } from './plugins/use-body-size-limit.js';
 import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
+import { useJitExecution } from './plugins/use-jit-execution.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
@@ -106,6 +107,7 @@ export function createGateway(
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
     useCostLimit(security.maxCost),
+    useJitExecution(),
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
