@@ -19,19 +19,40 @@ function bareHref(baseAndPath: string): string | null {
   return href;
 }
 
+/** What the form encoding writes as it is. */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+/** What encodeURIComponent leaves as it is and the form encoding escapes. */
+const FORM_ESCAPED = /[!'()~]/g;
+const percent = (char: string) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
+
+/**
+ * A name or value as URLSearchParams writes it (application/x-www-form-urlencoded),
+ * faster: as it is when nothing needs escaping (page numbers, epoch seconds),
+ * else encodeURIComponent with a space as `+` and `!'()~` escaped.
+ */
+function formEncode(text: string): string {
+  if (FORM_SAFE.test(text)) return text;
+  try {
+    return encodeURIComponent(text).replaceAll('%20', '+').replace(FORM_ESCAPED, percent);
+  } catch {
+    // A lone surrogate, which URLSearchParams writes as U+FFFD.
+    return new URLSearchParams([['', text]]).toString().slice(1);
+  }
+}
+
 /** URL with parameters in sorted order, so one request always has one spelling. */
 export function canonicalUrl(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
-  const params = new URLSearchParams();
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key];
-    if (value !== undefined) params.append(key, String(value));
+  const pairs: string[] = [];
+  const names = Object.keys(query).sort();
+  for (const name of names) {
+    const value = query[name];
+    if (value !== undefined) pairs.push(`${formEncode(name)}=${formEncode(String(value))}`);
   }
-  const search = params.toString();
   const href = bareHref(baseUrl + path);
-  if (href !== null) return search === '' ? href : `${href}?${search}`;
+  if (href !== null) return pairs.length === 0 ? href : `${href}?${pairs.join('&')}`;
   // A base or path with a query of its own: the parameters join it, as URL spells it.
   const url = new URL(baseUrl + path);
-  for (const [key, value] of params) url.searchParams.append(key, value);
+  for (const name of names) if (query[name] !== undefined) url.searchParams.append(name, String(query[name]));
   return url.toString();
 }
 
