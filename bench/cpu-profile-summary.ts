@@ -38,14 +38,17 @@ export interface ProfileSummary {
   ownInclusive: Share[];
 }
 
-/** An npm package (the last node_modules segment), a path under src/ or dist/, Node's internals, or V8's own entries. */
+/** Our own code: under src/, or a build directory (dist/, or another build's, e.g. base-dist/). */
+const OWN = /\/(?:src|[\w-]*dist)\/(.*)$/;
+
+/** An npm package (the last node_modules segment), a path of our own code, Node's internals, or V8's own entries. */
 export function moduleOf(url: string, functionName: string): string {
   if (url === '') return `(${functionName.replace(/[()]/g, '') || 'native'})`;
   if (url.startsWith('node:')) return 'node: internals';
   const packaged = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (packaged) return packaged[1]!;
-  const own = /\/(src|dist)\/(.*)$/.exec(url);
-  return own ? own[2]!.replace(/\.js$/, '') : url;
+  const own = OWN.exec(url);
+  return own ? own[1]!.replace(/\.js$/, '') : url;
 }
 
 /** Only the samples within [from, to] (µs on the monotonic clock) count, when given: the load, not the start-up. */
@@ -57,7 +60,7 @@ export function summarise(profile: CpuProfile, window: { from?: number; to?: num
     const { functionName, url, lineNumber } = node.callFrame;
     return `${functionName || '(anonymous)'} ${moduleOf(url, functionName)}${url ? `:${lineNumber + 1}` : ''}`;
   };
-  const isOwn = (node: ProfileNode) => /\/(src|dist)\//.test(node.callFrame.url) && !node.callFrame.url.includes('node_modules');
+  const isOwn = (node: ProfileNode) => OWN.test(node.callFrame.url) && !node.callFrame.url.includes('node_modules');
   const functions = new Map<string, number>();
   const ownInclusive = new Map<string, number>();
   const modules = new Map<string, number>();
