@@ -3,15 +3,15 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * The SDK's typed documents, from the checked-in SDL and the operations in
- * src/sdk/operations/. `persisted-documents.json` (hash -> document) is the
+ * packages/sdk/operations/. `persisted-documents.json` (hash -> document) is the
  * allow-list trusted documents check; `npm run codegen:check` fails on drift.
  */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: ['src/sdk/operations/*.graphql'],
+  documents: ['packages/sdk/operations/*.graphql'],
   emitLegacyCommonJSImports: false,
   generates: {
-    'src/sdk/generated/': {
+    'packages/sdk/src/generated/': {
       preset: 'client',
       presetConfig: {
         // Services read what they select; masking would hide it behind fragments.

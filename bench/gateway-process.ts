@@ -13,11 +13,13 @@ export interface GatewayProcess {
   pid: number;
   /** Peak resident memory of the gateway process so far (Linux VmHWM), in bytes. */
   peakRss(): Promise<number>;
+  /** What it has written to stdout and stderr so far (its start and transition lines). */
+  output(): string;
   /** Ends the process (SIGTERM: it closes its server and exits, writing a --cpu-prof profile if asked). */
   stop(): Promise<void>;
 }
 
-/** Which build runs: this checkout's dist/ by default, or another checkout's (the bench's "before"). */
+/** Which build runs: this checkout's source (tsx) or its dist/, or another checkout's build (the bench's "before"). */
 export interface GatewayBuild {
   /** The compiled entry point, e.g. dist/main.js. */
   entry: string;
@@ -27,6 +29,10 @@ export interface GatewayBuild {
   nodeArgs?: string[];
 }
 
+/** The source as `npm start` runs it: what tests and the replica bench start, never stale. */
+export const sourceBuild: GatewayBuild = { entry: join(root, 'src/main.ts'), cwd: root, nodeArgs: ['--import', 'tsx'] };
+
+/** The build as `npm run start:prod` runs it: what `npm run bench` measures (ensureBuilt first). */
 export const thisBuild: GatewayBuild = { entry: join(root, 'dist/main.js'), cwd: root };
 
 /**
@@ -75,11 +81,10 @@ export function ensureBuilt(): void {
 }
 
 /**
- * The built gateway (`node dist/main.js`, as `npm run start:prod` runs it), in
- * its own process so its memory and CPU are measured alone, pointed at the
- * bench's sandbox.
+ * A gateway in its own process, so its memory and CPU are measured alone,
+ * pointed at the bench's sandbox: the source by default, a build when asked.
  */
-export async function startGatewayProcess(sandboxUrl: string, env: Record<string, string>, build: GatewayBuild = thisBuild): Promise<GatewayProcess> {
+export async function startGatewayProcess(sandboxUrl: string, env: Record<string, string>, build: GatewayBuild = sourceBuild): Promise<GatewayProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(build.nodeArgs ?? []), build.entry], {
     cwd: build.cwd,
@@ -94,14 +99,21 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   await waitForListening(child);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     peakRss: () => peakRssOf(child.pid!),
+    output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

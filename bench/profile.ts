@@ -31,7 +31,7 @@ const sent =
 const gateway = await startGatewayProcess(
   sandbox.url,
   { CACHE: 'on', RESPONSE_CACHE: mode === 'cache' ? 'true' : 'false', AVAAMO_CALLS_PER_MINUTE: '0', ROCKETCHAT_CALLS_PER_MINUTE: '0' },
-  { ...build, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${directory}`] },
+  { ...build, nodeArgs: [...(build.nodeArgs ?? []), '--cpu-prof', `--cpu-prof-dir=${directory}`] },
 );
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 const window = { from: 0, to: 0 };

@@ -14,7 +14,7 @@
  * gateway.
  *
  *   BENCH_SECONDS (4)          load per row, after BENCH_WARMUP_SECONDS (1)
- *   BENCH_ONLY=2,7             only these scenarios
+ *   BENCH_ONLY=2,7             only these scenarios (and not the replica bench)
  *   BENCH_BEFORE_DIST, _CWD    also measure another build, row by row (gateway-process.ts)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +33,7 @@ import {
   thisBuild,
   type GatewayBuild,
 } from './gateway-process.js';
+import { runReplicaBench } from './replicas.js';
 import { scenarios, UNHANDLED_QUERY, body, type Scenario } from './scenarios.js';
 
 const CONNECTIONS = 20;
@@ -242,7 +243,7 @@ async function measureAtZeroLatency(builds: Array<[string, GatewayBuild]>): Prom
 
 /** The REST call a cold run of the scenario makes, as the sandbox logged it. */
 async function restCallOf(sandbox: UpstreamSandbox, scenario: Scenario): Promise<string> {
-  const gateway = await startGatewayProcess(sandbox.url, { AVAAMO_CALLS_PER_MINUTE: '0', ROCKETCHAT_CALLS_PER_MINUTE: '0' });
+  const gateway = await startGatewayProcess(sandbox.url, { AVAAMO_CALLS_PER_MINUTE: '0', ROCKETCHAT_CALLS_PER_MINUTE: '0' }, thisBuild);
   try {
     await sandbox.reset();
     await scenario.run(gateway.url);
@@ -385,3 +386,6 @@ async function main() {
 }
 
 await main();
+
+// Scale-out (issue 14): the replica burst, 1 vs 3 replicas with and without Redis; alone: npm run bench:replicas.
+if (!ONLY) await runReplicaBench();

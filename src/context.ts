@@ -5,6 +5,8 @@ import type { HttpClient } from './http/client.js';
 import type { Deadline } from './http/deadline.js';
 import { createUpstreamReads, type UpstreamReads } from './http/upstream-reads.js';
 import { createUpstreamStats, type UpstreamStats } from './http/upstream-stats.js';
+import { createPendingWrites, type PendingWrites } from './pending-writes.js';
+import { createQueueAccess, type LiveQueue, type QueueAccess } from './queue/access.js';
 import type { CursorCodec } from './schema/cursor-codec.js';
 import type { TraversalStore } from './schema/traversal-store.js';
 import { createAvaamoClient, type AvaamoClient } from './upstreams/avaamo/client.js';
@@ -30,7 +32,12 @@ export function createUpstreamClients(upstreams: UpstreamSettings): UpstreamClie
 }
 
 /** Process-wide, like the secret and the traversals they hold: cursors made by one request are read by the next. */
-export type Paging = Readonly<{ cursors: CursorCodec; traversals: TraversalStore }>;
+export type Paging = Readonly<{
+  cursors: CursorCodec;
+  traversals: TraversalStore;
+  /** The most entries a report reads through a whole range (MAX_REPORT_ENTRIES): stats, clusters, filters Avaamo cannot apply. */
+  maxReportEntries: number;
+}>;
 
 export type Context = Readonly<{
   caller: Caller;
@@ -42,7 +49,11 @@ export type Context = Readonly<{
   upstreamReads: UpstreamReads;
   /** Released once the operation's result is in (plugins/use-deadline-release.ts). */
   deadline: Deadline;
+  /** The operation's cursors and traversals; a traversal page it records is written before its response goes out. */
   paging: Paging;
+  pendingWrites: PendingWrites;
+  /** The live queue with this request's Vambe credential, as its caller. */
+  queue: QueueAccess;
   loaders: Readonly<{
     avaamo: AvaamoLoaders;
     vambe: VambeLoaders;
@@ -56,6 +67,10 @@ export interface RequestScope {
   forwardedFrom: Headers | null;
   /** The operation's deadline: every upstream call of the request ends by it. */
   deadline: Deadline;
+  /** Whom per-caller limits count (auth/callers.ts callerKey). */
+  callerKey: string;
+  /** Forwarded upstream as `x-request-id` with every call it causes. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -69,19 +84,27 @@ export function createContext(
   clients: UpstreamClients,
   configured: UpstreamSettings,
   paging: Paging,
-  { caller, forwardedFrom, deadline }: RequestScope,
+  live: LiveQueue,
+  { caller, forwardedFrom, deadline, callerKey, requestId }: RequestScope,
 ): Context {
   const upstreams = forwardedFrom ? withForwardedCredentials(configured, forwardedFrom) : configured;
   const upstreamStats = createUpstreamStats();
   const upstreamReads = createUpstreamReads();
-  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads });
+  const http = gatewayHttp.forOperation({ stats: upstreamStats, deadline, reads: upstreamReads, ...(requestId ? { requestId } : {}) });
+  const pendingWrites = createPendingWrites();
+  const { traversals } = paging;
   return {
     caller,
     agentIds: upstreams.avaamo?.agents.map((agent) => agent.id) ?? [],
     upstreamStats,
     upstreamReads,
     deadline,
-    paging,
+    paging: {
+      ...paging,
+      traversals: { record: (page) => traversals.record(page, pendingWrites.add), load: (id) => traversals.load(id) },
+    },
+    pendingWrites,
+    queue: createQueueAccess(live, clients.vambe, upstreams.vambe, callerKey),
     loaders: {
       avaamo: createAvaamoLoaders(http, clients.avaamo, upstreams.avaamo),
       vambe: createVambeLoaders(http, clients.vambe, upstreams.vambe),

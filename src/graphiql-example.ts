@@ -14,6 +14,7 @@ export interface ExampleTab {
 export function exampleTabs(now: Date, agentId: number): ExampleTab[] {
   const dayAgo = new Date(now.getTime() - DAY_MS).toISOString();
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS).toISOString();
+  const monthAgo = new Date(now.getTime() - 30 * DAY_MS).toISOString();
   const end = now.toISOString();
   const variables = (values: Record<string, unknown>) => JSON.stringify(values, null, 2);
   return [
@@ -30,6 +31,30 @@ query LiveQueue($after: String) {
 }
 `,
       variables: variables({ after: null }),
+    },
+    {
+      query: /* GraphQL */ `# The live queue as it moves. A subscription: GraphiQL keeps
+# it open and shows each event as it comes (■ stops it).
+# First the 10 longest waiting; then who entered, left or
+# crossed the SLA, with the queue's figures, as it changes.
+# On the sandbox, contacts arrive and get attended on their
+# own; POST /__sandbox/contacts adds some now (README).
+subscription WatchQueue($slaSeconds: Int) {
+  contactQueue(status: UNATTENDED, slaSeconds: $slaSeconds, first: 10) {
+    asOf
+    contacts { id name platform waitingTime waitingSince }
+    entered { id name platform waitingTime }
+    left
+    breached { id name waitingTime }
+    summary {
+      count longestWaitSeconds medianWaitSeconds p90WaitSeconds
+      breachedCount unassignedCount
+      byAssignedAgent { teamMember { name } count }
+    }
+  }
+}
+`,
+      variables: variables({ slaSeconds: 3600 }),
     },
     {
       query: /* GraphQL */ `# SMS the carrier refused in the last day, per agent, with its reason.
@@ -86,7 +111,45 @@ query LatestConversations($agentId: Int!) {
 `,
       variables: variables({ agentId, conversationUuid: 'paste a conversation uuid here', text: 'A colleague will call you back today.' }),
     },
+    { query: botTrainingQuery(), variables: variables({ agentId, from: monthAgo }) },
   ];
+}
+
+/** What to teach the bot next: what it did not understand, grouped, and how its SMS fared. */
+function botTrainingQuery(): string {
+  return /* GraphQL */ `# What users asked this agent that it did not understand, grouped however they
+# worded it (most asked first), and why its SMS failed: what to train next.
+# Both read the whole range, 7 days per Avaamo request; asOf says how fresh.
+query BotTraining($agentId: Int!, $from: DateTime) {
+  agent(agentId: $agentId) {
+    name
+    unhandledQueryClusters(from: $from, first: 10) {
+      queryCount
+      complete
+      asOf
+      nodes {
+        representative
+        count
+        share
+        lastSeen
+        channels
+        examples(first: 3) { content channel createdAt }
+      }
+    }
+    smsDeliveryStats(from: $from) {
+      total
+      delivered
+      failed
+      undelivered
+      deliveryRate
+      complete
+      asOf
+      stale
+      failuresByReason { reason count retryable }
+    }
+  }
+}
+`;
 }
 
 /** A support dashboard in one request, over the week before `end`. */

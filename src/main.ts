@@ -1,8 +1,10 @@
+import { createApp, createServiceLogger } from './app.js';
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
-import { createHttpServer, listen } from './http-server.js';
+import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
-import { createGateway } from './server.js';
+import { logDestination } from './telemetry/logger.js';
+import { startTracing } from './telemetry/tracing.js';
 
 /**
  * The gateway's config and the embedded sandbox's settings. Both are read in every
@@ -38,37 +40,64 @@ async function main(): Promise<void> {
   }
 
   const { config, sandboxSettings } = settings;
+  // Before anything makes a span: until it runs, the OpenTelemetry API is a no-op.
+  const tracing = config.telemetry.tracing ? startTracing(config.telemetry.tracing) : null;
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
-  const gateway = createGateway({ ...config, upstreams });
-  const server = createHttpServer(gateway.handle, config.http);
-  await listen(server, config.port, config.host);
+  const destination = await logDestination(config.telemetry);
+  const resolved = { ...config, upstreams };
+  const logger = createServiceLogger(resolved, destination);
+  // With REDIS_URL: connected (or serving degraded) before the first request, the cursor secret agreed.
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, logger });
+  const app = createApp({ config: resolved, logger, sandbox, sharing });
+  const { url, metricsUrl } = await app.listen();
 
-  const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;
-  console.log(`cx-gateway: GraphiQL at http://${shownHost}:${config.port}/graphql`);
+  logger.info({ url, metricsUrl }, `cx-gateway: ${config.security.graphiql ? 'GraphiQL' : 'GraphQL'} at ${url}`);
   if (sandbox) {
-    console.log(`Upstreams: the embedded sandbox at ${sandbox.url} (generated data, no accounts needed; SANDBOX=off to use real upstreams)`);
+    logger.info({ sandbox: sandbox.url }, `Upstreams: the embedded sandbox at ${sandbox.url} (generated data, no accounts needed; SANDBOX=off to use real upstreams)`);
   } else {
     const real = Object.entries(upstreams)
-      .map(([name, settings]) => `${name} ${settings ? settings.baseUrl : '(not configured)'}`)
+      .map(([name, each]) => `${name} ${each ? each.baseUrl : '(not configured)'}`)
       .join(', ');
-    console.log(`Upstreams: real: ${real}`);
+    logger.info(`Upstreams: real: ${real}`);
   }
+  logger.info(
+    sharing.redis
+      ? `Replicas: sharing cache, budgets, rate limits and cursors through Redis (${sharing.health.state})`
+      : 'Replicas: none shared (no REDIS_URL): cache, budgets and rate limits are this process\'s own',
+  );
   const { security } = config;
-  console.log(
+  logger.info(
     security.auth === 'open'
       ? 'Callers: open (no API key asked)'
       : `Callers: API key required (${security.apiKeys.length} key${security.apiKeys.length === 1 ? '' : 's'} configured)`,
   );
-  for (const warning of config.warnings) console.warn(`warning: ${warning}`);
+  if (tracing) logger.info({ endpoint: config.telemetry.tracing?.endpoint }, 'Tracing: spans go over OTLP/HTTP');
+  for (const warning of config.warnings) logger.warn(`warning: ${warning}`);
 
-  const shutdown = () => {
-    server.close();
-    server.closeAllConnections();
-    void sandbox?.close();
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal: the operator does not want to wait.
+      logger.warn({ signal }, 'second signal: exiting at once');
+      destination.flushSync?.();
+      process.exit(1);
+    }
+    stopping = true;
+    const shutdown = app.shutdown(config.shutdownGraceMs);
+    // Said once it is true: /readyz answers 503 and no new connection is accepted.
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, `${signal}: shutting down (in flight: up to ${config.shutdownGraceMs} ms to finish)`);
+    void (async () => {
+      const { cut } = await shutdown;
+      await tracing?.shutdown().catch(() => undefined);
+      if (cut > 0) logger.error({ cut }, `stopped with ${cut} request(s) cut short after SHUTDOWN_GRACE_MS`);
+      else logger.info('stopped: every request in flight was answered');
+      destination.flushSync?.();
+      process.exit(cut > 0 ? 1 : 0);
+    })();
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,15 @@
-import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { GraphQLError } from 'graphql';
+import { createApp, createServiceLogger, type App } from '../src/app.js';
+import { configuredSecrets } from '../src/auth/secrets.js';
 import { loadConfig } from '../src/config/index.js';
 import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import type { Fault } from '../src/sandbox/faults.js';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 import { startSandbox, type Sandbox, type SandboxOptions, type SandboxRequestRecord } from '../src/sandbox/server.js';
-import { createHttpServer, listen } from '../src/http-server.js';
-import { createGateway, type GatewayDependencies } from '../src/server.js';
+import type { GatewayDependencies } from '../src/server.js';
+import { createLogCapture, type LogCapture } from './log-capture.js';
+import { startSharing, type Sharing } from '../src/redis/sharing.js';
 
 export interface GraphQLResponse<T> {
   data?: T;
@@ -17,8 +19,15 @@ export interface GraphQLResponse<T> {
 
 export interface Stack {
   sandbox: Sandbox;
+  app: App;
+  /** Every line the gateway logged, parsed; `close()` fails if any holds a configured secret. */
+  logs: LogCapture;
+  /** What the gateway shares with other replicas (REDIS_URL in `env`): its connection and health. */
+  sharing: Sharing;
   /** The gateway's GraphQL endpoint. */
   url: string;
+  /** The same endpoint for WebSocket clients (graphql-ws). */
+  wsUrl: string;
   /** Runs an operation and returns data and errors, as a client would see them. */
   execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Upstream requests served since the last reset, read over HTTP as a user would. */
@@ -56,15 +65,23 @@ export async function startStack(
   options: {
     sandbox?: SandboxOptions;
     env?: Record<string, string | undefined>;
-    /** The gateway's clock (test/clock.ts; the sandbox keeps real time) and extra plugins (GatewayDependencies). */
-    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins'>;
+    /**
+     * The gateway's clock (test/clock.ts; the sandbox keeps real time unless
+     * given a clock of its own, `sandbox.clock`), extra plugins and the live
+     * queue's sharing (GatewayDependencies).
+     */
+    gateway?: Pick<GatewayDependencies, 'clock' | 'plugins' | 'queueSharing'>;
+    /** Another stack's sandbox instead of one of its own: replicas of one gateway. */
+    sandboxOf?: Stack;
   } = {},
 ): Promise<Stack> {
-  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const sandbox = options.sandboxOf?.sandbox ?? (await startSandbox({ port: 0, ...options.sandbox }));
   const config = loadConfig(sandboxEnv(sandbox.url, options.env));
-  const server = createHttpServer(createGateway(config, options.gateway).handle, config.http);
-  await listen(server, 0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const logs = createLogCapture([...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret]);
+  const logger = createServiceLogger(config, logs);
+  const sharing = await startSharing(config.scaling, { cursorSecret: config.security.cursorSecret, logger });
+  const app = createApp({ config, logger, sharing, dependencies: options.gateway ?? {} });
+  const { url } = await app.listen({ port: 0, metricsPort: 0 });
   const client = new GraphQLClient(url, { errorPolicy: 'all' });
 
   const control = async <T>(path: string, method = 'GET'): Promise<T> => {
@@ -74,7 +91,11 @@ export async function startStack(
 
   return {
     sandbox,
+    app,
+    logs,
+    sharing,
     url,
+    wsUrl: url.replace(/^http/, 'ws'),
     async execute<T>(query: string, variables?: Record<string, unknown>) {
       try {
         const response = await client.rawRequest<T>(query, variables);
@@ -111,11 +132,10 @@ export async function startStack(
       return (await response.json()) as T;
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await sandbox.close();
+      // Closes the gateway and its Redis connection (the sharing); the sandbox is another stack's when shared.
+      await app.close();
+      if (!options.sandboxOf) await sandbox.close();
+      logs.assertNoSecrets();
     },
   };
 }

@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { DEFAULT_PAGE_SIZE } from '../src/schema/pagination.js';
+
 /**
  * The Relay Cursor Connections spec's algorithms, written out plainly over an
  * in-memory list, as the reference the gateway's connections must equal.
@@ -32,4 +35,17 @@ export function specConnection(size: number, args: SpecArgs): SpecConnection {
   const hasPreviousPage = args.last !== null ? afterCursors.length > args.last : args.after !== null && size > 0;
   const hasNextPage = args.first !== null ? afterCursors.length > args.first : args.before !== null && args.before < size;
   return { offsets: edges, hasNextPage, hasPreviousPage };
+}
+
+/** Random Relay arguments over a list of `size`: cursors point at existing elements, as a client's would. */
+export function relayArgsFor(size: number) {
+  const count = fc.option(fc.integer({ min: 0, max: 100 }), { nil: null });
+  const cursor = size === 0 ? fc.constant(null) : fc.option(fc.integer({ min: 0, max: size - 1 }), { nil: null });
+  return fc.record({ first: count, last: count, after: cursor, before: cursor });
+}
+
+/** The sizes the gateway applies when neither `first` nor `last` is given. */
+export function withDefaults(args: SpecArgs): SpecArgs {
+  if (args.first !== null || args.last !== null) return args;
+  return args.before !== null && args.after === null ? { ...args, last: DEFAULT_PAGE_SIZE } : { ...args, first: DEFAULT_PAGE_SIZE };
 }

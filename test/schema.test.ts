@@ -20,8 +20,9 @@ describe('the schema', () => {
   it('keeps every type and root field of the design sketch', () => {
     for (const name of sketchTypes) expect(schema.getType(name), name).toBeDefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['agent', 'agentConversationStats', 'agents', 'contacts', 'node', 'nodes'].sort(),
+      ['agent', 'agentConversationStats', 'agents', 'contacts', 'node', 'nodes', 'queueSummary'].sort(),
     );
     expect(Object.keys(schema.getMutationType()!.getFields())).toEqual(['postAgentMessage']);
+    expect(Object.keys(schema.getSubscriptionType()!.getFields())).toEqual(['contactQueue']);
   });
 });

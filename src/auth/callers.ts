@@ -11,6 +11,11 @@ export interface Caller {
 
 export type Identification = { caller: Caller } | { refused: string };
 
+/** Whom a per-caller limit counts: the API key; on an open gateway, where the request came from. */
+export function callerKey(caller: Caller, address: string | undefined): string {
+  return caller.name === 'anonymous' ? `address ${address ?? 'unknown'}` : `key ${caller.name}`;
+}
+
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**

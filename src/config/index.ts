@@ -2,10 +2,16 @@ import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import type { ResilienceSettings } from '../http/settings.js';
 import type { HttpServerSettings } from '../http-server.js';
+import type { QueueSettings } from '../queue/settings.js';
+import type { ScalingSettings } from '../redis/settings.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 import { ConfigError, blankToUndefined, host, int, parseEnv, port, type Env } from './env.js';
+import type { TelemetrySettings } from '../telemetry/settings.js';
+import { opsEnv, telemetrySettings } from './ops.js';
+import { redisEnv, scalingSettings, shareWarnings } from './redis.js';
 import { resilienceEnv, resilienceSettings } from './resilience.js';
 import { securityEnv, securitySettings } from './security.js';
+import { queueEnv, queueSettings } from './queue.js';
 import { trafficEnv, trafficSettings, type TrafficSettings } from './traffic.js';
 import { anyBaseUrl, configuredUpstreams, upstreamsEnv } from './upstreams.js';
 
@@ -13,6 +19,8 @@ export { ConfigError, type Env } from './env.js';
 export type { TrafficSettings } from './traffic.js';
 export type { ApiKey, Scope, SecuritySettings } from '../auth/settings.js';
 export type { ResilienceSettings } from '../http/settings.js';
+export type { QueueSettings } from '../queue/settings.js';
+export type { RedisSettings, ScalingSettings } from '../redis/settings.js';
 export type { AvaamoAgentCredential, AvaamoSettings, RocketChatSettings, UpstreamSettings, VambeSettings } from '../upstreams/settings.js';
 
 export interface Config {
@@ -29,6 +37,13 @@ export interface Config {
   resilience: ResilienceSettings;
   traffic: TrafficSettings;
   security: SecuritySettings;
+  /** The live queue: poll interval, subscription limits, heartbeats. */
+  queue: QueueSettings;
+  telemetry: TelemetrySettings;
+  /** How long in-flight operations may take to finish once SIGTERM or SIGINT arrives. */
+  shutdownGraceMs: number;
+  /** Replicas: what they share through Redis, and each one's share of the limits without it. */
+  scaling: ScalingSettings;
   /** Upstreams left unconfigured and an open gateway, said once at start. */
   warnings: readonly string[];
 }
@@ -46,6 +61,9 @@ const envSchema = z.object({
   ...resilienceEnv,
   ...trafficEnv,
   ...securityEnv,
+  ...queueEnv,
+  ...opsEnv,
+  ...redisEnv,
 });
 
 const NO_UPSTREAMS: UpstreamSettings = { avaamo: null, vambe: null, rocketchat: null };
@@ -59,6 +77,7 @@ export function loadConfig(env: Env): Config {
   const embeddedSandbox = parsed.SANDBOX === 'on' || (parsed.SANDBOX === 'auto' && !anyBaseUrl(parsed));
   const warnings: string[] = [];
   const securityWarnings: string[] = [];
+  const queueWarnings: string[] = [];
   const problems: string[] = [];
   // With SANDBOX=auto the upstream variables are checked even when none has a
   // base URL: a token without its URL is a forgotten URL, not a wish for the sandbox.
@@ -66,7 +85,14 @@ export function loadConfig(env: Env): Config {
   if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request).');
   }
+  if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT === parsed.PORT) {
+    problems.push('METRICS_PORT must differ from PORT (metrics get a port of their own, or leave it unset to serve them on PORT).');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const scalingWarnings: string[] = [];
+  const scaling = scalingSettings(parsed, scalingWarnings);
+  const traffic = trafficSettings(parsed);
+  scalingWarnings.push(...shareWarnings(traffic.budgets, scaling.localShare));
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,
@@ -78,8 +104,20 @@ export function loadConfig(env: Env): Config {
     embeddedSandbox,
     upstreams: embeddedSandbox ? NO_UPSTREAMS : configured!,
     resilience: resilienceSettings(parsed),
-    traffic: trafficSettings(parsed),
-    security: securitySettings(parsed, embeddedSandbox, securityWarnings),
-    warnings: [...(embeddedSandbox ? [] : warnings), ...securityWarnings],
+    traffic,
+    security: securitySettings(parsed, embeddedSandbox, securityWarnings, scaling.redis !== null),
+    queue: queueSettings(parsed, env, traffic.cache, queueWarnings),
+    scaling,
+    telemetry: telemetrySettings(parsed),
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+    warnings: [
+      ...(embeddedSandbox ? [] : warnings),
+      ...securityWarnings,
+      ...queueWarnings,
+      ...scalingWarnings,
+      ...(!embeddedSandbox && parsed.METRICS_PORT === undefined && parsed.METRICS_TOKEN === undefined
+        ? ['GET /metrics is served on PORT to anyone who reaches it: set METRICS_PORT (a port of its own) or METRICS_TOKEN.']
+        : []),
+    ],
   });
 }

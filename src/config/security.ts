@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { SecuritySettings } from '../auth/settings.js';
 import { blankToUndefined, boolean, int, jsonSetting, optionalBoolean, optionalString } from './env.js';
@@ -12,6 +13,14 @@ const atLeastOne = (fallback: number, max = 1_000_000_000) => int(1, max, fallba
  * leaves it room while one runaway caller still cannot take the gateway.
  */
 const DEFAULT_RATE_PER_MINUTE = 6_000;
+
+/**
+ * The SDK's allow-list, found from this file rather than the working
+ * directory: src/config/ and dist/config/ are both two levels below the
+ * repository, so `node dist/main.js` from anywhere (or the image's /app)
+ * finds it too.
+ */
+const SDK_ALLOW_LIST = fileURLToPath(new URL('../../packages/sdk/src/generated/persisted-documents.json', import.meta.url));
 
 /** Callers, document limits, production defaults (README, Configuration and Security). */
 export const securityEnv = {
@@ -43,7 +52,7 @@ export const securityEnv = {
   MAX_BATCH: limit(10, 1000),
   RATE_LIMIT_PER_MINUTE: limit(DEFAULT_RATE_PER_MINUTE),
   PERSISTED_OPERATIONS: z.preprocess(blankToUndefined, z.enum(['off', 'only']).default('off')),
-  PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default('src/sdk/generated/persisted-documents.json')),
+  PERSISTED_OPERATIONS_FILE: z.preprocess(blankToUndefined, z.string().default(SDK_ALLOW_LIST)),
   NODE_ENV: optionalString,
   INTROSPECTION: optionalBoolean,
   GRAPHIQL: optionalBoolean,
@@ -69,6 +78,8 @@ export function securitySettings(
   parsed: z.infer<z.ZodObject<typeof securityEnv>>,
   onSandbox: boolean,
   warnings: string[],
+  /** REDIS_URL is set: without CURSOR_SECRET the replicas share one kept in Redis (redis/cursor-secret.ts). */
+  sharedCursorSecret = false,
 ): SecuritySettings {
   const keys = parsed.GATEWAY_API_KEYS;
   let auth: SecuritySettings['auth'] = 'keys';
@@ -83,7 +94,9 @@ export function securitySettings(
   } else {
     warnings.push('No GATEWAY_API_KEYS: every request is refused (401) until keys are set (or GATEWAY_AUTH=false runs the gateway open).');
   }
-  if (parsed.CURSOR_SECRET === undefined) {
+  if (parsed.CURSOR_SECRET === undefined && sharedCursorSecret) {
+    warnings.push('No CURSOR_SECRET: cursors are signed with a random secret the replicas keep in Redis; should Redis lose it, cursors signed before are refused.');
+  } else if (parsed.CURSOR_SECRET === undefined) {
     warnings.push('No CURSOR_SECRET: cursors are signed with a random secret of this process, so they stop working when it restarts and are refused by other replicas.');
   }
   const production = parsed.NODE_ENV === 'production';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_BUDGET_RULES, type BudgetSettings } from '../http/budget.js';
 import { DEFAULT_ROUTE_POLICIES, type CacheSettings } from '../http/cache.js';
 import { upstreamRouteNames, type UpstreamRoute } from '../http/routes.js';
+import { DEFAULT_MAX_REPORT_ENTRIES } from '../upstreams/avaamo/list-scan.js';
 import type { ResponseCacheSettings } from '../response-cache/response-cache.js';
 import { boolean, int, jsonSetting } from './env.js';
 
@@ -18,6 +19,8 @@ export interface TrafficSettings {
   debugUpstream: boolean;
   /** `false` only for the benchmark's naive baseline. */
   dataloader: boolean;
+  /** The most upstream entries one report (SMS stats, query clusters, a failureReason filter) reads. */
+  maxReportEntries: number;
 }
 
 const MiB = 1024 * 1024;
@@ -47,6 +50,7 @@ export const trafficEnv = {
   UPSTREAM_MAX_QUEUE: int(0, 1_000_000, 1_000),
   DEBUG_UPSTREAM: boolean(false),
   DATALOADER: boolean(true),
+  MAX_REPORT_ENTRIES: int(100, 1_000_000, DEFAULT_MAX_REPORT_ENTRIES),
 };
 
 export function trafficSettings(parsed: z.infer<z.ZodObject<typeof trafficEnv>>): TrafficSettings {
@@ -79,5 +83,6 @@ export function trafficSettings(parsed: z.infer<z.ZodObject<typeof trafficEnv>>)
     maxQueuedPerUpstream: parsed.UPSTREAM_MAX_QUEUE,
     debugUpstream: parsed.DEBUG_UPSTREAM,
     dataloader: parsed.DATALOADER,
+    maxReportEntries: parsed.MAX_REPORT_ENTRIES,
   };
 }

@@ -33,7 +33,11 @@ export interface Breakers {
   refuseWhileOpen(upstream: UpstreamName): void;
   /** Whether the upstream's breaker is open (refusing, or about to let one probe pass). */
   isOpen(upstream: UpstreamName): boolean;
+  /** Where the upstream's breaker stands, for readiness and metrics. */
+  state(upstream: UpstreamName): BreakerState;
 }
+
+export type BreakerState = 'closed' | 'half-open' | 'open';
 
 type State = { kind: 'closed' } | { kind: 'open'; openedAt: number } | { kind: 'half-open'; probe: Promise<unknown> };
 
@@ -99,6 +103,7 @@ export function createBreakers(settings: BreakerSettings, clock: Clock = systemC
 
     return {
       isOpen: () => state.kind === 'open',
+      state: (): BreakerState => state.kind,
       refuseWhileOpen() {
         if (state.kind === 'open' && clock.now() - state.openedAt < settings.openMs) throw refused(state.openedAt);
       },
@@ -117,6 +122,7 @@ export function createBreakers(settings: BreakerSettings, clock: Clock = systemC
 
   return {
     isOpen: (upstream) => breakerFor(upstream).isOpen(),
+    state: (upstream) => breakerFor(upstream).state(),
     refuseWhileOpen: (upstream) => breakerFor(upstream).refuseWhileOpen(),
     run: (upstream, call) => breakerFor(upstream).run(call),
   };

@@ -48,8 +48,15 @@ export interface Budgets {
    * retryAfter) when it would have to wait longer than allowed or than the
    * deadline leaves; `wait: false` allows no wait at all (a stale answer can
    * serve instead). A wait the deadline cuts short gives its token back.
+   * `onWait` hears that the call waits for its token (metrics).
    */
-  take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline }): Promise<Reservation>;
+  take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline; onWait?: () => void }): Promise<Reservation>;
+  /**
+   * Whole tokens a call with this ticket would find now, without taking one;
+   * `null` when its upstream has no budget. Only where the buckets can be read
+   * at once (in this process), for the cx_budget_tokens gauge.
+   */
+  tokens?(ticket: BudgetTicket): number | null;
 }
 
 const nothingReserved: Reservation = { refund: () => undefined };
@@ -72,13 +79,7 @@ const EVICTED_SLOTS = 1 << 16;
 /** When `bucket` is full again, if left alone (now or earlier for a full one). */
 const fullAt = (bucket: Bucket) => bucket.updatedAt + (bucket.capacity - bucket.tokens) / bucket.perMs;
 
-/**
- * A token bucket per (upstream, credential[, route]). The vendors count in
- * windows whose start the gateway cannot see, so the bucket is split: half
- * the limit as burst, half as refill over the window. Whatever the window's
- * alignment, it then never holds more than the limit (burst + one window of
- * refill).
- */
+/** A token bucket per (upstream, credential[, route]), shaped by bucketShape, in this process. */
 export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock): Budgets {
   /**
    * The bound on buckets must not be a way round the budget: cycling bogus
@@ -100,25 +101,41 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
     },
   });
 
+  /** A bucket as it would start now for `key`: full, less what its slot says a dropped bucket still owed. */
+  const newBucket = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
+    const { capacity, perMs } = bucketShape(rule);
+    const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
+    return { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+  };
+
   const bucketFor = (key: string, upstream: UpstreamName, rule: BudgetRule, now: number): Bucket => {
     const known = buckets.get(key);
     if (known) return known;
-    const capacity = Math.ceil(rule.callsPerMinute / 2);
-    const perMs = Math.max(1, rule.callsPerMinute - capacity) / WINDOW_MS;
-    const owed = Math.max(0, evicted[slotOf(key)]! - now) * perMs;
-    const bucket = { tokens: capacity - owed, updatedAt: now, capacity, perMs, upstream };
+    const bucket = newBucket(key, upstream, rule, now);
     buckets.set(key, bucket);
     return bucket;
   };
 
+  const refilled = (bucket: Bucket, now: number) => Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
+
   return {
-    async take(ticket, { wait, deadline }) {
+    tokens(ticket) {
+      const rule = settings.rules[ticket.upstream];
+      if (!rule || rule.callsPerMinute <= 0) return null;
+      const key = bucketKey(ticket, rule);
+      const now = clock.now();
+      // Peeked, so reading the gauge neither creates a bucket nor refreshes its place in the LRU.
+      const bucket = buckets.peek(key);
+      return Math.max(0, Math.floor(bucket ? refilled(bucket, now) : newBucket(key, ticket.upstream, rule, now).tokens));
+    },
+
+    async take(ticket, { wait, deadline, onWait }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
-      const key = [ticket.upstream, ticket.credential, rule.perRoute ? ticket.route : '*'].join(' ');
+      const key = bucketKey(ticket, rule);
       const now = clock.now();
       const bucket = bucketFor(key, ticket.upstream, rule, now);
-      bucket.tokens = Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
+      bucket.tokens = refilled(bucket, now);
       bucket.updatedAt = now;
       let refunded = false;
       const reservation: Reservation = {
@@ -134,17 +151,10 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
       }
       const waitMs = (1 - bucket.tokens) / bucket.perMs;
       // A wait that outlasts the operation would hold a token the call can never use.
-      if (!wait || waitMs > settings.maxWaitMs || waitMs >= deadline.remainingMs()) {
-        const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-        throw new BudgetSpent(
-          ticket.upstream,
-          'RATE_LIMITED',
-          `${upstreamLabels[ticket.upstream]}: the gateway's call budget (${rule.callsPerMinute} a minute${rule.perRoute ? ' per route' : ''}) is spent; retry in ${retryAfter} s`,
-          { retryAfter },
-        );
-      }
+      if (!wait || waitMs > settings.maxWaitMs || waitMs >= deadline.remainingMs()) throw budgetSpent(ticket.upstream, rule, waitMs);
       // Reserved now (tokens go below zero), so later callers queue behind this one.
       bucket.tokens -= 1;
+      onWait?.();
       // On the budget's clock, the one its refills run on.
       await sleep(waitMs, { signal: deadline.signal, clock });
       if (deadline.signal.aborted) {
@@ -154,6 +164,31 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
       return reservation;
     },
   };
+}
+
+/**
+ * The vendors count in windows whose start the gateway cannot see, so a
+ * bucket is split: half the limit as burst, half as refill over the window.
+ * Whatever the window's alignment, it then never lets more than the limit
+ * through (burst + one window of refill).
+ */
+export function bucketShape(rule: BudgetRule): { capacity: number; perMs: number } {
+  const capacity = Math.ceil(rule.callsPerMinute / 2);
+  return { capacity, perMs: Math.max(1, rule.callsPerMinute - capacity) / WINDOW_MS };
+}
+
+/** One bucket per (upstream, credential hash), and per route where the vendor counts per route. */
+export const bucketKey = (ticket: BudgetTicket, rule: BudgetRule) => [ticket.upstream, ticket.credential, rule.perRoute ? ticket.route : '*'].join(' ');
+
+/** RATE_LIMITED, with the seconds until the next token. */
+export function budgetSpent(upstream: UpstreamName, rule: BudgetRule, waitMs: number): BudgetSpent {
+  const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+  return new BudgetSpent(
+    upstream,
+    'RATE_LIMITED',
+    `${upstreamLabels[upstream]}: the gateway's call budget (${rule.callsPerMinute} a minute${rule.perRoute ? ' per route' : ''}) is spent; retry in ${retryAfter} s`,
+    { retryAfter },
+  );
 }
 
 /** FNV-1a: a bucket key (which holds a credential's hash) to its slot. */

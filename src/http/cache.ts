@@ -21,6 +21,10 @@ export const DEFAULT_ROUTE_POLICIES: Readonly<Record<UpstreamRoute, RoutePolicy>
   'avaamo.unhandledMessages': { ttlSeconds: 60, staleWhileRevalidate: true },
   'avaamo.smsReport': { ttlSeconds: 60, staleWhileRevalidate: true },
   'avaamo.messages': { ttlSeconds: 15, staleWhileRevalidate: false },
+  // Windows wholly in the past: nothing new arrives there, so an hour, refreshed behind the caller's back.
+  'avaamo.unhandledMessages.past': { ttlSeconds: 3600, staleWhileRevalidate: true },
+  'avaamo.messages.past': { ttlSeconds: 3600, staleWhileRevalidate: true },
+  'avaamo.smsReport.past': { ttlSeconds: 3600, staleWhileRevalidate: true },
   // A write: never cached, whatever its TTL says.
   'avaamo.postMessage': { ttlSeconds: 0, staleWhileRevalidate: false },
   'vambe.contactsByStatus': { ttlSeconds: 5, staleWhileRevalidate: false },
@@ -58,6 +62,10 @@ export type CacheOutcome = 'hit' | 'stale' | 'staleOnError' | 'miss' | 'coalesce
 export interface Sized<T> {
   value: T;
   bytes: number;
+  /** The text itself, for the shared tier to keep (shared-tier.ts). */
+  text?: string;
+  /** How old it already is: an answer another replica loaded (shared-tier.ts). @default 0 */
+  ageMs?: number;
 }
 
 /**
@@ -85,6 +93,8 @@ export interface UpstreamCache {
    * not stored); returns how many.
    */
   invalidate(route: UpstreamRoute, credential: string): number;
+  /** The estimated bytes held now (what CACHE_MAX_BYTES bounds). */
+  bytes(): number;
 }
 
 
@@ -118,7 +128,11 @@ const ROUTE_SEPARATOR = ' ';
  * end of an entry (TTL + max stale); freshness is checked here, so a stale
  * entry stays available for the cases that may serve it.
  */
-export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 'now'> = systemClock): UpstreamCache {
+export function createUpstreamCache(
+  settings: CacheSettings,
+  clock: Pick<Clock, 'now'> = systemClock,
+  onEvict: () => void = () => {},
+): UpstreamCache {
   const freshMs = (route: UpstreamRoute) => settings.policies[route].ttlSeconds * 1000;
   const staleMs = settings.maxStaleSeconds * 1000;
 
@@ -128,9 +142,11 @@ export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 
     perf: clock,
     // Read the clock on every check (lru-cache otherwise reuses one reading for 1 ms).
     ttlResolution: 0,
-    fetchMethod: async (key, _stale, { context }) => {
-      const { value, bytes } = await context.load({ hasStale: context.hasStale, shared: true });
-      return { value, storedAt: clock.now(), bytes: bytes * MEMORY_PER_JSON_BYTE + key.length * 2 + ENTRY_OVERHEAD_BYTES };
+    fetchMethod: async (key, _stale, { context, options }) => {
+      const { value, bytes, ageMs = 0 } = await context.load({ hasStale: context.hasStale, shared: true });
+      // Another replica's answer ends when it would have ended there.
+      if (ageMs > 0 && options.ttl !== undefined) options.ttl = Math.max(1, options.ttl - ageMs);
+      return { value, storedAt: clock.now() - ageMs, bytes: bytes * MEMORY_PER_JSON_BYTE + key.length * 2 + ENTRY_OVERHEAD_BYTES };
     },
     // Keep the old entry when a refresh fails: it may still be served stale.
     noDeleteOnFetchRejection: true,
@@ -139,6 +155,10 @@ export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 
     // the write), because lru-cache stores a fetch's result only where that
     // fetch still sits.
     ignoreFetchAbort: true,
+    // Dropped to make room, as opposed to expired, replaced or invalidated.
+    dispose: (_entry, _key, reason) => {
+      if (reason === 'evict') onEvict();
+    },
   });
 
   // Ids with a fetch in flight, and how many callers wait on each: lru-cache's
@@ -209,6 +229,8 @@ export function createUpstreamCache(settings: CacheSettings, clock: Pick<Clock, 
         throw error;
       }
     },
+
+    bytes: () => lru.calculatedSize,
 
     invalidate(route, credential) {
       const prefix = route + ROUTE_SEPARATOR + credential + ROUTE_SEPARATOR;

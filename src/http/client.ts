@@ -1,22 +1,24 @@
 import type { z } from 'zod';
 import type { QueryValue } from './request-key.js';
 import type { ResilienceSettings } from './settings.js';
-import { createBreakers } from './breaker.js';
-import { formatBytes, parseJson, readBounded, type BodyText } from './body.js';
-import { createBudgets, type BudgetSettings, type BudgetTicket, type Reservation } from './budget.js';
-import { createUpstreamCache, type CacheSettings, type Load, type Sized } from './cache.js';
+import { createBreakers, type BreakerState } from './breaker.js';
+import { createBudgets, type BudgetSettings, type BudgetTicket, type Budgets, type Reservation } from './budget.js';
+import { BudgetSpent } from './errors.js';
+import { createUpstreamCache, type CacheOutcome, type CacheSettings, type Load, type Sized } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { createDeadline, raceSignal, type Deadline } from './deadline.js';
 import { createLimiter, LimiterRefusal } from './limit.js';
+import type { HttpObserver } from './observer.js';
 import { perUpstream } from './per-upstream.js';
-import { canonicalUrl, credentialFingerprint, requestKey } from './request-key.js';
-import { codeFor, GatewayRefusal, UpstreamError, upstreamErrorFromResponse, upstreamLabels, type UpstreamName } from './errors.js';
+import { credentialFingerprint, requestKey } from './request-key.js';
+import { codeFor, GatewayRefusal, upstreamLabels, type UpstreamName } from './errors.js';
 import { withRetries } from './retry.js';
 import type { UpstreamRoute } from './routes.js';
-import { attemptSignal, createDispatcher, deadlineError, transportError } from './timeouts.js';
+import { createSend } from './send.js';
+import { createTieredLoad, decoderFor, type SharedAnswers } from './shared-tier.js';
+import { createDispatcher, deadlineError } from './timeouts.js';
 import { noUpstreamReads, type UpstreamReads } from './upstream-reads.js';
-import { noUpstreamStats, type UpstreamStats } from './upstream-stats.js';
-import { shapeProblem } from './wire-shape.js';
+import { noUpstreamStats, type UpstreamEvent, type UpstreamStats } from './upstream-stats.js';
 
 export interface UpstreamRequest<T> {
   upstream: UpstreamName;
@@ -33,8 +35,22 @@ export interface UpstreamRequest<T> {
   schema: z.ZodType<T>;
 }
 
+/**
+ * An upstream answer with what a caller needs to say how fresh it is: when it
+ * was fetched (wall clock, epoch ms; for a cached answer, when the cache got
+ * it, not now) and whether it was served past its TTL (the refresh was
+ * refused by a budget or an open breaker, failed, or still runs).
+ */
+export interface Answer<T> {
+  value: T;
+  fetchedAt: number;
+  stale: boolean;
+}
+
 export interface HttpClient {
   request<T>(request: UpstreamRequest<T>): Promise<T>;
+  /** The same call, with how fresh its answer is. */
+  read<T>(request: UpstreamRequest<T>): Promise<Answer<T>>;
   /** Drops the cached answers of one route read with these credentials (a write changed them). */
   invalidate(route: UpstreamRoute, headers: Record<string, string>): void;
   /**
@@ -44,6 +60,26 @@ export interface HttpClient {
   forOperation(operation: OperationScope): HttpClient;
   /** `false` only for the benchmark's naive baseline: loaders then deduplicate nothing. */
   readonly dataloader: boolean;
+  /** Where the layer stands now, for probes and metrics. */
+  readonly state: HttpLayerState;
+  /** Closes the upstream connection pools (graceful shutdown, once no operation needs them). */
+  close(): Promise<void>;
+}
+
+export interface HttpLayerState {
+  breaker(upstream: UpstreamName): BreakerState;
+  /** Attempts sent and not yet answered. */
+  inFlight(upstream: UpstreamName): number;
+  /** Budget tokens a call with this ticket would find now; `null` without a budget. */
+  budgetTokens(ticket: BudgetTicket): number | null;
+  /** The upstream cache's estimated bytes; 0 without it. */
+  cacheBytes(): number;
+}
+
+/** What the cache holds of an answer: the parsed body and when it was fetched. */
+interface Fetched<T> {
+  body: T;
+  fetchedAt: number;
 }
 
 export interface OperationScope {
@@ -51,6 +87,8 @@ export interface OperationScope {
   deadline: Deadline;
   /** What the operation read through the cache, for the response cache. @default none recorded */
   reads?: UpstreamReads;
+  /** Sent upstream as `x-request-id` with every attempt, so the vendors' logs meet ours. */
+  requestId?: string;
 }
 
 export interface HttpClientOptions extends ResilienceSettings {
@@ -60,15 +98,19 @@ export interface HttpClientOptions extends ResilienceSettings {
   maxQueuedPerUpstream?: number;
   /** The cross-request cache. @default off */
   cache?: CacheSettings;
-  /** Call budgets per upstream and credential. @default none */
-  budgets?: BudgetSettings;
+  /** Call budgets per upstream and credential; a shared implementation replaces the in-process one. @default none */
+  budgets?: BudgetSettings | Budgets;
+  /** The tier the replicas share behind the cache (L2, one load per key across replicas). @default none */
+  shared?: SharedAnswers;
   /** @default true */
   dataloader?: boolean;
   fetch?: typeof globalThis.fetch;
   /** For tests: the clock of cache TTLs, budget refills, breakers, back-off, timeouts and deadlines. */
   clock?: Clock;
-  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off. */
+  /** Told of every invalidation (a write changed what one route read with one credential), cache on or off, this replica's or another's (`shared`). */
   onInvalidate?: (route: UpstreamRoute, credential: string) => void;
+  /** Hears what the layer does (metrics, spans). @default none */
+  observer?: HttpObserver;
 }
 
 /**
@@ -94,89 +136,49 @@ export function createHttpClient({
   fetch = globalThis.fetch,
   clock = systemClock,
   onInvalidate,
+  shared,
+  observer = {},
   ...resilience
 }: HttpClientOptions): HttpClient {
-  const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock) : null;
-  const budgets = budgetSettings ? createBudgets(budgetSettings, clock) : null;
+  const cache = cacheSettings ? createUpstreamCache(cacheSettings, clock, () => observer.evicted?.()) : null;
+  const budgets = !budgetSettings ? null : 'take' in budgetSettings ? budgetSettings : createBudgets(budgetSettings, clock);
+  const tiered = cache && shared && cacheSettings?.enabled ? createTieredLoad(shared, cacheSettings) : null;
+  shared?.onInvalidated((route, credential) => {
+    cache?.invalidate(route, credential);
+    onInvalidate?.(route, credential);
+  });
   const limiterFor = perUpstream(() => createLimiter(maxConcurrentPerUpstream, maxQueuedPerUpstream));
-  const dispatcherFor = perUpstream((upstream) => createDispatcher(resilience.timeouts[upstream]));
+  const dispatchers = new Set<ReturnType<typeof createDispatcher>>();
+  const dispatcherFor = perUpstream((upstream) => {
+    const dispatcher = createDispatcher(resilience.timeouts[upstream]);
+    dispatchers.add(dispatcher);
+    return dispatcher;
+  });
   const breakers = createBreakers(resilience.breaker, clock);
 
-  async function send<T>(request: UpstreamRequest<T>, deadline: Deadline): Promise<Sized<T>> {
-    const label = upstreamLabels[request.upstream];
-    const url = canonicalUrl(request.baseUrl, request.path, request.query);
-    const timeouts = resilience.timeouts[request.upstream];
-    const { signal, done } = attemptSignal(timeouts, deadline);
-    const failed = (error: unknown) => transportError(request.upstream, error, { signal, deadline, timeouts, method: request.method });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: request.method,
-        headers: {
-          accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...request.headers,
-        },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-        dispatcher: dispatcherFor(request.upstream),
-      } as RequestInit);
-    } catch (error) {
-      done();
-      throw failed(error);
-    }
-    const maxBytes = resilience.maxResponseBytes[request.upstream];
-    let read: BodyText | null;
-    try {
-      read = await readBounded(response, maxBytes);
-    } catch (error) {
-      throw failed(error);
-    } finally {
-      done();
-    }
-    // A failure's status says what happened, whatever its body's size.
-    const body = read ? parseJson(read.text) : undefined;
-    if (!response.ok) {
-      throw upstreamErrorFromResponse(request.upstream, response.status, body, response.headers);
-    }
-    if (!read) {
-      throw new UpstreamError(
-        request.upstream,
-        'UPSTREAM_ERROR',
-        `${label} answered more than ${formatBytes(maxBytes)}, the gateway's limit for one answer (UPSTREAM_MAX_RESPONSE_BYTES)`,
-        { status: response.status },
-      );
-    }
-    if (body === undefined) {
-      throw new UpstreamError(request.upstream, 'UPSTREAM_ERROR', `${label} answered with a body that is not JSON`, {
-        status: response.status,
-      });
-    }
-    const parsed = request.schema.safeParse(body);
-    if (!parsed.success) {
-      throw new UpstreamError(
-        request.upstream,
-        'UPSTREAM_ERROR',
-        `${label} answered with an unexpected shape (${shapeProblem(parsed.error)})`,
-        { status: response.status },
-      );
-    }
-    return { value: parsed.data, bytes: read.bytes };
-  }
+  const send = createSend({ fetch, resilience, dispatcherFor, observer });
 
-  const take = (ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> =>
-    budgets ? budgets.take(ticket, { wait, deadline }) : Promise.resolve({ refund: () => undefined });
+  /** A budget token; its waits and refusals are told to the observer, whichever budgets (this process's or shared). */
+  async function take(ticket: BudgetTicket, wait: boolean, deadline: Deadline): Promise<Reservation> {
+    if (!budgets) return { refund: () => undefined };
+    try {
+      return await budgets.take(ticket, { wait, deadline, onWait: () => observer.budget?.(ticket, 'wait') });
+    } catch (error) {
+      if (error instanceof BudgetSpent) observer.budget?.(ticket, 'refusal');
+      throw error;
+    }
+  }
 
   /**
    * One attempt: a concurrency slot, then fetch. A call that finds the queue
    * full, or whose deadline passes (or caller leaves) while it queues, does
    * not go out, and gives its budget token back at once.
    */
-  async function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, onSend: () => void) {
+  async function attempt<T>(request: UpstreamRequest<T>, deadline: Deadline, reservation: Reservation, sending: Sending, retry: number) {
     try {
       return await limiterFor(request.upstream)(() => {
-        onSend();
-        return send(request, deadline);
+        sending.onSend();
+        return send(request, deadline, { retry, cache: sending.cache(), requestId: sending.requestId });
       }, deadline.signal);
     } catch (error) {
       if (!(error instanceof LimiterRefusal)) throw error;
@@ -201,7 +203,7 @@ export function createHttpClient({
    * inside. A call the breaker refuses after all (a probe failed while it
    * waited) gives its token back.
    */
-  async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, onSend: () => void): Promise<Sized<T>> {
+  async function call<T>(request: UpstreamRequest<T>, deadline: Deadline, hasStale: boolean, sending: Sending): Promise<Sized<T>> {
     const ticket = { upstream: request.upstream, route: request.route, credential: credentialFingerprint(request.headers) };
     breakers.refuseWhileOpen(request.upstream);
     const first = await take(ticket, !hasStale && !breakers.isOpen(request.upstream), deadline);
@@ -211,7 +213,7 @@ export function createHttpClient({
         withRetries(request.method, deadline, resilience.retry, async () => {
           const reservation = attempts === 0 ? first : await take(ticket, !hasStale, deadline);
           attempts += 1;
-          return attempt(request, deadline, reservation, onSend);
+          return attempt(request, deadline, reservation, sending, attempts - 1);
         }),
       );
     } finally {
@@ -225,30 +227,62 @@ export function createHttpClient({
    * counted from the load's start), so it outlives an impatient or departed
    * first caller; each caller waits for it only until its own deadline.
    */
-  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads }: OperationScope): Promise<T> {
+  function pipeline<T>(request: UpstreamRequest<T>, { stats, deadline, reads = noUpstreamReads, requestId }: OperationScope): Promise<Answer<T>> {
     let sent = false;
-    const onSend = () => {
-      sent = true;
-      stats.record(request.route, 'request');
+    let stale = false;
+    let cached: CacheOutcome | 'none' = 'none';
+    const record = (event: UpstreamEvent) => {
+      if (event !== 'request') cached = event;
+      if (event === 'stale' || event === 'staleOnError') stale = true;
+      stats.record(request.route, event);
+      observer.event?.(request.upstream, request.route, event);
     };
-    const load: Load<T> = ({ hasStale, shared }) =>
-      shared ? withOwnDeadline((own) => call(request, own, hasStale, onSend)) : call(request, deadline, hasStale, onSend);
-    let answer: Promise<T>;
+    const sending: Sending = {
+      onSend() {
+        sent = true;
+        record('request');
+      },
+      cache: () => cached,
+      ...(requestId === undefined ? {} : { requestId }),
+    };
+    type Fill = (own: Deadline, hasStale: boolean) => Promise<Sized<T>>;
+    const upstreamCall: Fill = (own, hasStale) => call(request, own, hasStale, sending);
+    // The fetch time travels with the answer into the cache, so a cached answer keeps it (one from another replica: its age).
+    const loadWith =
+      (fill: Fill): Load<Fetched<T>> =>
+      async ({ hasStale, shared }) => {
+        const sized = await (shared ? withOwnDeadline((own) => fill(own, hasStale)) : fill(deadline, hasStale));
+        return { ...sized, value: { body: sized.value, fetchedAt: Date.now() - (sized.ageMs ?? 0) } };
+      };
+    let answer: Promise<Fetched<T>>;
     if (cache && request.method === 'GET') {
       const credential = credentialFingerprint(request.headers);
       reads.reading(request.route, credential);
+      const key = { route: request.route, credential, request: requestKey(request) };
+      // Routes the cache keeps go through L2 too (a TTL of 0 never does). Another replica's answer counts as the cache's.
+      const fill: Fill =
+        tiered && cacheSettings!.policies[request.route].ttlSeconds > 0
+          ? (own, hasStale) =>
+              tiered(key, own, {
+                upstream: request.upstream,
+                decode: decoderFor(request.schema),
+                load: (staleShared) => upstreamCall(own, hasStale || staleShared),
+                served: record,
+              })
+          : upstreamCall;
       answer = cache.get(
-        { route: request.route, credential, request: requestKey(request) },
-        load,
-        (outcome) => stats.record(request.route, outcome),
+        key,
+        loadWith(fill),
+        record,
         (freshUntil) => reads.answered(freshUntil),
       );
     } else {
       // A read no cache keeps: nothing built from it may be kept either.
       if (request.method === 'GET') reads.answered(null);
-      answer = load({ hasStale: false, shared: false }).then((sized) => sized.value);
+      answer = loadWith(upstreamCall)({ hasStale: false, shared: false }).then((sized) => sized.value);
     }
-    return raceSignal(answer, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
+    const answered = answer.then(({ body, fetchedAt }) => ({ value: body, fetchedAt, stale }));
+    return raceSignal(answered, deadline.signal, () => deadlineError(request.upstream, deadline, sent && request.method !== 'GET'));
   }
 
   /** Runs `task` under a fresh operation deadline, released when it settles. */
@@ -261,16 +295,38 @@ export function createHttpClient({
     }
   }
 
+  const read = <T>(request: UpstreamRequest<T>, operation: OperationScope | null) =>
+    operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline }));
   const scoped = (operation: OperationScope | null): HttpClient => ({
-    request: (request) =>
-      operation ? pipeline(request, operation) : withOwnDeadline((deadline) => pipeline(request, { stats: noUpstreamStats, deadline })),
+    request: async (request) => (await read(request, operation)).value,
+    read: (request) => read(request, operation),
     invalidate: (route, headers) => {
       const credential = credentialFingerprint(headers);
       cache?.invalidate(route, credential);
       onInvalidate?.(route, credential);
+      shared?.invalidate(route, credential);
     },
     forOperation: scoped,
     dataloader,
+    state,
+    close: async () => {
+      await Promise.all([...dispatchers].map((dispatcher) => dispatcher.close()));
+    },
   });
+  const state: HttpLayerState = {
+    breaker: (upstream) => breakers.state(upstream),
+    inFlight: (upstream) => limiterFor(upstream).running(),
+    // Shared budgets (Redis) cannot be read at once: no gauge for them.
+    budgetTokens: (ticket) => budgets?.tokens?.(ticket) ?? null,
+    cacheBytes: () => cache?.bytes() ?? 0,
+  };
   return scoped(null);
+}
+
+/** What an attempt needs to know of the call it serves. */
+interface Sending {
+  onSend(): void;
+  /** Read when the attempt leaves: by then the cache has said what it did. */
+  cache(): CacheOutcome | 'none';
+  requestId?: string;
 }

@@ -53,7 +53,7 @@ export function createLimiter(max: number, maxQueued = Number.POSITIVE_INFINITY)
       waiting.add(waiter);
     });
 
-  return async function limit<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async function limit<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (running < max) running += 1;
     else if (waiting.size >= maxQueued) throw new LimiterRefusal('full');
     else await slot(signal);
@@ -64,7 +64,10 @@ export function createLimiter(max: number, maxQueued = Number.POSITIVE_INFINITY)
     } finally {
       release();
     }
-  };
+  }
+  /** Tasks running now (waiters excluded). */
+  limit.running = () => running;
+  return limit;
 }
 
 export type Limiter = ReturnType<typeof createLimiter>;

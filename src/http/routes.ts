@@ -9,6 +9,10 @@ export const upstreamRoutes = {
   'avaamo.unhandledMessages': 'avaamo',
   'avaamo.messages': 'avaamo',
   'avaamo.smsReport': 'avaamo',
+  // The same endpoints for windows wholly in the past (upstreams/avaamo/windows.ts): their own TTL.
+  'avaamo.unhandledMessages.past': 'avaamo',
+  'avaamo.messages.past': 'avaamo',
+  'avaamo.smsReport.past': 'avaamo',
   'avaamo.postMessage': 'avaamo',
   'vambe.contactsByStatus': 'vambe',
   'rocketchat.conversationsByAgent': 'rocketchat',

@@ -2,7 +2,7 @@ import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { CallerIdentifier } from '../auth/callers.js';
 import type { Context } from '../context.js';
-import { hitText, NOTHING_SENT, nothingSent, withUpstream } from '../response-cache/hit-text.js';
+import { hitText, NOTHING_SENT, nothingSent, withUpstream, type ResponseCacheOutcome } from '../response-cache/hit-text.js';
 import type { ResponseKeyOf } from '../response-cache/key.js';
 import type { Flight, ResponseCache } from '../response-cache/response-cache.js';
 import type { StoredResponse } from '../response-cache/store.js';
@@ -14,7 +14,11 @@ export interface ResponseCachePluginOptions {
   callers: CallerIdentifier;
   /** Every response carries `extensions.upstream` (DEBUG_UPSTREAM=1). @default false */
   alwaysStats?: boolean;
+  /** Told what the cache did for each query it looked up, with that operation's context (metrics, logs). */
+  onOutcome?: (outcome: ResponseCacheOutcome, context: object) => void;
 }
+
+export type { ResponseCacheOutcome };
 
 /** A result Yoga sends as the given text instead of serializing it (Yoga's `ExecutionResultWithSerializer`). */
 type Serialized = ExecutionResult & { stringify(): string };
@@ -33,7 +37,7 @@ type HandlerPayload = Parameters<ParamsHandler>[0];
  * limit, and a trusted document's id has become its text. Most hits never
  * get here: response-cache/hit-path.ts answers them before Yoga.
  */
-export function useResponseCache({ cache, keyOf, callers, alwaysStats = false }: ResponseCachePluginOptions): Plugin {
+export function useResponseCache({ cache, keyOf, callers, alwaysStats = false, onOutcome = () => {} }: ResponseCachePluginOptions): Plugin {
   /** Operations that executed on a miss, until onExecute says whether they are queries. */
   const leaders = new WeakMap<object, { key: string; flight?: Flight }>();
 
@@ -54,6 +58,7 @@ export function useResponseCache({ cache, keyOf, callers, alwaysStats = false }:
       throw error;
     }
     if (!leader.flight) return result as ExecutionResult;
+    onOutcome('miss', payload.context);
     // A stream (@defer) is nobody else's to read: waiters execute for themselves.
     if (isAsyncIterable(result)) {
       cache.finish(leader.flight, null, false);
@@ -70,6 +75,7 @@ export function useResponseCache({ cache, keyOf, callers, alwaysStats = false }:
   async function follow(flight: Flight, payload: HandlerPayload, handler: ParamsHandler): Promise<ExecutionResult> {
     const shared = await flight.shared;
     if (!shared) return lead(flight.key, payload, handler);
+    onOutcome('shared', payload.context);
     const stats = wantsUpstreamStats(payload.request.headers, alwaysStats);
     if ('text' in shared) return serialized(shared.text, stats ? NOTHING_SENT.shared : undefined);
     // The leader's result with errors: the same for this caller, but the counts are each response's own.
@@ -79,7 +85,7 @@ export function useResponseCache({ cache, keyOf, callers, alwaysStats = false }:
   }
 
   return {
-    onParams({ params, request, paramsHandler, setParamsHandler, setResult }) {
+    onParams({ params, request, paramsHandler, setParamsHandler, setResult, context }) {
       const identification = callers.identify(request);
       // useApiKeys refused the unidentified before their parameters were read.
       if (!('caller' in identification)) return;
@@ -87,6 +93,7 @@ export function useResponseCache({ cache, keyOf, callers, alwaysStats = false }:
       const found = cache.lookup(key);
       const use = (stored: StoredResponse | undefined) => {
         if (stored) {
+          onOutcome('hit', context);
           setResult(serialized(hitText(stored.text, wantsUpstreamStats(request.headers, alwaysStats)), undefined));
           return;
         }

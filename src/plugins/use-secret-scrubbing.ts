@@ -42,6 +42,16 @@ export function useSecretScrubbing(configured: readonly string[]): Plugin {
           }),
       };
     },
+    // Every event of a subscription, as it is sent.
+    onSubscribe({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      return {
+        onSubscribeResult: (payload) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            if (result.errors?.length) setResult(scrubbed(result, request));
+          }),
+      };
+    },
     onResultProcess({ request, result, setResult }) {
       const results = Array.isArray(result) ? result : [result];
       if (!results.some((single) => single && typeof single === 'object' && 'errors' in single)) return;

@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { requestSecrets, scrub } from '../auth/secrets.js';
 import { UpstreamError } from '../http/errors.js';
+import { REQUEST_ID_HEADER } from '../telemetry/request-id.js';
 import { upstreamGraphQLError } from '../schema/errors.js';
 
 /**
@@ -12,10 +13,11 @@ import { upstreamGraphQLError } from '../schema/errors.js';
 export function useUpstreamErrors(): Plugin {
   let logger: YogaLogger | undefined;
   // The logger scrubs the configured secrets; a caller's forwarded ones are known only here, per request.
-  const coded = (error: GraphQLError, secrets: readonly string[]): GraphQLError => {
+  const coded = (error: GraphQLError, secrets: readonly string[], requestId: string | null): GraphQLError => {
     const original = error.originalError;
     if (original instanceof UpstreamError) {
       logger?.warn(
+        { requestId, upstream: original.upstream, code: original.code },
         scrub(
           `upstream ${original.upstream} ${original.details.status ?? '-'} ${original.code} at ${error.path?.join('.') ?? '(root)'}: ${original.message}`,
           secrets,
@@ -32,12 +34,13 @@ export function useUpstreamErrors(): Plugin {
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
+      const requestId = request?.headers.get(REQUEST_ID_HEADER) ?? null;
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             if (!result.errors?.some((error) => error.originalError instanceof UpstreamError)) return;
             const secrets = request ? requestSecrets(request.headers) : [];
-            setResult({ ...result, errors: result.errors.map((error) => coded(error, secrets)) });
+            setResult({ ...result, errors: result.errors.map((error) => coded(error, secrets, requestId)) });
           });
         },
       };

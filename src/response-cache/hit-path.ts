@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { GraphQLParams } from 'graphql-yoga';
-import type { CallerIdentifier } from '../auth/callers.js';
-import type { RateLimits } from '../auth/rate-limits.js';
+import { callerKey, type Caller, type CallerIdentifier } from '../auth/callers.js';
+import type { RateVerdict, RateWindows } from '../auth/rate-windows.js';
 import { wantsUpstreamStats } from '../plugins/use-upstream-stats.js';
 import { hitText } from './hit-text.js';
 import type { ResponseKeyOf } from './key.js';
@@ -13,13 +13,16 @@ export interface HitPathOptions {
   cache: ResponseCache;
   keyOf: ResponseKeyOf;
   callers: CallerIdentifier;
-  rateLimits: RateLimits;
+  /** Where plugins/use-rate-limit.ts counts each caller's operations: a hit counts there too. */
+  rateWindows: RateWindows;
   /** The options Yoga's CORS plugin was given, so a hit carries the headers Yoga's answer would. */
   cors: CORSOptions;
   /** The GraphQL endpoint's path. */
   endpoint: string;
   /** DEBUG_UPSTREAM: every response carries `extensions.upstream`. */
   alwaysStats: boolean;
+  /** Told of each hit answered here, for what Yoga's plugins would have counted and logged of it. */
+  onHit(req: IncomingMessage, operationName: string | null, caller: Caller): void;
 }
 
 /** Answers the request and says true, or leaves it untouched for Yoga and says false. */
@@ -43,9 +46,12 @@ const PLAIN_JSON = /^application\/json(?:; ?charset=(?:utf-8|UTF-8))?$/;
  * Accept header for which Yoga would answer JSON. Everything else, every
  * refusal included, is Yoga's to answer as it always does: a request this path
  * declines has changed nothing (a declined hit over the rate limit counted,
- * and is refused by Yoga). Not used with PERSISTED_OPERATIONS=only.
+ * and is refused by Yoga). Request ids, spans and the log line come from the
+ * request handler around it; what Yoga's plugins would record of a hit (the
+ * operation, its caller, the response-cache metric) is `onHit`'s. Not used
+ * with PERSISTED_OPERATIONS=only.
  */
-export function createHitPath({ cache, keyOf, callers, rateLimits, cors, endpoint, alwaysStats }: HitPathOptions): HitPath {
+export function createHitPath({ cache, keyOf, callers, rateWindows, cors, endpoint, alwaysStats, onHit }: HitPathOptions): HitPath {
   return (req, res, body) => {
     if (req.method !== 'POST' || req.url !== endpoint || req.headers['content-encoding'] !== undefined) return false;
     const headers = nodeHeaders(req.headers);
@@ -58,9 +64,9 @@ export function createHitPath({ cache, keyOf, callers, rateLimits, cors, endpoin
     if (!('caller' in identification)) return false;
     const { caller } = identification;
     const found = cache.lookup(keyOf(params, caller, headers));
-    const answer = (stored: Awaited<typeof found>): boolean => {
-      if (!stored) return false;
-      if (rateLimits.admit(caller, req.socket.remoteAddress ?? 'unknown') !== null) return false;
+    const send = (stored: NonNullable<Awaited<typeof found>>) => (verdict: RateVerdict | null): boolean => {
+      if (verdict && !verdict.allowed) return false;
+      onHit(req, params.operationName ?? null, caller);
       const text = hitText(stored.text, wantsUpstreamStats(headers, alwaysStats));
       // Named and ordered as Yoga sends them (its Response's own headers, then the CORS plugin's, lower-cased).
       const sent: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, 'content-length': String(Buffer.byteLength(text)) };
@@ -69,6 +75,12 @@ export function createHitPath({ cache, keyOf, callers, rateLimits, cors, endpoin
       res.writeHead(200, sent);
       res.end(text);
       return true;
+    };
+    const answer = (stored: Awaited<typeof found>): boolean | Promise<boolean> => {
+      if (!stored) return false;
+      if (caller.ratePerMinute === 0) return send(stored)(null);
+      const verdict = rateWindows.take(callerKey(caller, req.socket.remoteAddress), caller.ratePerMinute);
+      return verdict instanceof Promise ? verdict.then(send(stored)) : send(stored)(verdict);
     };
     return found instanceof Promise ? found.then(answer) : answer(found);
   };

@@ -20,6 +20,8 @@ export interface ResponseStore {
   get(key: string): StoredResponse | undefined | Promise<StoredResponse | undefined>;
   set(key: string, response: StoredResponse): void;
   invalidate(tag: string): void;
+  /** The estimated bytes held, where the store can tell (metrics). */
+  bytes?(): number;
 }
 
 /**
@@ -35,7 +37,11 @@ const ENTRY_OVERHEAD_BYTES = 300;
  * entry until its own expiry, with an index from each upstream read to the
  * entries built from it.
  */
-export function createMemoryResponseStore(maxBytes: number, clock: Pick<Clock, 'now'> = systemClock): ResponseStore {
+export function createMemoryResponseStore(
+  maxBytes: number,
+  clock: Pick<Clock, 'now'> = systemClock,
+  onEvict: () => void = () => {},
+): ResponseStore {
   const byTag = new Map<string, Set<string>>();
   const untag = (key: string, tags: readonly string[]) => {
     for (const tag of tags) {
@@ -53,7 +59,10 @@ export function createMemoryResponseStore(maxBytes: number, clock: Pick<Clock, '
     // Read the clock on every check (lru-cache otherwise reuses one reading for 1 ms).
     ttlResolution: 0,
     // Evicted, expired, replaced or invalidated: the index forgets it too.
-    dispose: (response, key) => untag(key, response.tags),
+    dispose: (response, key, reason) => {
+      untag(key, response.tags);
+      if (reason === 'evict') onEvict();
+    },
   });
 
   return {
@@ -77,5 +86,6 @@ export function createMemoryResponseStore(maxBytes: number, clock: Pick<Clock, '
     invalidate(tag) {
       for (const key of [...(byTag.get(tag) ?? [])]) lru.delete(key);
     },
+    bytes: () => lru.calculatedSize,
   };
 }

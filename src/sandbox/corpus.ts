@@ -34,8 +34,12 @@ export interface AgentPersona {
   skills: readonly string[];
   /** A user query and the one-to-three responses the agent gives. `{n}` becomes a random number. */
   exchanges: readonly (readonly [string, readonly string[]])[];
-  /** Queries the agent cannot handle. */
-  unhandled: readonly string[];
+  /**
+   * Queries the agent cannot handle, one list per intent: the wordings users
+   * type for it, as they type them (case, punctuation, accents and
+   * contractions vary; a word more or less). The first names the intent.
+   */
+  unhandled: readonly (readonly string[])[];
   sms: readonly string[];
 }
 
@@ -56,7 +60,7 @@ export const PERSONAS: readonly AgentPersona[] = [
     skills: ['Order status', 'Returns and refunds', 'Store locator', 'Smalltalk', 'Live agent handoff'],
     exchanges: [
       ...SMALLTALK,
-      ['where is my order?', ['Sure, let me check. Could you share your order number?']],
+      ['track my order', ['Sure, let me check. Could you share your order number?']],
       ['my order number is A{n}', ['Thanks! Order A{n} shipped yesterday and should arrive within 2 business days.', 'You can track it here: https://acme.example/track/A{n}']],
       ['I want to return a jacket', ['No problem. Items can be returned within 30 days of delivery.', 'Would you like me to email you a prepaid return label?']],
       ['yes please send the label', ['Done! The return label is on its way to your inbox.']],
@@ -67,9 +71,19 @@ export const PERSONAS: readonly AgentPersona[] = [
       ['cancel my order', ['I can help with that. Orders can be cancelled until they are packed.', 'Your cancellation request has been submitted.']],
     ],
     unhandled: [
-      'can you price match amazon', 'my parcel was left with a neighbour who moved', 'is the black friday sale on in june',
-      'gift wrap for a cat', 'I was charged twice??', 'do you ship to antarctica', 'what is your ceo email',
-      'the zip on my jacket broke after the warranty', 'Tel me about your product ', 'combine two orders into one box',
+      ['Where is my order?', 'where is my order', 'WHERE IS MY ORDER!!', "where's my order", 'where is my order please'],
+      ['Where is my refund?', 'where is my refund', "where's my refund??"],
+      ['¿Dónde está mi pedido?', 'donde esta mi pedido', 'Donde está mi pedido'],
+      ['can you price match amazon', 'Can you price-match Amazon?', 'can you price match amazon please'],
+      ['my parcel was left with a neighbour who moved'],
+      ['is the black friday sale on in june', 'Is the Black Friday sale on in June?'],
+      ['gift wrap for a cat', 'gift  wrap for a   cat'],
+      ['I was charged twice??', 'i was charged twice', 'I was CHARGED TWICE!'],
+      ['do you ship to antarctica', 'Do you ship to Antarctica?'],
+      ['what is your ceo email', "what's your CEO's email?"],
+      ['the zip on my jacket broke after the warranty'],
+      ['Tel me about your product ', 'Tel me about your product!'],
+      ['combine two orders into one box', 'can you combine two orders into one box'],
     ],
     sms: [
       'Acme: your order A{n} has shipped. Track it at https://acme.example/t/{n}',
@@ -92,8 +106,12 @@ export const PERSONAS: readonly AgentPersona[] = [
       ['how long does an exchange take?', ['Exchanges usually ship within 48 hours after the return is scanned.']],
     ],
     unhandled: [
-      'return something I bought in 2009', 'my dog ate the receipt', 'exchange for a different brand',
-      'why is the return portal purple', 'refund to a different card please', 'item arrived in pieces again',
+      ['return something I bought in 2009', 'Return something I bought in 2009?'],
+      ['my dog ate the receipt', 'My dog ate the receipt!!'],
+      ['exchange for a different brand', 'can I exchange for a different brand'],
+      ['why is the return portal purple'],
+      ['refund to a different card please', 'Refund to a different card, please.'],
+      ['item arrived in pieces again', "item's arrived in pieces again"],
     ],
     sms: [
       'Acme Returns: we received your return R{n}. Your refund will follow in 5-7 days.',
@@ -116,8 +134,12 @@ export const PERSONAS: readonly AgentPersona[] = [
       ['cancel my appointment', ['Your appointment has been cancelled. You will receive a confirmation SMS.']],
     ],
     unhandled: [
-      'is this rash serious', 'can I bring my parrot', 'do you accept bitcoin', 'I need a sick note for yesterday',
-      'parking validation?', 'which doctor is the nicest',
+      ['is this rash serious', 'Is this rash serious?'],
+      ['can I bring my parrot', "can't I bring my parrot"],
+      ['do you accept bitcoin', 'Do you accept Bitcoin?'],
+      ['I need a sick note for yesterday', "I'd need a sick note for yesterday"],
+      ['parking validation?', 'Parking validation'],
+      ['which doctor is the nicest'],
     ],
     sms: [
       'New Message - Appt Reminder - {name} has an appointment on {date} at {time}',
@@ -140,8 +162,11 @@ export const PERSONAS: readonly AgentPersona[] = [
       ['open a savings account', ['You can open a savings account in the app in about 5 minutes.', 'Would you like the link?']],
     ],
     unhandled: [
-      'mortgage for a boat house', 'can you lend me 20 bucks', 'why was my loan declined',
-      'change the name on a joint account to my cat', 'interest rate in 2035',
+      ['mortgage for a boat house', 'Mortgage for a boat-house?'],
+      ['can you lend me 20 bucks', 'Can you lend me 20 bucks?'],
+      ['why was my loan declined', 'Why was my loan DECLINED', 'Why was my loan declined?!'],
+      ['change the name on a joint account to my cat'],
+      ['interest rate in 2035', 'Interest rate in 2035?'],
     ],
     sms: [
       'Bank: your one-time code is {n}. Never share it with anyone.',
@@ -162,8 +187,11 @@ export const PERSONAS: readonly AgentPersona[] = [
       ['do I need approval for business class?', ['Business class needs manager approval for flights over 6 hours.']],
     ],
     unhandled: [
-      'can I bring my surfboard', 'upgrade me because I am tall', 'book a train on mars',
-      'refund my visa fee from 2019', 'lounge access for my mother',
+      ['can I bring my surfboard', 'Can I bring my surfboard?'],
+      ['upgrade me because I am tall', "upgrade me because I'm tall"],
+      ['book a train on mars', 'Book a train on Mars'],
+      ['refund my visa fee from 2019'],
+      ['lounge access for my mother', 'Lounge access for my mother?'],
     ],
     sms: [
       'Travel Desk: your flight TX{n} departs at {time} from gate B{n}.',
@@ -176,7 +204,7 @@ export const PERSONAS: readonly AgentPersona[] = [
     description: 'Payroll and leave questions for employees (restricted).',
     skills: ['Payroll', 'Leave'],
     exchanges: [['how many leave days do I have?', ['You have {n} days of annual leave left.']]],
-    unhandled: ['raise please'],
+    unhandled: [['raise please', 'Raise, please!']],
     sms: ['HR: your payslip is available.'],
   },
 ];
@@ -223,30 +251,6 @@ export const LIVE_AGENT_LINES = [
   'Hi, this is {agent} from the support team. I am looking into this for you now.',
   'Thanks for waiting. I have escalated this and you will hear back within 24 hours.',
   'I have applied a courtesy credit to your account. Anything else I can do?',
-] as const;
-
-/**
- * `sms_status_response` texts, one per carrier failure cause on the vendor's SMS
- * Reporting page (vendor-docs/avaamo-sms-reporting-api.md, "Error status"). `{to}`/`{from}` are filled in.
- */
-export const SMS_FAILURES = [
-  'SMS send rate limit exceeded: 15 replies in less than 30 seconds to {to}.',
-  "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: {to}.",
-  'Attempt to send to unsubscribed recipient {to}.',
-  "This 'From' number {from} has exceeded the maximum number of queued messages.",
-  "Unable to create record: The 'To' number {to} is not a valid phone number.",
-  'Queue overflow: the message was queued for more than 4 hours and failed.',
-  'Account suspended between the time of message send and delivery.',
-  'Unreachable destination handset {to}.',
-  'Message blocked: the destination number {to} is blocked from receiving this message.',
-  'Message Delivery - Unknown destination handset {to}.',
-  'Landline or unreachable carrier: {to} is unable to receive this message.',
-  'Message filtered: the content was flagged as going against carrier guidelines.',
-  'Message Delivery - Unknown error.',
-  'Carrier network congestion.',
-  'Content size exceeds carrier limit.',
-  'Invalid message recipient {to}.',
-  'Channels message cannot have same From and To: {from}.',
 ] as const;
 
 export const WEB_USER_AGENTS = [

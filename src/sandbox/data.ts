@@ -13,7 +13,7 @@ export type * from './vambe/types.js';
 /** The whole sandbox dataset, each vendor's part in its wire form. */
 export interface SandboxDataset {
   seed: number;
-  /** Epoch ms the data is anchored at: every generated timestamp lies in the 30 days before it. */
+  /** Epoch ms the data is anchored at: Avaamo's generated timestamps lie in the 120 days before it, the others in the 30. */
   now: number;
   avaamo: AvaamoDataset;
   vambe: VambeDataset;
@@ -35,6 +35,7 @@ export function generateDataset(seed: number, now: number, vambe: VambeDataOptio
   };
 }
 
-function streamSeed(seed: number, stream: number): number {
+/** The seed of one vendor's (or one feature's) own stream: growing one leaves the others unchanged. */
+export function streamSeed(seed: number, stream: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(stream, 0x85ebca6b)) >>> 0;
 }

@@ -2,7 +2,8 @@
  * The sandbox alone (`npm run sandbox`): the upstream simulator, for pointing a gateway,
  * curl or a REST client at. Configured from the environment:
  * SANDBOX_PORT (4010), SANDBOX_HOST (127.0.0.1), SANDBOX_LATENCY_MS (0), SANDBOX_SEED (42),
- * SANDBOX_RATE_LIMITS (true|false, false), SANDBOX_FAULTS (a JSON list, see faults.ts).
+ * SANDBOX_RATE_LIMITS (true|false, false), SANDBOX_FAULTS (a JSON list, see faults.ts),
+ * SANDBOX_LIVE_QUEUE (true|false, true: Vambe's queue moves on its own).
  */
 import { ConfigError } from '../config/env.js';
 import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from './credentials.js';
@@ -23,7 +24,7 @@ function describe(sandbox: Sandbox, settings: SandboxSettings): string {
   const c = sandboxCredentials;
   const agents = c.avaamoAgents.map((a) => `    agent ${a.id}  access-token: ${a.accessToken}`).join('\n');
   return `cx-gateway sandbox listening on ${sandbox.url}
-  seed ${settings.seed}, latency ${settings.latencyMs} ms, rate limits ${settings.rateLimits ? 'on' : 'off'}, ${settings.faults.length} fault(s) armed
+  seed ${settings.seed}, latency ${settings.latencyMs} ms, rate limits ${settings.rateLimits ? 'on' : 'off'}, ${settings.faults.length} fault(s) armed, Vambe queue ${settings.liveQueue ? 'moving' : 'standing still'}
 
 Credentials (they grant nothing anywhere else):
   Avaamo user token (access-token header): ${c.avaamoUserToken}
@@ -44,9 +45,11 @@ Routes:
   GET  /api/v1/agents/{id}/sms/report.json
   GET  /api/public/analytics/contacts/by-status?page=1&status=unattended
   GET  /api/v1/livechat/analytics/dashboards/conversations-by-agent?start=…&end=…
-  GET  /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
+  GET  /__sandbox/health   GET /__sandbox/stats   GET /__sandbox/requests   POST /__sandbox/reset
   GET|POST /__sandbox/faults   (POST {"faults": [{"route": "*", "kind": "status", "status": 503, "fraction": 0.3}]})
   POST /__sandbox/messages|sms|unhandled?agent={id}&count=n   (add entries now)
+  POST /__sandbox/contacts {"status": "unattended", "count": 3, "waitingSeconds": 120}   (contacts write in now)
+  POST /__sandbox/contacts/attend {"count": 2}   (the longest-waiting unattended contacts get attended)
 
 Try: curl -H 'access-token: ${c.avaamoAgents[0]?.accessToken ?? ''}' '${sandbox.url}/v1/messages.json?per_page=1'`;
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RateLimiter } from './rate-limit.js';
 import type { SandboxDataset } from './data.js';
+import type { QueueMotion } from './vambe/queue-motion.js';
 
 /** What every route handler gets: the parsed request and the shared simulator state. */
 export interface SandboxRequest {
@@ -20,6 +21,8 @@ export interface SandboxState {
   dataset: SandboxDataset;
   /** The simulated wall clock, in epoch ms: the dataset's `now` plus the time since start. */
   clock(): number;
+  /** Vambe's queue over time: every Vambe route and control route brings it to `clock()` first. */
+  vambeQueue: QueueMotion;
   /** Present only when vendor rate limits are enforced. */
   limits: { avaamo: RateLimiter; rocketchat: RateLimiter } | null;
 }

@@ -2,11 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { liveEntryControlRoute } from './avaamo/live-entries.js';
 import { avaamoRoutes } from './avaamo/routes.js';
-import { generateDataset, type SandboxDataset } from './data.js';
+import { generateDataset, streamSeed, type SandboxDataset } from './data.js';
 import { createFaults, FAULTS_PATH, type Fault, type Faults } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
+import { createRng } from './rng.js';
 import { rocketchatRoutes } from './rocketchat/routes.js';
 import type { Route, RouteResponse, SandboxRequest, SandboxState } from './route.js';
+import { CONTACTS_CONTROL_PATH, contactsControlRoute } from './vambe/live-contacts.js';
+import { createQueueMotion } from './vambe/queue-motion.js';
 import { vambeRoutes } from './vambe/routes.js';
 
 export interface SandboxOptions {
@@ -18,7 +21,7 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Seed of the generated dataset. @default 42 */
   seed?: number;
-  /** Epoch ms the dataset is anchored at (its data covers the 30 days before). @default Date.now() at start */
+  /** Epoch ms the dataset is anchored at (its Avaamo data covers the 120 days before, the rest 30). @default Date.now() at start */
   now?: number;
   /**
    * Enforce the vendors' rate limits: Avaamo 50 calls/min per token, Rocket.Chat 10 calls
@@ -29,6 +32,18 @@ export interface SandboxOptions {
   faults?: readonly Fault[];
   /** Vambe contacts with an active ticket in each status. @default 30 to 78 per status, from the seed */
   contactsPerStatus?: number;
+  /**
+   * Vambe's queue moves on its own: contacts arrive, get attended, tickets
+   * close (vambe/queue-motion.ts), deterministically from the seed and `now`.
+   * Off, the queue changes only through POST /__sandbox/contacts. @default false
+   */
+  liveQueue?: boolean;
+  /**
+   * For tests: what the simulated clock runs on (only differences of `now()`
+   * count; the gateway's test clock fits), so a test moves the sandbox's time
+   * together with the gateway's. @default real time
+   */
+  clock?: { now(): number };
 }
 
 export interface SandboxStats {
@@ -47,6 +62,8 @@ export interface SandboxRequestRecord {
   credential: string;
   /** Epoch ms the request arrived, to observe retry spacing. */
   at: number;
+  /** The `x-request-id` and W3C `traceparent` it carried, if any: what ties a vendor's logs to the gateway's. */
+  trace: { requestId?: string; traceparent?: string };
 }
 
 export interface Sandbox {
@@ -55,6 +72,8 @@ export interface Sandbox {
   port: number;
   /** The live data: POSTed messages land here too, so it stays the reference for assertions. */
   dataset: SandboxDataset;
+  /** The simulated wall clock, epoch ms: what waiting times are computed at (Vambe's queue brought up to it first). */
+  now(): number;
   stats(): SandboxStats;
   requests(): SandboxRequestRecord[];
   /** Zeroes the stats, clears the request log and the rate-limit windows; keeps the data. */
@@ -70,13 +89,21 @@ const MAX_BODY_BYTES = 1_000_000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { port = 0, host = '127.0.0.1', latencyMs = 0, seed = 42, rateLimits = false } = options;
   const startedAt = Date.now();
-  const startedPerf = performance.now();
+  const runsOn = options.clock ?? performance;
+  const startedPerf = runsOn.now();
   const anchor = options.now ?? startedAt;
+  const dataset = generateDataset(seed, anchor, { contactsPerStatus: options.contactsPerStatus });
   const state: SandboxState = {
-    dataset: generateDataset(seed, anchor, { contactsPerStatus: options.contactsPerStatus }),
+    dataset,
     // The simulated clock starts at the anchor and runs in real time, so a fixed `now` keeps "recent" data recent.
     // Sub-millisecond, like a real server's: an entry added after a response is later than its time_token.
-    clock: () => anchor + (performance.now() - startedPerf),
+    clock: () => anchor + (runsOn.now() - startedPerf),
+    vambeQueue: createQueueMotion(
+      dataset.vambe,
+      { motion: createRng(streamSeed(seed, 4)), posted: createRng(streamSeed(seed, 5)) },
+      anchor,
+      options.liveQueue ?? false,
+    ),
     limits: rateLimits ? { avaamo: createRateLimiter(50, 60_000), rocketchat: createRateLimiter(10, 60_000) } : null,
   };
   const log = createRequestLog();
@@ -106,6 +133,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     port: bound,
     dataset: state.dataset,
+    now: () => {
+      const now = state.clock();
+      state.vambeQueue.advanceTo(now);
+      return now;
+    },
     stats: log.stats,
     requests: log.requests,
     reset,
@@ -163,6 +195,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
 
   if (path === FAULTS_PATH) return faults.control(method, req, res);
+  if (path.startsWith(CONTACTS_CONTROL_PATH)) {
+    const control = contactsControlRoute(method, path, await readBody(req), state);
+    if (control) return send(res, control);
+  }
   const control = controlRoute(method, path, log, reset) ?? liveEntryControlRoute(method, path, query, state);
   if (control) {
     req.resume();
@@ -178,7 +214,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
   const request: SandboxRequest = { method, path, query, headers: req.headers, body: body ?? '', client: req.socket.remoteAddress ?? 'unknown', params };
   const fault = faults.draw(`${method} ${route.template}`);
   const response = fault?.response ?? (body === null ? { status: 413, body: { error: 'Request body too large' } } : safely(() => route.handle(request, state)));
-  log.record({ method, route: route.template, path, query: queryRecord(query), status: response.status, credential: route.credential(req.headers), at });
+  log.record({
+    method,
+    route: route.template,
+    path,
+    query: queryRecord(query),
+    status: response.status,
+    credential: route.credential(req.headers),
+    at,
+    trace: traceHeaders(req),
+  });
   if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
   if (fault) return fault.deliver(res, response);
   send(res, response);
@@ -186,6 +231,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { state, log, r
 
 /** The sandbox's own routes: not upstream calls, so neither counted nor delayed. */
 function controlRoute(method: string, path: string, log: RequestLog, reset: () => void): RouteResponse | null {
+  if (method === 'GET' && path === '/__sandbox/health') return { status: 200, body: { status: 'ok' } };
   if (method === 'GET' && path === '/__sandbox/stats') return { status: 200, body: log.stats() };
   if (method === 'GET' && path === '/__sandbox/requests') return { status: 200, body: log.requests() };
   if (method === 'POST' && path === '/__sandbox/reset') {
@@ -215,6 +261,16 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size <= MAX_BODY_BYTES) chunks.push(buffer);
   }
   return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+function traceHeaders(req: IncomingMessage): SandboxRequestRecord['trace'] {
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const requestId = header('x-request-id');
+  const traceparent = header('traceparent');
+  return { ...(requestId ? { requestId } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 function safely(run: () => RouteResponse): RouteResponse {

@@ -16,6 +16,8 @@ export interface SandboxSettings {
   seed: number;
   rateLimits: boolean;
   faults: readonly Fault[];
+  /** Vambe's queue moves on its own (vambe/queue-motion.ts). */
+  liveQueue: boolean;
 }
 
 const sandboxEnvSchema = z.object({
@@ -25,6 +27,8 @@ const sandboxEnvSchema = z.object({
   SANDBOX_SEED: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(2 ** 32 - 1).default(42)),
   SANDBOX_RATE_LIMITS: boolean(false),
   SANDBOX_FAULTS: z.preprocess(jsonSetting, faultListSchema.default([])),
+  // On for people (npm start, npm run sandbox): the queue they watch moves. Tests start sandboxes that stand still.
+  SANDBOX_LIVE_QUEUE: boolean(true),
 });
 
 /** Throws a ConfigError naming every SANDBOX_* problem. */
@@ -37,6 +41,7 @@ export function loadSandboxSettings(env: Env): SandboxSettings {
     seed: parsed.SANDBOX_SEED,
     rateLimits: parsed.SANDBOX_RATE_LIMITS,
     faults: parsed.SANDBOX_FAULTS,
+    liveQueue: parsed.SANDBOX_LIVE_QUEUE,
   };
 }
 

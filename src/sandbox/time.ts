@@ -2,8 +2,13 @@ export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
-/** Every generated timestamp lies within this span before the dataset's `now`. */
+/** Every generated Vambe and Rocket.Chat timestamp lies within this span before the dataset's `now`. */
 export const DATA_WINDOW_MS = 30 * DAY_MS;
+/**
+ * Avaamo's messages, unhandled queries and SMS reach back this far: long
+ * ranges span many of Avaamo's recommended 7-day windows.
+ */
+export const AVAAMO_HISTORY_MS = 120 * DAY_MS;
 
 /**
  * Avaamo's pages disagree on epoch units (CONTRACTS §7.1), so the sandbox reads any

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import { FreshnessTracker } from './freshness.js';
 import { arrayConnection, parsePagingArgs } from './pagination.js';
 import { checkRange, checkSpan } from './time-range.js';
 
@@ -58,7 +59,11 @@ builder.queryField('agentConversationStats', (t) =>
         checkRange(args.start, args.end, 'start', 'end');
         checkSpan(args.start, args.end, MAX_RANGE_DAYS, 'start', 'end');
         const paging = parsePagingArgs(args, cursors);
-        const report = await context.loaders.rocketchat.conversationsByAgent.load({ start: args.start, end: args.end });
+        const answer = await context.loaders.rocketchat.conversationsByAgent.read({ start: args.start, end: args.end });
+        // Rocket.Chat sends no time of its own: the report is as of its fetch.
+        const freshness = new FreshnessTracker();
+        freshness.noteAnswer(answer);
+        const report = answer.value;
         const rows = report.data.map((row) => ({
           agentName: row.label,
           conversationCount: row.value,
@@ -74,6 +79,7 @@ builder.queryField('agentConversationStats', (t) =>
           ...arrayConnection(paging, cursors, rows),
           unspecifiedCount: report.unspecified,
           totalConversations: report.total,
+          freshness,
         };
       },
     },

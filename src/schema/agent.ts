@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { builder } from './builder.js';
+import { gatewayFreshness } from './freshness.js';
 import { agentNotServed, badUserInput } from './errors.js';
 import { resolveArrayConnection } from './pagination.js';
 
@@ -104,10 +105,13 @@ builder.queryFields((t) => ({
     type: Agent,
     description: 'The agents this gateway is configured for, in configuration order. Costs no upstream call.',
     resolve: (_root, args, context) =>
-      resolveArrayConnection(
-        args,
-        context.paging.cursors.list('agents', {}),
-        context.agentIds.map((agentId) => ({ agentId })),
+      Object.assign(
+        resolveArrayConnection(
+          args,
+          context.paging.cursors.list('agents', {}),
+          context.agentIds.map((agentId) => ({ agentId })),
+        ),
+        { freshness: gatewayFreshness() },
       ),
   }, { name: 'AgentConnection' }, { name: 'AgentEdge' }),
 }));

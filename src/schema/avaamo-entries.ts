@@ -1,9 +1,13 @@
 import { AVAAMO_MAX_PER_PAGE } from '../upstreams/avaamo/client.js';
+import type { AvaamoList, PageAnswer } from '../upstreams/avaamo/lists.js';
 import type { AvaamoPage } from '../upstreams/avaamo/types.js';
 import { fromEpochSeconds } from '../upstreams/time.js';
 import { agentNotServed, badUserInput } from './errors.js';
 import type { CursorCodec } from './cursor-codec.js';
-import { resolvePagedConnection, type ConnectionArgs } from './pagination.js';
+import { FreshnessTracker, type Freshness } from './freshness.js';
+import type { Connection, DeferredConnection } from './lazy-connection.js';
+import { parsePagingArgs, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
+import { resolveWindowedConnection } from './windowed-pagination.js';
 
 /** An Avaamo list entry with the agent it was read for (the agent is not in the wire shape). */
 export interface AgentEntry<Wire> {
@@ -76,34 +80,72 @@ export function pinnedConnectionDescription(entries: string, caveat = ''): strin
   return (
     `A page of ${entries}. A traversal reads one snapshot: its first page (no cursor) pins Avaamo's server time of that ` +
     'answer into every cursor, and later pages read the list as it was then, so entries arriving meanwhile neither ' +
-    `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat}`
+    `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat} ` +
+    'A range over 7 days is read in windows of the UTC week grid (Monday 00:00 to Monday 00:00), newest first, as Avaamo ' +
+    'recommends: both ends of the range are inclusive, a window holds its start and not its end (an entry exactly on a ' +
+    "week line is in the newer week, once), a page reads only the windows it reaches, and totalCount (every window's " +
+    'total, one request each for those the page did not read) only when selected. Its cursors carry their window.'
   );
+}
+
+/** A connection with the freshness of what it read (`asOf`, `stale`). */
+export type TrackedConnection<T> = (Connection<T> | DeferredConnection<T>) & { freshness: Freshness };
+
+/** Avaamo's time_token of an answer, as epoch ms; null when it sent none. */
+function upstreamTimeOf(page: Pick<AvaamoPage<unknown>, 'time_token'>): number | null {
+  return typeof page.time_token === 'number' && Number.isFinite(page.time_token) ? page.time_token * 1000 : null;
+}
+
+/** Records a page's freshness: Avaamo's time of the answer, or its fetch. */
+export function notePage(tracker: FreshnessTracker, answer: PageAnswer<unknown>): void {
+  tracker.noteAnswer(answer, upstreamTimeOf(answer.value));
 }
 
 /**
  * A Relay connection over one of an agent's Avaamo lists, paged on Avaamo's
- * 100-entry grid and pinned to the `time_token` of its traversal's first page.
+ * 100-entry grid and pinned to the `time_token` of its traversal's first
+ * page: the whole range at once when it spans at most 7 days, else window by
+ * window (windowed-pagination.ts). A traversal keeps the way it began: its
+ * cursors say whether they count in a window.
  */
-export function agentEntryConnection<Wire>(options: {
+export async function agentEntryConnection<Wire>(options: {
   list: string;
   agentId: number;
   filters: Record<string, unknown>;
   args: ConnectionArgs;
   cursors: CursorCodec;
-  loadPage: (page: GridPage) => Promise<AvaamoPage<Wire>>;
-}) {
-  const { list, agentId, filters, args, cursors, loadPage } = options;
-  return resolvePagedConnection<AgentEntry<Wire>>({
-    args,
-    cursors: cursors.list(list, { agentId, ...filters }),
-    pageSize: AVAAMO_MAX_PER_PAGE,
-    fetchPage: async (page, snapshot) => {
-      const result = await loadPage({ page, perPage: AVAAMO_MAX_PER_PAGE, ...(snapshot === null ? {} : { snapshot }) });
-      return {
-        items: result.entries.map((wire) => ({ agentId, wire })),
-        total: result.total_entries,
-        snapshot: result.time_token ?? null,
-      };
-    },
-  });
+  source: AvaamoList<Wire>;
+}): Promise<TrackedConnection<AgentEntry<Wire>>> {
+  const { list, agentId, filters, args, source } = options;
+  const cursors = options.cursors.list(list, { agentId, ...filters });
+  const paging = parsePagingArgs(args, cursors);
+  const tracker = new FreshnessTracker();
+  const toPage = (answer: PageAnswer<Wire>) => {
+    notePage(tracker, answer);
+    return {
+      items: answer.value.entries.map((wire) => ({ agentId, wire })),
+      total: answer.value.total_entries,
+      snapshot: answer.value.time_token ?? null,
+    };
+  };
+  const pins = [paging.after?.pin, paging.before?.pin].filter((pin) => pin !== undefined);
+  const windowed = pins.length > 0 ? pins.some((pin) => pin.kind === 'window') : source.splitsNow;
+  const connection = windowed
+    ? await resolveWindowedConnection<AgentEntry<Wire>>({
+        paging,
+        cursors,
+        pageSize: AVAAMO_MAX_PER_PAGE,
+        windows: (snapshot) =>
+          source.windows(snapshot).map((window) => ({ week: window.week, fetchPage: async (page, pin) => toPage(await window.page(page, pin)) })),
+        startedAt: source.startedAt,
+        watch: (work) => tracker.watch(work),
+      })
+    : await resolvePagedConnection<AgentEntry<Wire>>({
+        args,
+        paging,
+        cursors,
+        pageSize: AVAAMO_MAX_PER_PAGE,
+        fetchPage: (page, snapshot) => tracker.watch(source.page(page, snapshot).then(toPage)),
+      });
+  return Object.assign(connection, { freshness: tracker });
 }

@@ -7,7 +7,8 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { checkNodeType, decodeGlobalId, encodeGlobalId } from './global-id.js';
 import { fieldCost } from './cost.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Connection } from './pagination.js';
+import type { Freshness } from './freshness.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -16,7 +17,8 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
-  Connection: Pick<Connection<unknown>, 'totalCount'>;
+  // Every connection says its total and how fresh it is (freshness.ts).
+  Connection: { totalCount: number | Promise<number>; freshness: Freshness };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;

@@ -20,9 +20,15 @@ export function createCursorKeys(secret: string | null): CursorKeys {
 /**
  * What a traversal holds still, beside the offset: the Avaamo snapshot it
  * reads, or the page of a live traversal whose state the gateway keeps
- * (traversal-store.ts); `none` for lists the gateway holds whole.
+ * (traversal-store.ts); `none` for lists the gateway holds whole. A list read
+ * in windows (upstreams/avaamo/windows.ts) also names the window the offset
+ * counts in, by its week of the grid.
  */
-export type CursorPin = { kind: 'none' } | { kind: 'snapshot'; snapshot: number } | { kind: 'page'; page: string };
+export type CursorPin =
+  | { kind: 'none' }
+  | { kind: 'snapshot'; snapshot: number }
+  | { kind: 'page'; page: string }
+  | { kind: 'window'; week: number; snapshot: number };
 
 export interface DecodedCursor {
   offset: number;
@@ -42,11 +48,11 @@ const VERSION = '2';
 /** Offsets are 6 bytes of the MAC's block: far beyond any upstream list. */
 const MAX_OFFSET = 2 ** 48 - 1;
 const TAG_HEX = 24;
-/** Longer than any cursor this codec writes (a page id of 16, a snapshot of ~20, an offset of 15 characters). */
+/** Longer than any cursor this codec writes (a page id of 16, a window of 8 and a snapshot of ~20, an offset of 15 characters). */
 const MAX_CURSOR_LENGTH = 200;
 /** Format 1 cursors of contacts carried a tag per contact returned, up to 12,000 characters. */
 const MAX_FORMAT_ONE_LENGTH = 12_000;
-const PIN = /^(?:|s(\d{1,12}(?:\.\d{1,9})?)|p([A-Za-z0-9_-]{1,64}))$/;
+const PIN = /^(?:|s(\d{1,12}(?:\.\d{1,9})?)|p([A-Za-z0-9_-]{1,64})|w(-?\d{1,7})s(\d{1,12}(?:\.\d{1,9})?))$/;
 const OFFSET = /^(?:0|[1-9]\d{0,14})$/;
 const TAG = /^[0-9a-f]{24}$/;
 
@@ -95,6 +101,7 @@ export class ListCursors {
     if (!timingSafeEqual(expected, Buffer.from(tag, 'hex'))) throw invalidCursor();
     if (pin[1] !== undefined) return { offset, pin: { kind: 'snapshot', snapshot: Number(pin[1]) } };
     if (pin[2] !== undefined) return { offset, pin: { kind: 'page', page: pin[2] } };
+    if (pin[3] !== undefined) return { offset, pin: { kind: 'window', week: Number(pin[3]), snapshot: Number(pin[4]) } };
     return { offset, pin: { kind: 'none' } };
   }
 
@@ -119,9 +126,11 @@ export function isPinnableSnapshot(snapshot: number): boolean {
 }
 
 function pinText(pin: CursorPin): string {
-  if (pin.kind === 'snapshot') {
+  if (pin.kind === 'snapshot' || pin.kind === 'window') {
     if (!isPinnableSnapshot(pin.snapshot)) throw new TypeError(`a cursor snapshot must be positive epoch seconds (got ${pin.snapshot})`);
-    return `s${pin.snapshot}`;
+    if (pin.kind === 'snapshot') return `s${pin.snapshot}`;
+    if (!Number.isSafeInteger(pin.week) || Math.abs(pin.week) >= 1e7) throw new TypeError(`a cursor window must be a week number (got ${pin.week})`);
+    return `w${pin.week}s${pin.snapshot}`;
   }
   return pin.kind === 'page' ? `p${pin.page}` : '';
 }

@@ -1,8 +1,26 @@
+export interface PageInfoShape {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
 /** A Relay connection as the relay plugin reads it: `edge.cursor`, `pageInfo.startCursor`, `pageInfo.endCursor`. */
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: PageInfoShape;
   totalCount: number;
+}
+
+/**
+ * The same, with what costs upstream calls computed only when it is read
+ * (a list read in windows learns its total and whether more follows from
+ * windows the page itself did not need).
+ */
+export interface DeferredConnection<T> {
+  edges: { cursor: string; node: T }[];
+  readonly pageInfo: PageInfoShape | Promise<PageInfoShape>;
+  readonly totalCount: number | Promise<number>;
 }
 
 /**
@@ -11,7 +29,7 @@ export interface Connection<T> {
  * properties (`t.expose`), so a page whose cursors nobody selects never
  * builds one.
  */
-class Cursors {
+export class LazyCursors {
   #built: readonly string[] | null = null;
 
   constructor(private readonly build: () => readonly string[]) {}
@@ -22,10 +40,10 @@ class Cursors {
   }
 }
 
-class Edge<T> {
+export class LazyEdge<T> {
   constructor(
     readonly node: T,
-    private readonly cursors: Cursors,
+    private readonly cursors: LazyCursors,
     private readonly index: number,
   ) {}
 
@@ -34,11 +52,11 @@ class Edge<T> {
   }
 }
 
-class PageInfo {
+export class LazyPageInfo implements PageInfoShape {
   constructor(
     readonly hasNextPage: boolean,
     readonly hasPreviousPage: boolean,
-    private readonly cursors: Cursors,
+    private readonly cursors: LazyCursors,
     private readonly boundary: { start: number; end: number } | null,
   ) {}
 
@@ -67,12 +85,12 @@ export interface LazyConnectionParts<T> {
 }
 
 export function lazyConnection<T>(parts: LazyConnectionParts<T>): Connection<T> {
-  const cursors = new Cursors(parts.cursors);
+  const cursors = new LazyCursors(parts.cursors);
   const count = parts.nodes.length;
   const boundary = count > 0 ? { start: 0, end: count - 1 } : parts.continues ? { start: 0, end: 0 } : null;
   return {
-    edges: parts.nodes.map((node, index) => new Edge(node, cursors, index)),
-    pageInfo: new PageInfo(parts.hasNextPage, parts.hasPreviousPage, cursors, boundary),
+    edges: parts.nodes.map((node, index) => new LazyEdge(node, cursors, index)),
+    pageInfo: new LazyPageInfo(parts.hasNextPage, parts.hasPreviousPage, cursors, boundary),
     totalCount: parts.totalCount,
   };
 }

@@ -150,7 +150,7 @@ async function positionOf(cursor: DecodedCursor, traversals: TraversalStore): Pr
   const position = await traversals.load(page);
   if (!position) {
     throw badUserInput(
-      'expired cursor: the gateway no longer holds this traversal (it keeps one for an hour after its last page, in the process that served it); start a new one without `after`/`before`',
+      'expired cursor: the gateway no longer holds this traversal (it keeps one for an hour after its last page: in Redis when the replicas share one, else in the process that served it); start a new one without `after`/`before`',
       { reason: 'CURSOR_EXPIRED' },
     );
   }

@@ -156,7 +156,7 @@ builder.objectField(Agent, 'messages', (t) =>
           filters,
           args,
           cursors: context.paging.cursors,
-          loadPage: (page) => context.loaders.avaamo.messagesPage.load({ agentId: agent.agentId, ...filters, ...page }),
+          source: context.loaders.avaamo.lists.messages({ agentId: agent.agentId, ...filters }),
         });
       },
     },

@@ -56,10 +56,10 @@ export function parsePagingArgs(args: ConnectionArgs, cursors: ListCursors): Pag
 }
 
 /** The snapshot a request's cursors pin it to (null: none); two cursors of one request must come from one traversal. */
-function snapshotOf(request: PagingRequest): number | null {
+export function snapshotOf(request: PagingRequest): number | null {
   const pins = [request.after?.pin, request.before?.pin].filter((pin): pin is CursorPin => pin !== undefined);
   const snapshots = pins.map((pin) => {
-    if (pin.kind === 'page') throw invalidCursor();
+    if (pin.kind === 'page' || pin.kind === 'window') throw invalidCursor();
     return pin.kind === 'snapshot' ? pin.snapshot : null;
   });
   if (snapshots.length === 2 && snapshots[0] !== snapshots[1]) throw invalidCursor();
@@ -124,9 +124,11 @@ export async function resolvePagedConnection<T>(options: {
   pageSize: number;
   /** One grid page (1-based); `snapshot` is the traversal's pin, null when it has none yet. */
   fetchPage: (page: number, snapshot: number | null) => Promise<FetchedPage<T>>;
+  /** The arguments already read with parsePagingArgs (the caller looked at the cursors' pins first). */
+  paging?: PagingRequest;
 }): Promise<Connection<T>> {
   const { args, cursors, pageSize, fetchPage } = options;
-  const parsed = parsePagingArgs(args, cursors);
+  const parsed = options.paging ?? parsePagingArgs(args, cursors);
   const request = windowRequest(parsed);
   let snapshot = snapshotOf(parsed);
   // Only a traversal's first page may pin; a cursor without a pin stays unpinned.
@@ -194,11 +196,14 @@ export function resolveArrayConnection<T>(args: ConnectionArgs, cursors: ListCur
   return arrayConnection(parsePagingArgs(args, cursors), cursors, list);
 }
 
-/** The same over a list loaded after its arguments were checked (parsePagingArgs), as Rocket.Chat rows are. */
-export function arrayConnection<T>(paging: PagingRequest, cursors: ListCursors, list: readonly T[]): Connection<T> {
+/**
+ * The same over a list loaded after its arguments were checked (parsePagingArgs), as Rocket.Chat rows are;
+ * `pin` is what the list was computed as of, carried by its cursors (a report's snapshot).
+ */
+export function arrayConnection<T>(paging: PagingRequest, cursors: ListCursors, list: readonly T[], pin: CursorPin = { kind: 'none' }): Connection<T> {
   const request = windowRequest(paging);
   const window = selectWindow(request, list.length);
-  return windowConnection(list.slice(window.start, window.end), list.length, list.length, request, window, cursors, { kind: 'none' });
+  return windowConnection(list.slice(window.start, window.end), list.length, list.length, request, window, cursors, pin);
 }
 
 /** The connection of a window of consecutive offsets; its cursors are built only if read. */

@@ -4,6 +4,9 @@ import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { checkRange } from './time-range.js';
+import { smsRecordsByReason } from './sms-records-by-reason.js';
+import { SmsFailureReason, failureReasonOf, guidanceOf } from './sms-failure-reason.js';
+import { DEFAULT_MAX_REPORT_ENTRIES } from '../upstreams/avaamo/list-scan.js';
 
 export const SmsStatus = builder.enumType('SmsStatus', {
   description: 'Delivery state of an SMS as the carrier reported it.',
@@ -55,6 +58,23 @@ export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntr
       description: 'Carrier\'s explanation when the SMS failed.',
       resolve: ({ wire }) => wire.sms_status_response ?? null,
     }),
+    failureReason: t.field({
+      type: SmsFailureReason,
+      nullable: true,
+      description: 'Why it failed, read from statusResponse: null unless the status is FAILED or UNDELIVERED.',
+      resolve: ({ wire }) => failureReasonOf(wire),
+    }),
+    failureAdvice: t.string({
+      nullable: true,
+      description: "What to do about the failure (the SMS Reporting docs' recommended solution); null when there is no failure or its reason is UNCLASSIFIED.",
+      resolve: ({ wire }) => guidanceOf(failureReasonOf(wire))?.advice ?? null,
+    }),
+    retryable: t.boolean({
+      nullable: true,
+      description:
+        'Whether sending it again later may succeed as it is: true for transient causes (the rate limit, a full queue, a queue overflow, an unreachable handset, congestion); null when there is no failure or its reason is UNCLASSIFIED.',
+      resolve: ({ wire }) => guidanceOf(failureReasonOf(wire))?.retryable ?? null,
+    }),
   }),
 });
 
@@ -64,13 +84,17 @@ builder.objectField(Agent, 'smsRecords', (t) =>
       type: SmsRecord,
       nullable: true,
       description:
-        'SMS sent through this agent\'s SMS gateway, newest first. `to` alone reads the 30 days before it (Avaamo alone would return only the latest 3).',
+        'SMS sent through this agent\'s SMS gateway, newest first. `from` and `to` are both inclusive; `to` alone reads the 30 days before it (Avaamo alone would return only the latest 3), neither reads them all. A range over 7 days is read in windows of at most 7 days (Avaamo\'s recommendation; see SmsRecordConnection). `failureReason` is applied by the gateway, which Avaamo cannot do: see the argument.',
       args: {
         from: t.arg({ type: 'DateTime', description: 'Start of the range (inclusive).' }),
         to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
         fromPhone: t.arg.string({ description: 'Only SMS sent from this number.' }),
         toPhone: t.arg.string({ description: 'Only SMS sent to this number, e.g. +15551234567.' }),
         status: t.arg({ type: SmsStatus, description: 'Only SMS in this state.' }),
+        failureReason: t.arg({
+          type: SmsFailureReason,
+          description: `Only failed or undelivered SMS with this reason. Avaamo cannot filter on it, so the gateway reads every record of the range (Avaamo filtering on \`status\` where given), up to MAX_REPORT_ENTRIES (default ${DEFAULT_MAX_REPORT_ENTRIES.toLocaleString('en-US')}; a range holding more is BAD_USER_INPUT with reason REPORT_TOO_LARGE, before further pages are read), and pages through the matches: totalCount is the number of matches, exact; each page reads the range again (from the cache while it is fresh), pinned to the first page's snapshot like any traversal. With \`status\` SENT or DELIVERED nothing matches and nothing is read.`,
+        }),
       },
       resolve: (agent, args, context) => {
         const filters = {
@@ -81,13 +105,14 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           status: args.status ?? undefined,
         };
         checkRange(filters.from, filters.to, 'from', 'to');
+        if (args.failureReason) return smsRecordsByReason(agent.agentId, filters, args.failureReason, args, context);
         return agentEntryConnection({
           list: 'smsRecords',
           agentId: agent.agentId,
           filters,
           args,
           cursors: context.paging.cursors,
-          loadPage: (page) => context.loaders.avaamo.smsReportPage.load({ agentId: agent.agentId, ...filters, ...page }),
+          source: context.loaders.avaamo.lists.smsReport({ agentId: agent.agentId, ...filters }),
         });
       },
     },

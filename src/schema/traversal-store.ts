@@ -23,14 +23,17 @@ export interface TraversalPosition {
  * Where live traversals are kept, so their cursors need carry only a page
  * id. Pages are never changed once recorded: paging again from an older
  * cursor (a refetch, back and forward) starts a branch of its own and leaves
- * every other branch as it was. This one lives in the process; a shared
- * implementation lets a traversal go on at another replica, and must make a
- * recorded page readable there before the response that carries its id is
- * sent.
+ * every other branch as it was. The in-process store keeps them in the
+ * process that served them; a shared one (src/redis/traversal-store.ts) lets
+ * a traversal go on at another replica.
  */
 export interface TraversalStore {
-  /** Keeps a page and returns its id. */
-  record(page: TraversalPage): string;
+  /**
+   * Keeps a page and returns its id, readable here at once. A shared store
+   * hands `settle` the write that makes it readable elsewhere: the response
+   * carrying the id must wait for it.
+   */
+  record(page: TraversalPage, settle?: (written: Promise<void>) => void): string;
   /** The page and the way to it; undefined once any of it is forgotten. */
   load(id: string): Promise<TraversalPosition | undefined>;
 }
@@ -44,11 +47,15 @@ export interface MemoryTraversalStoreOptions {
   clock?: { now(): number };
 }
 
-export function createMemoryTraversalStore({
-  maxIds = 250_000,
-  idleMs = 60 * 60 * 1000,
-  clock = performance,
-}: MemoryTraversalStoreOptions = {}): TraversalStore {
+export const TRAVERSAL_IDLE_MS = 60 * 60 * 1000;
+
+/** Pages held in this process, by id: the in-process store, and what a shared one keeps near. */
+export interface LocalPages {
+  set(id: string, page: TraversalPage): void;
+  position(id: string): TraversalPosition | undefined;
+}
+
+export function createLocalPages({ maxIds = 250_000, idleMs = TRAVERSAL_IDLE_MS, clock = performance }: MemoryTraversalStoreOptions = {}): LocalPages {
   const pages = new LRUCache<string, TraversalPage>({
     maxSize: maxIds,
     sizeCalculation: (page) => page.returned.length + 1,
@@ -58,6 +65,28 @@ export function createMemoryTraversalStore({
     perf: clock,
     ttlResolution: 0,
   });
+  return {
+    set: (id, page) => void pages.set(id, page),
+    position(id) {
+      const way: TraversalPage[] = [];
+      for (let at = pages.get(id); at; at = at.parent === null ? undefined : pages.get(at.parent)) {
+        way.push(at);
+        if (at.parent === null) return positionOf(way);
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A page's position from its way back to its traversal's first page (`way[0]` the page itself). */
+export function positionOf(way: readonly TraversalPage[]): TraversalPosition {
+  const returned = new Set<string>();
+  for (const page of way) for (const item of page.returned) returned.add(item);
+  return { returned, resumeAfter: way[0]!.resumeAfter, resumeBefore: way[0]!.resumeBefore };
+}
+
+export function createMemoryTraversalStore(options: MemoryTraversalStoreOptions = {}): TraversalStore {
+  const pages = createLocalPages(options);
   // Ids from an earlier process never name a page of this one.
   const prefix = randomBytes(6).toString('base64url');
   let next = 0;
@@ -67,16 +96,6 @@ export function createMemoryTraversalStore({
       pages.set(id, page);
       return id;
     },
-    async load(id) {
-      const page = pages.get(id);
-      if (!page) return undefined;
-      const returned = new Set<string>();
-      for (let at: TraversalPage | undefined = page; at; ) {
-        for (const item of at.returned) returned.add(item);
-        if (at.parent === null) return { returned, resumeAfter: page.resumeAfter, resumeBefore: page.resumeBefore };
-        at = pages.get(at.parent);
-      }
-      return undefined;
-    },
+    load: async (id) => pages.position(id),
   };
 }

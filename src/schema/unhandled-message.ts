@@ -55,7 +55,7 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
           filters,
           args,
           cursors: context.paging.cursors,
-          loadPage: (page) => context.loaders.avaamo.unhandledMessagesPage.load({ agentId: agent.agentId, ...filters, ...page }),
+          source: context.loaders.avaamo.lists.unhandledMessages({ agentId: agent.agentId, ...filters }),
         });
       },
     },

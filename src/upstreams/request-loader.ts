@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { HttpClient, UpstreamRequest } from '../http/client.js';
+import type { Answer, HttpClient, UpstreamRequest } from '../http/client.js';
 import { requestKey } from '../http/request-key.js';
 
 /**
@@ -13,18 +13,20 @@ import { requestKey } from '../http/request-key.js';
  */
 export interface RequestLoader<Request, Response> {
   load(request: Request): Promise<Response>;
+  /** The same answer with when it was fetched and whether it was served stale (for `asOf` and `stale`). */
+  read(request: Request): Promise<Answer<Response>>;
 }
 
 export function createRequestLoader<Request, Response>(
   http: HttpClient,
   describe: (request: Request) => UpstreamRequest<Response>,
 ): RequestLoader<Request, Response> {
-  const loader = new DataLoader<UpstreamRequest<Response>, Response, string>(
+  const loader = new DataLoader<UpstreamRequest<Response>, Answer<Response>, string>(
     (requests) =>
       Promise.all(
         requests.map(async (request) => {
           try {
-            return await http.request(request);
+            return await http.read(request);
           } catch (error) {
             return error instanceof Error ? error : new Error(String(error));
           }
@@ -34,5 +36,6 @@ export function createRequestLoader<Request, Response>(
   );
   // Spelled once per load; a request that cannot be spelled (an upstream not
   // configured) rejects that load alone.
-  return { load: async (request) => loader.load(describe(request)) };
+  const read = async (request: Request) => loader.load(describe(request));
+  return { read, load: async (request) => (await read(request)).value };
 }

@@ -8,9 +8,9 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const SMS = `query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, first: 1) { totalCount } } }`;
-/** Distinct whole seconds, so each operation is its own upstream request. */
-const from = (index: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString();
+const SMS = `query($agentId: Int!, $from: DateTime!, $to: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, to: $to, first: 1) { totalCount } } }`;
+/** Distinct whole seconds, so each operation is its own upstream request: a day-long range, one request (no 7-day windows). */
+const from = (index: number) => ({ from: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(), to: new Date(Date.UTC(2026, 0, 2, 0, 0, index)).toISOString() });
 
 describe('upstream budgets, counted at the sandbox', () => {
   it('a burst of 200 operations never exceeds Avaamo\'s 50 calls a minute', async () => {
@@ -19,7 +19,7 @@ describe('upstream budgets, counted at the sandbox', () => {
       env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '50', BUDGET_MAX_WAIT_MS: '300' },
     });
     const responses = await Promise.all(
-      Array.from({ length: 200 }, (_, index) => stack!.execute(SMS, { agentId: agentIds[0], from: from(index) })),
+      Array.from({ length: 200 }, (_, index) => stack!.execute(SMS, { agentId: agentIds[0], ...from(index) })),
     );
     const requests = await stack.requests();
     expect(requests.length).toBeGreaterThanOrEqual(25);
@@ -37,9 +37,9 @@ describe('upstream budgets, counted at the sandbox', () => {
 
   it('answers RATE_LIMITED with retryAfter when the budget is spent and nothing stale exists', async () => {
     stack = await startStack({ env: { CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' } });
-    const first = await stack.execute(SMS, { agentId: agentIds[0], from: from(1) });
+    const first = await stack.execute(SMS, { agentId: agentIds[0], ...from(1) });
     expect(first.errors).toBeUndefined();
-    const second = await stack.execute(SMS, { agentId: agentIds[0], from: from(2) });
+    const second = await stack.execute(SMS, { agentId: agentIds[0], ...from(2) });
     const error = errorAt(second, ['agent', 'smsRecords']);
     expect(error?.extensions).toMatchObject({ code: 'RATE_LIMITED', upstream: 'avaamo' });
     expect(error!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
@@ -77,14 +77,14 @@ describe('upstream budgets, counted at the sandbox', () => {
 
     // Five attempts allowed, three tokens: the fourth attempt finds the budget spent, and the
     // caller learns what went wrong upstream, not that a retry was refused.
-    const first = await stack.execute(SMS, { agentId: agentIds[0], from: from(1) });
+    const first = await stack.execute(SMS, { agentId: agentIds[0], ...from(1) });
     expect(errorAt(first, ['agent', 'smsRecords'])?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'avaamo', upstreamStatus: 503 });
     const attempts = await stack.requests();
     expect(attempts).toHaveLength(3);
     expect(attempts.every((request) => request.status === 503)).toBe(true);
 
     // The budget is spent: the next operation costs the upstream nothing and says when to come back.
-    const second = await stack.execute(SMS, { agentId: agentIds[0], from: from(2) });
+    const second = await stack.execute(SMS, { agentId: agentIds[0], ...from(2) });
     expect(errorAt(second, ['agent', 'smsRecords'])?.extensions?.code).toBe('RATE_LIMITED');
     expect(errorAt(second, ['agent', 'smsRecords'])!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
     expect(await stack.requests()).toHaveLength(3);

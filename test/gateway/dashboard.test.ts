@@ -74,12 +74,12 @@ describe('a dashboard in one operation', () => {
   });
 
   it('asks once when two arguments differ only below the upstream\'s precision', async () => {
-    // The SMS report takes whole seconds: both ranges are the same upstream request.
+    // The SMS report takes whole seconds: both ranges (two days: one request, no 7-day windows) are the same upstream request.
     const { data, errors } = await stack.execute<{ agent: { a: { totalCount: number }; b: { totalCount: number } } }>(
       `query($agentId: Int!) {
         agent(agentId: $agentId) {
-          a: smsRecords(from: "2026-01-01T00:00:00.100Z", first: 5) { totalCount }
-          b: smsRecords(from: "2026-01-01T00:00:00.900Z", first: 5) { totalCount }
+          a: smsRecords(from: "2026-01-01T00:00:00.100Z", to: "2026-01-03T00:00:00Z", first: 5) { totalCount }
+          b: smsRecords(from: "2026-01-01T00:00:00.900Z", to: "2026-01-03T00:00:00Z", first: 5) { totalCount }
         }
       }`,
       { agentId: agentIds[0] },

@@ -212,13 +212,14 @@ describe('credential forwarding with the cross-request cache and budgets on', ()
       env: { FORWARD_UPSTREAM_CREDENTIALS: 'true', CACHE: 'on', AVAAMO_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '0' },
     });
     try {
-      // Distinct windows, so every operation needs its own upstream call.
+      // Distinct two-day ranges (one request each, no 7-day windows) over recent data, so every operation needs its own upstream call.
+      const recent = Date.now() - 3 * 86_400_000;
       const sms = (tenant: Tenant, agentId: number, second: number) =>
         postGraphQL<{ agent: { smsRecords: { totalCount: number } | null } }>(
           budgeted.url,
           {
-            query: 'query($agentId: Int!, $from: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, first: 1) { totalCount } } }',
-            variables: { agentId, from: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() },
+            query: 'query($agentId: Int!, $from: DateTime!, $to: DateTime!) { agent(agentId: $agentId) { smsRecords(from: $from, to: $to, first: 1) { totalCount } } }',
+            variables: { agentId, from: new Date(recent + second * 1000).toISOString(), to: new Date(recent + second * 1000 + 2 * 86_400_000).toISOString() },
           },
           headersOf(tenant),
         );

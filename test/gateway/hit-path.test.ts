@@ -1,6 +1,6 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../src/auth/callers.js';
 import { agentIds, startStack, type Stack } from '../helpers.js';
 import { executionCounter } from './response-cache-support.js';
@@ -77,16 +77,23 @@ afterEach(async () => {
   stack = undefined;
 });
 
+let requests = 0;
 const agentId = agentIds[0]!;
 const QUERY = /* GraphQL */ `query Unhandled($agentId: Int!) { agent(agentId: $agentId) { name unhandledMessages(first: 5) { totalCount nodes { content } } } }`;
 const BODY = JSON.stringify({ query: QUERY, variables: { agentId }, operationName: 'Unhandled' });
 
-/** Sends `body` with `headers` as read ahead (the hit path's) and chunked (Yoga's), and says which answered. */
-async function bothWays(body: string | Buffer, headers: OutgoingHttpHeaders = {}) {
+/**
+ * Sends `body` with `headers` as read ahead (the hit path's) and chunked
+ * (Yoga's), and says which answered. Both carry one request id, which the
+ * gateway then answers with: everything else they get back is theirs.
+ */
+async function bothWays(body: string | Buffer, sent: OutgoingHttpHeaders = {}) {
+  const headers = { 'x-request-id': `hit-path-test-${++requests}`, ...sent };
   const before = stack!.yoga.requests;
   const fast = await send(stack!.url, body, headers);
   const answeredBeforeYoga = stack!.yoga.requests === before;
   const yoga = await send(stack!.url, body, headers, { chunked: true });
+  expect(fast.headers).toContain(`x-request-id: ${headers['x-request-id']}`);
   expect(stack!.yoga.requests).toBeGreaterThan(before);
   return { fast, yoga, answeredBeforeYoga };
 }
@@ -175,6 +182,36 @@ describe('response-cache hits answered before Yoga', () => {
   });
 });
 
+describe('what a hit answered before Yoga leaves behind', () => {
+  const KEY = 'dashboards-key-8e2b7c4d1a';
+  const apiKeys = JSON.stringify([{ name: 'dashboards', keySha256: sha256Hex(KEY), scopes: ['read'] }]);
+
+  const hitsCounted = async () => {
+    const text = await (await fetch(stack!.url.replace('/graphql', '/metrics'))).text();
+    return Number(/^cx_response_cache_requests_total\{[^}]*result="hit"[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  const lineOf = async (requestId: string) => {
+    await vi.waitFor(() => expect(stack!.logs.lines().some((line) => line.requestId === requestId)).toBe(true));
+    // All but the time it took, which is each request's own.
+    const { durationMs: _duration, time: _time, msg, ...line } = stack!.logs.lines().find((each) => each.requestId === requestId)!;
+    return { ...line, msg: String(msg).replace(/ [\d.]+ ms$/, '') };
+  };
+
+  it('the log line and the response-cache metric of a hit answered in Yoga', async () => {
+    stack = await startHitStack({ GATEWAY_API_KEYS: apiKeys });
+    const headers = { authorization: `Bearer ${KEY}` };
+    expect((await send(stack.url, BODY, headers)).status).toBe(200);
+    const before = await hitsCounted();
+    const fast = await send(stack.url, BODY, { ...headers, 'x-request-id': 'hit-before-yoga' });
+    const yoga = await send(stack.url, BODY, { ...headers, 'x-request-id': 'hit-in-yoga' }, { chunked: true });
+    expect(fast).toEqual({ ...yoga, headers: yoga.headers.map((header) => header.replace('hit-in-yoga', 'hit-before-yoga')) });
+    expect(await hitsCounted()).toBe(before + 2);
+    const fastLine = await lineOf('hit-before-yoga');
+    expect(fastLine).toMatchObject({ operationName: 'Unhandled', operationType: 'query', caller: 'dashboards', status: 200, responseCache: 'hit' });
+    expect({ ...(await lineOf('hit-in-yoga')), requestId: 'hit-before-yoga' }).toEqual(fastLine);
+  });
+});
+
 describe('every refusal of a cached query still comes', () => {
   const KEY = 'dashboards-key-3c9e1a7b5d';
   const apiKeys = JSON.stringify([{ name: 'dashboards', keySha256: sha256Hex(KEY), scopes: ['read'] }]);
@@ -230,7 +267,7 @@ describe('every refusal of a cached query still comes', () => {
   });
 
   it('with PERSISTED_OPERATIONS=only, a document sent as text, even one whose result is kept: 400', async () => {
-    const { default: documents } = (await import('../../src/sdk/generated/persisted-documents.json', { with: { type: 'json' } })) as {
+    const { default: documents } = (await import('../../packages/sdk/src/generated/persisted-documents.json', { with: { type: 'json' } })) as {
       default: Record<string, string>;
     };
     const [documentId, query] = Object.entries(documents).find(([, text]) => text.startsWith('query Agents('))!;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers.js';
+import { subscribeOverSse } from '../subscriptions.js';
 
 /** Every operation in the README's graphql blocks: what a new user copies first. */
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -26,6 +27,17 @@ async function servedTabs(url: string) {
 let stack: Stack;
 let conversationUuid: string;
 
+/** What a user sees for an operation: a query's answer, or a subscription's first event (over SSE, as GraphiQL runs it). */
+async function answer(operation: OperationDefinitionNode, variables: Record<string, unknown>) {
+  if (operation.operation !== 'subscription') return stack.execute(print(operation), variables);
+  const events = subscribeOverSse(stack.url, print(operation), variables);
+  try {
+    return await events.nth(1);
+  } finally {
+    events.close();
+  }
+}
+
 beforeAll(async () => {
   stack = await startStack();
   const { data } = await stack.execute<{ agent: { messages: { nodes: { conversation: { uuid: string } }[] } } }>(
@@ -45,7 +57,7 @@ describe('what a new user runs first', () => {
   it.each(operations.map((operation) => [operation.name?.value ?? 'anonymous', operation] as const))(
     'README operation %s answers without errors',
     async (_name, operation) => {
-      const { data, errors } = await stack.execute(print(operation), { conversationUuid });
+      const { data, errors } = await answer(operation, { conversationUuid });
       expect(errors).toBeUndefined();
       expect(Object.values(data!).every((value) => value !== null)).toBe(true);
     },
@@ -56,9 +68,11 @@ describe('what a new user runs first', () => {
     expect(tabs.map((tab) => tab.operations.map((operation) => operation.name?.value))).toEqual([
       ['Dashboard'],
       ['LiveQueue'],
+      ['WatchQueue'],
       ['FailedSmsLastDay'],
       ['UnhandledQueries'],
       ['PostMessage', 'LatestConversations'],
+      ['BotTraining'],
     ]);
   });
 
@@ -69,7 +83,7 @@ describe('what a new user runs first', () => {
       for (const operation of tab.operations) {
         // The posting tab asks the user to paste a conversation uuid: this one is real.
         const variables = { ...tab.variables, ...(operation.operation === 'mutation' ? { conversationUuid } : {}) };
-        const { data, errors } = await stack.execute(print(operation), variables);
+        const { data, errors } = await answer(operation, variables);
         expect({ operation: operation.name?.value, errors }).toEqual({ operation: operation.name?.value, errors: undefined });
         answers[operation.name!.value] = data!;
       }
@@ -80,6 +94,9 @@ describe('what a new user runs first', () => {
     expect(queue.length).toBe(25);
     const waits = queue.map((contact) => contact.waitingTime);
     expect(waits).toEqual([...waits].sort((a, b) => b - a));
+    const watched = (answers.WatchQueue as { contactQueue: { contacts: unknown[]; summary: { count: number } } }).contactQueue;
+    expect(watched.contacts).toHaveLength(10);
+    expect(watched.summary.count).toBeGreaterThan(10);
     const failed = (answers.FailedSmsLastDay as { agents: { nodes: { smsRecords: { nodes: { createdAt: string }[] } }[] } }).agents.nodes;
     const dayAgo = Date.now() - 25 * 60 * 60 * 1000;
     const failedSms = failed.flatMap((agent) => agent.smsRecords.nodes);
@@ -88,5 +105,8 @@ describe('what a new user runs first', () => {
     const unhandled = answers.UnhandledQueries as { agent: { unhandledMessages: { nodes: unknown[] } } };
     expect(unhandled.agent.unhandledMessages.nodes.length).toBeGreaterThan(0);
     expect(answers.PostMessage).toEqual({ postAgentMessage: { success: true } });
+    const training = (answers.BotTraining as { agent: { unhandledQueryClusters: { nodes: unknown[] }; smsDeliveryStats: { total: number } } }).agent;
+    expect(training.unhandledQueryClusters.nodes.length).toBeGreaterThan(0);
+    expect(training.smsDeliveryStats.total).toBeGreaterThan(0);
   });
 });

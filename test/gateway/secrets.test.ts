@@ -1,12 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../src/auth/callers.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sandboxCredentials, sandboxRestrictedAgentId, sandboxSecondTenant } from '../../src/sandbox/credentials.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { createHttpServer, listen } from '../../src/http-server.js';
-import { createGateway } from '../../src/server.js';
+import { createApp, createServiceLogger, type App } from '../../src/app.js';
 import { sandboxEnv } from '../helpers.js';
 import { postGraphQL, type RawResponse } from '../raw-request.js';
 
@@ -43,7 +40,7 @@ const echoingFetch: typeof fetch = async (input, init) => {
 };
 
 let sandbox: Sandbox;
-let server: Server;
+let app: App;
 let url: string;
 const logLines: string[] = [];
 
@@ -62,18 +59,19 @@ beforeAll(async () => {
     (level: string) =>
     (...args: unknown[]) =>
       logLines.push(`${level} ${args.map((arg) => (arg instanceof Error ? `${arg.stack}` : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
-  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation(record(`console.${level}`));
-  server = createHttpServer(createGateway(config, { fetch: echoingFetch, logger }).handle, config.http);
-  await listen(server, 0, '127.0.0.1');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  // Everything the gateway logs, at every level, as written to stdout.
+  const traced = { ...config, telemetry: { ...config.telemetry, logLevel: 'trace' as const } };
+  app = createApp({
+    config: traced,
+    logger: createServiceLogger(traced, { write: (line: string) => logLines.push(line) }),
+    dependencies: { fetch: echoingFetch },
+  });
+  url = (await app.listen({ port: 0 })).url;
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  await app.close();
   await sandbox.close();
 });
 

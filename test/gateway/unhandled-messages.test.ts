@@ -49,9 +49,10 @@ afterAll(() => stack.close());
 beforeEach(() => stack.resetStats());
 
 describe('Agent.unhandledMessages', () => {
-  it('returns the sandbox entries with from/to sent as epoch seconds', async () => {
+  it('returns the sandbox entries of 30 days, read in windows of at most 7 days with from/to as epoch seconds', async () => {
     const fromS = Math.floor(from.getTime() / 1000);
     const toS = Math.ceil(to.getTime() / 1000);
+    // The sandbox's own answer for the whole range in one request (it does not insist on 7 days).
     const reference = await stack.upstream<AvaamoPage<WireUnhandled>>(
       `/bots/analytics/${agentId}/unhandled_messages.json`,
       { from_timetoken: fromS, to_timetoken: toS, per_page: 100, page: 1 },
@@ -64,15 +65,19 @@ describe('Agent.unhandledMessages', () => {
       first: 30,
     });
     expect(errors).toBeUndefined();
-    const [sent] = await stack.requests();
-    expect(sent).toMatchObject({
-      route: '/bots/analytics/{id}/unhandled_messages.json',
-      credential: 'avaamo-user',
-      query: { from_timetoken: String(fromS), to_timetoken: String(toS), page: '1', per_page: '100' },
-    });
+    const sent = await stack.requests();
+    for (const request of sent) {
+      expect(request).toMatchObject({ route: '/bots/analytics/{id}/unhandled_messages.json', credential: 'avaamo-user', query: { per_page: '100' } });
+      const span = Number(request.query.to_timetoken) - Number(request.query.from_timetoken);
+      expect(span).toBeLessThanOrEqual(7 * 86_400);
+    }
+    // The newest window ends where the range does; the totals reach back to where it starts.
+    expect(sent[0]!.query.to_timetoken).toBe(String(toS));
+    expect(Math.min(...sent.map((request) => Number(request.query.from_timetoken)))).toBe(fromS);
     const connection = data!.agent.unhandledMessages;
     expect(connection.totalCount).toBe(reference.total_entries);
     expect(reference.total_entries).toBeGreaterThan(100);
+    expect(connection.nodes).toHaveLength(30);
     connection.nodes.forEach((node, index) => {
       const wire = reference.entries[index]!;
       expect(node).toMatchObject({
@@ -86,6 +91,14 @@ describe('Agent.unhandledMessages', () => {
         user: wire.user,
       });
     });
+  });
+
+  it('sends a range of at most 7 days as one request, from/to as epoch seconds', async () => {
+    const weekFrom = new Date(to.getTime() - 7 * DAY);
+    await stack.execute<UnhandledData>(UNHANDLED, { agentId, from: weekFrom.toISOString(), to: to.toISOString(), first: 30 });
+    expect(await stack.requests()).toMatchObject([
+      { query: { from_timetoken: String(Math.floor(weekFrom.getTime() / 1000)), to_timetoken: String(Math.ceil(to.getTime() / 1000)), page: '1', per_page: '100' } },
+    ]);
   });
 
   it('refuses an inverted range at the gateway, without asking Avaamo, other fields intact', async () => {

@@ -20,7 +20,8 @@ let browser: Browser | undefined;
 const outside: string[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Polled each second: the live queue tab sees a change soon after the sandbox makes it.
+  stack = await startStack({ env: { QUEUE_POLL_SECONDS: '1' } });
   if (!available) {
     console.warn(`GraphiQL browser tests skipped: ${skipReason}`);
     return;
@@ -73,9 +74,11 @@ describe('GraphiQL served by the gateway, offline', () => {
     await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts()).toEqual([
       'Dashboard',
       'LiveQueue',
+      'WatchQueue',
       'FailedSmsLastDay',
       'UnhandledQueries',
       'PostMessage',
+      'BotTraining',
     ]);
     await stack.resetStats();
     const response = await run(page);
@@ -85,6 +88,33 @@ describe('GraphiQL served by the gateway, offline', () => {
     expect((await stack.stats()).total).toBeGreaterThan(0);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('graphiql-dashboard.png', ARTIFACTS).pathname });
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+
+  it('runs the live queue tab, a subscription over SSE, and shows the queue move', { timeout: 3 * BROWSER_TIMEOUT_MS }, async (test) => {
+    if (!available) return test.skip(skipReason);
+    const context = await offlineContext();
+    const page = await openGraphiQL(context);
+    // The tabs can be dragged to reorder them, which takes a pointer click for the start of a drag: a click event selects.
+    await page.locator('button.graphiql-tab-button[title="WatchQueue"]').dispatchEvent('click');
+    const editor = page.locator('.graphiql-query-editor').first().locator('.view-lines');
+    await expect.poll(() => editor.innerText(), { timeout: BROWSER_TIMEOUT_MS }).toContain('WatchQueue');
+    const first = await run(page);
+    // Monaco renders the lines in view only: the top of the event.
+    expect(first).toContain('"contactQueue"');
+    expect(first).toContain('"asOf"');
+    expect(first).not.toContain('"errors"');
+    // A contact that has waited longest of all writes in: it enters the top 10 on the next poll.
+    const added = await fetch(`${stack.sandbox.url}/__sandbox/contacts`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 'unattended', count: 1, waitingSeconds: 2_000_000 }),
+    });
+    const { added: [id] } = (await added.json()) as { added: string[] };
+    const response = page.locator('.graphiql-response');
+    await expect.poll(() => response.innerText(), { timeout: BROWSER_TIMEOUT_MS }).toContain(id);
+    expect((await response.innerText()).replaceAll('\u00a0', ' ')).toContain('"entered"');
+    await page.screenshot({ path: new URL('graphiql-live-queue.png', ARTIFACTS).pathname });
     expect(outside).toEqual([]);
     await context.close();
   });
@@ -106,7 +136,7 @@ describe('GraphiQL served by the gateway, offline', () => {
     const context = await offlineContext();
     const page = await openGraphiQL(context);
     await page.getByRole('button', { name: 'New tab' }).click();
-    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(6);
+    await expect.poll(() => page.locator('.graphiql-tab').count()).toBe(8);
     // On a busy machine the new tab's editor can take a moment to take focus;
     // keys sent before then land in the old tab. Type until the editor holds
     // exactly the typed query.

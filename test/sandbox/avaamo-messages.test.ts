@@ -46,13 +46,15 @@ describe('GET /v1/messages.json', () => {
     expect(other.body.entries[0]).toEqual(sandbox.dataset.avaamo.agents[20458]?.messages[0]);
   });
 
-  it('holds hundreds of messages over 30 days, 1,200+ for the busy agent, in tens of conversations', () => {
-    expect(agent.messages.length).toBeGreaterThanOrEqual(1200);
-    expect(new Set(agent.messages.map((m) => m.conversation.uuid)).size).toBeGreaterThanOrEqual(20);
+  it('holds hundreds of messages over 120 days, 2,500+ for the busy agent, in tens of conversations', () => {
+    expect(agent.messages.length).toBeGreaterThanOrEqual(2500);
+    expect(new Set(agent.messages.map((m) => m.conversation.uuid)).size).toBeGreaterThanOrEqual(40);
     for (const data of Object.values(sandbox.dataset.avaamo.agents)) {
       if (data.details.id === sandboxRestrictedAgentId) continue;
-      expect(data.messages.length).toBeGreaterThanOrEqual(300);
-      for (const message of data.messages) expect(message.created_at * 1000).toBeGreaterThan(NOW - 30 * DAY_S * 1000);
+      expect(data.messages.length).toBeGreaterThanOrEqual(600);
+      for (const message of data.messages) expect(message.created_at * 1000).toBeGreaterThan(NOW - 120 * DAY_S * 1000);
+      // Spread over the whole span, not bunched at its recent end.
+      expect(Math.min(...data.messages.map((m) => m.created_at * 1000))).toBeLessThan(NOW - 110 * DAY_S * 1000);
     }
   });
 

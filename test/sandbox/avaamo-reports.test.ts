@@ -162,13 +162,30 @@ describe('GET /api/v1/agents/{id}/sms/report.json', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
-  it('filters by status; only failures carry sms_status_response', async () => {
+  it('filters by status; only failures (failed, undelivered) carry sms_status_response', async () => {
     const statuses = new Set(agent.smsRecords.map((record) => record.sms_status));
     expect([...statuses].sort()).toEqual(['delivered', 'failed', 'sent', 'undelivered']);
     const failed = await call<AvaamoPage<AvaamoSmsRecord>>(sandbox, `${path}?${query({ status: 'failed', per_page: 100 })}`, { headers: userHeaders });
     expect(failed.body.total_entries).toBe(agent.smsRecords.filter((record) => record.sms_status === 'failed').length);
     for (const record of failed.body.entries) expect(record.sms_status_response).toEqual(expect.any(String));
-    for (const record of agent.smsRecords.filter((r) => r.sms_status !== 'failed')) expect(record).not.toHaveProperty('sms_status_response');
+    const isFailure = (record: AvaamoSmsRecord) => record.sms_status === 'failed' || record.sms_status === 'undelivered';
+    for (const record of agent.smsRecords.filter(isFailure)) expect(record.sms_status_response).toEqual(expect.any(String));
+    for (const record of agent.smsRecords.filter((r) => !isFailure(r))) expect(record).not.toHaveProperty('sms_status_response');
+  });
+
+  it("words every documented failure cause as a carrier would, each in the agent's report", () => {
+    // The 17 causes of the vendor's SMS Reporting page, "Error status".
+    const documented = [
+      'RATE_LIMIT_EXCEEDED', 'REGION_NOT_ENABLED', 'UNSUBSCRIBED_RECIPIENT', 'FROM_NUMBER_QUEUE_FULL',
+      'INVALID_TO_NUMBER', 'QUEUE_OVERFLOW', 'ACCOUNT_SUSPENDED', 'UNREACHABLE_HANDSET',
+      'MESSAGE_BLOCKED', 'UNKNOWN_HANDSET', 'LANDLINE_OR_UNREACHABLE_CARRIER', 'MESSAGE_FILTERED',
+      'UNKNOWN_DELIVERY_ERROR', 'CARRIER_CONGESTION', 'CONTENT_TOO_LARGE', 'INVALID_RECIPIENT', 'SAME_FROM_AND_TO',
+    ];
+    const causes = new Set(Object.values(agent.smsFailureCauses));
+    for (const cause of documented) expect(causes).toContain(cause);
+    const failures = agent.smsRecords.filter((r) => r.sms_status === 'failed' || r.sms_status === 'undelivered');
+    expect(Object.keys(agent.smsFailureCauses).sort()).toEqual(failures.map((r) => r.uuid).sort());
+    expect(failures.some((r) => /^Unable to create record: The 'To' number \+\d+ is not a valid phone number\.$/.test(r.sms_status_response!))).toBe(true);
   });
 
   it('answers an unknown status with 422 {error}', async () => {

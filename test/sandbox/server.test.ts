@@ -46,9 +46,11 @@ describe('stats and the request log', () => {
     expect(sandbox.stats()).toEqual(stats.body);
   });
 
-  it('logs method, route, path, query, status and the credential kind, never the secret', async () => {
+  it('logs method, route, path, query, status, the credential kind (never the secret) and the trace headers', async () => {
     sandbox.reset();
-    await call(sandbox, '/v1/messages.json?per_page=2&device_info=true', { headers: agentHeaders(20458) });
+    await call(sandbox, '/v1/messages.json?per_page=2&device_info=true', {
+      headers: { ...agentHeaders(20458), 'x-request-id': 'dashboard-7', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
     await call(sandbox, '/api/v1/agents/20457.json', { headers: { 'access-token': 'guess' } });
     await call(sandbox, '/api/public/analytics/contacts/by-status?page=1&status=attended&status=unattended', { headers: vambeHeaders });
     await call(sandbox, `${RC}?start=a&end=b`, { headers: {} });
@@ -56,11 +58,12 @@ describe('stats and the request log', () => {
     const log = await call<SandboxRequestRecord[]>(sandbox, '/__sandbox/requests');
     expect(log.body.every(({ at }) => Math.abs(at - Date.now()) < 60_000)).toBe(true);
     expect(log.body.map(({ at: _at, ...entry }) => entry)).toEqual([
-      { method: 'GET', route: '/v1/messages.json', path: '/v1/messages.json', query: { per_page: '2', device_info: 'true' }, status: 200, credential: 'avaamo-agent:20458' },
-      { method: 'GET', route: '/api/v1/agents/{id}.json', path: '/api/v1/agents/20457.json', query: {}, status: 401, credential: 'invalid' },
-      { method: 'GET', route: '/api/public/analytics/contacts/by-status', path: '/api/public/analytics/contacts/by-status', query: { page: '1', status: ['attended', 'unattended'] }, status: 400, credential: 'vambe' },
-      { method: 'GET', route: RC, path: RC, query: { start: 'a', end: 'b' }, status: 401, credential: 'none' },
-      { method: 'GET', route: '/api/v1/agents/{id}.json', path: '/api/v1/agents/20457.json', query: {}, status: 200, credential: 'avaamo-user' },
+      { method: 'GET', route: '/v1/messages.json', path: '/v1/messages.json', query: { per_page: '2', device_info: 'true' }, status: 200, credential: 'avaamo-agent:20458',
+        trace: { requestId: 'dashboard-7', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
+      { method: 'GET', route: '/api/v1/agents/{id}.json', path: '/api/v1/agents/20457.json', query: {}, status: 401, credential: 'invalid', trace: {} },
+      { method: 'GET', route: '/api/public/analytics/contacts/by-status', path: '/api/public/analytics/contacts/by-status', query: { page: '1', status: ['attended', 'unattended'] }, status: 400, credential: 'vambe', trace: {} },
+      { method: 'GET', route: RC, path: RC, query: { start: 'a', end: 'b' }, status: 401, credential: 'none', trace: {} },
+      { method: 'GET', route: '/api/v1/agents/{id}.json', path: '/api/v1/agents/20457.json', query: {}, status: 200, credential: 'avaamo-user', trace: {} },
     ]);
     const text = JSON.stringify(log.body);
     for (const secret of [sandboxCredentials.avaamoUserToken, sandboxCredentials.vambeApiKey, ...sandboxCredentials.avaamoAgents.map((a) => a.accessToken)]) {
@@ -133,14 +136,15 @@ describe('dataset', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('keeps every timestamp within the 30 days before now', () => {
-    const from = NOW - 30 * 86_400_000;
-    const inWindow = (ms: number): boolean => ms >= from && ms <= NOW;
+  it('keeps Avaamo timestamps within the 120 days before now, the others within 30', () => {
+    const within = (days: number) => (ms: number): boolean => ms >= NOW - days * 86_400_000 && ms <= NOW;
+    const inAvaamoHistory = within(120);
+    const inWindow = within(30);
     const dataset = generateDataset(5, NOW);
     for (const agent of Object.values(dataset.avaamo.agents)) {
-      for (const m of agent.messages) expect(inWindow(m.created_at * 1000)).toBe(true);
-      for (const u of agent.unhandledMessages) expect(inWindow(u.created_at * 1000)).toBe(true);
-      for (const s of agent.smsRecords) expect(inWindow(s.created_at * 1000)).toBe(true);
+      for (const m of agent.messages) expect(inAvaamoHistory(m.created_at * 1000)).toBe(true);
+      for (const u of agent.unhandledMessages) expect(inAvaamoHistory(u.created_at * 1000)).toBe(true);
+      for (const s of agent.smsRecords) expect(inAvaamoHistory(s.created_at * 1000)).toBe(true);
     }
     for (const c of dataset.vambe.contacts) {
       expect(inWindow(Date.parse(c.contact.created_at))).toBe(true);

@@ -13,12 +13,12 @@ import {
   SmsRecordsDocument,
   createCxClient,
   type CxClient,
-} from '../../src/sdk/index.js';
+} from '../../packages/sdk/src/index.js';
 import { startStack, upstreamTotals, type Stack } from '../helpers.js';
 import { failureOf } from './failure-of.js';
 
 const persisted = JSON.parse(
-  readFileSync(new URL('../../src/sdk/generated/persisted-documents.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../packages/sdk/src/generated/persisted-documents.json', import.meta.url), 'utf8'),
 ) as Record<string, string>;
 
 /** What the client put on the wire, read from the requests it made. */
@@ -182,14 +182,17 @@ describe('client.paginate', () => {
 describe('persisted documents', () => {
   it('holds every SDK operation, keyed by the SHA-256 of its text, each valid against the schema', () => {
     const entries = Object.entries(persisted);
-    const names = entries.map(([, text]) => /^(?:query|mutation) (\w+)/.exec(text)?.[1]).sort();
+    const names = entries.map(([, text]) => /^(?:query|mutation|subscription) (\w+)/.exec(text)?.[1]).sort();
     expect(names).toEqual([
       'AgentConversationStats',
       'AgentMessages',
       'Agents',
+      'BotTraining',
+      'ContactQueue',
       'Contacts',
       'Dashboard',
       'PostAgentMessage',
+      'QueueSummary',
       'SmsRecords',
       'UnhandledMessages',
     ]);

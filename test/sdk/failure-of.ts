@@ -1,4 +1,4 @@
-import { CxGatewayError } from '../../src/sdk/index.js';
+import { CxGatewayError } from '../../packages/sdk/src/index.js';
 
 /** The CxGatewayError a request rejects with (fails the test if it resolves or throws something else). */
 export async function failureOf(pending: Promise<unknown>): Promise<CxGatewayError> {

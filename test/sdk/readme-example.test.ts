@@ -15,12 +15,12 @@ afterAll(() => stack.close());
 
 describe('the README example for service authors', () => {
   it('runs against the gateway and prints the dashboard, the queue and a coded error', async () => {
-    expect(example).toContain("from 'cx-gateway/src/sdk/index.js'");
+    expect(example).toContain("from '@cx-gateway/sdk'");
     const directory = new URL('../artifacts/', import.meta.url);
     mkdirSync(directory, { recursive: true });
     const file = new URL('readme-sdk-example.ts', directory);
     // Relative, as from test/artifacts/: `npm run typecheck` then checks the example's types too.
-    writeFileSync(file, example!.replace("'cx-gateway/src/sdk/index.js'", "'../../src/sdk/index.js'"));
+    writeFileSync(file, example!.replace("'@cx-gateway/sdk'", "'../../packages/sdk/src/index.js'"));
 
     const printed: unknown[][] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {

@@ -83,12 +83,22 @@ describe('configuration', () => {
       vambe: null,
       rocketchat: { callsPerMinute: 10, perRoute: true },
     });
-    expect(traffic).toMatchObject({ maxConcurrentPerUpstream: 6, debugUpstream: false, dataloader: true });
+    expect(traffic).toMatchObject({ maxConcurrentPerUpstream: 6, debugUpstream: false, dataloader: true, maxReportEntries: 10_000 });
+    // Windows wholly in the past (issue 16): an hour, refreshed behind the caller's back.
+    for (const route of ['avaamo.messages.past', 'avaamo.smsReport.past', 'avaamo.unhandledMessages.past'] as const) {
+      expect(traffic.cache.policies[route]).toEqual({ ttlSeconds: 3600, staleWhileRevalidate: true });
+    }
+  });
+
+  it('takes MAX_REPORT_ENTRIES, within bounds', () => {
+    expect(loadConfig({ MAX_REPORT_ENTRIES: '500' }).traffic.maxReportEntries).toBe(500);
+    expect(() => loadConfig({ MAX_REPORT_ENTRIES: '0' })).toThrow(/MAX_REPORT_ENTRIES/);
   });
 
   it('takes TTL overrides per route and budgets per upstream, and refuses what it cannot use', () => {
-    const { traffic } = loadConfig({ CACHE_TTL_SECONDS: '{"avaamo.messages": 30}', AVAAMO_CALLS_PER_MINUTE: '0', CACHE: 'off' });
+    const { traffic } = loadConfig({ CACHE_TTL_SECONDS: '{"avaamo.messages": 30, "avaamo.smsReport.past": 7200}', AVAAMO_CALLS_PER_MINUTE: '0', CACHE: 'off' });
     expect(traffic.cache.policies['avaamo.messages']).toEqual({ ttlSeconds: 30, staleWhileRevalidate: false });
+    expect(traffic.cache.policies['avaamo.smsReport.past'].ttlSeconds).toBe(7200);
     expect(traffic.cache.enabled).toBe(false);
     expect(traffic.budgets.rules.avaamo).toBeNull();
     expect(() => loadConfig({ CACHE_TTL_SECONDS: '{"avaamo.mesages": 30}' })).toThrow(/CACHE_TTL_SECONDS/);

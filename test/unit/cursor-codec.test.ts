@@ -21,10 +21,20 @@ const refused = (cursor: string, list = messages()) => failure(() => list.decode
 
 describe('cursor codec', () => {
   it('round-trips offsets with each kind of pin', () => {
-    for (const pin of [{ kind: 'none' }, snapshot, { kind: 'page', page: 'AbC-_09xyz' }] as CursorPin[]) {
+    const windows: CursorPin[] = [
+      { kind: 'window', week: 2_969, snapshot: 1763758748.123456 },
+      { kind: 'window', week: -3, snapshot: 1763758748 },
+    ];
+    for (const pin of [{ kind: 'none' }, snapshot, { kind: 'page', page: 'AbC-_09xyz' }, ...windows] as CursorPin[]) {
       const cursors = messages().issue(pin, [0, 7, 1234, 2 ** 40]);
       expect(cursors.map((cursor) => messages().decode(cursor))).toEqual([0, 7, 1234, 2 ** 40].map((offset) => ({ offset, pin })));
     }
+  });
+
+  it('tells the same offset in two windows apart: the window is signed with it', () => {
+    const [inOne] = messages().issue({ kind: 'window', week: 2_969, snapshot: 1763758748.5 }, [4]);
+    const moved = inOne!.replace('~w2969s', '~w2968s');
+    expect(refused(moved)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_INVALID' });
   });
 
   it('gives a position one cursor, however the connection around it was cut', () => {

@@ -115,6 +115,30 @@ describe('the shared HTTP client', () => {
     expect(upstream.calls).toHaveLength(1);
   });
 
+  it('says when an answer was fetched, and keeps saying it while the answer is cached, served stale past its TTL', async () => {
+    const clock = manualClock();
+    let status = 200;
+    const upstream = slowUpstream(clock, 0, () => status);
+    // The SMS report stays fresh 60 s, then is served while it is refreshed (the refresh failing here).
+    const config = loadConfig({ CACHE: 'on', UPSTREAM_RETRY_ATTEMPTS: '1', BREAKER_MIN_REQUESTS: '100' });
+    const http = createHttpClient({ ...config.resilience, cache: config.traffic.cache, fetch: upstream.fetch, clock });
+    const read = () => {
+      const pending = http.forOperation(operation(clock, 10_000)).read(smsReport(1));
+      return clock.advance(0).then(() => pending);
+    };
+    const before = Date.now();
+    const fetched = await read();
+    expect(fetched).toMatchObject({ value: { ok: true }, stale: false });
+    expect(fetched.fetchedAt).toBeGreaterThanOrEqual(before);
+    expect(fetched.fetchedAt).toBeLessThanOrEqual(Date.now());
+    await clock.advance(59_000);
+    expect(await read()).toEqual({ ...fetched, stale: false });
+    status = 500;
+    await clock.advance(2_000);
+    expect(await read()).toEqual({ ...fetched, stale: true });
+    expect(upstream.calls).toHaveLength(2);
+  });
+
   it('keeps a breaker open when the budget refuses its half-open probe', async () => {
     const clock = manualClock();
     const upstream = slowUpstream(clock, 0, () => 500);

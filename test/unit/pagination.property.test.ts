@@ -1,29 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCursorCodec, createCursorKeys } from '../../src/schema/cursor-codec.js';
-import { DEFAULT_PAGE_SIZE, resolveArrayConnection, resolvePagedConnection, type Connection } from '../../src/schema/pagination.js';
-import { specConnection, type SpecArgs } from '../relay-spec.js';
+import { resolveArrayConnection, resolvePagedConnection, type Connection } from '../../src/schema/pagination.js';
+import { relayArgsFor, specConnection, withDefaults } from '../relay-spec.js';
 
 const cursors = createCursorCodec(createCursorKeys('unit-test cursor secret, 32+ characters long')).list('property', { n: 1 });
 
 const cursorOfArray = (offset: number | null) => (offset === null ? null : cursors.issue({ kind: 'none' }, [offset])[0]!);
 
-/** Random Relay arguments over a list of `size`: cursors point at existing elements, as a client's would. */
-function argsFor(size: number) {
-  const count = fc.option(fc.integer({ min: 0, max: 100 }), { nil: null });
-  const cursor = size === 0 ? fc.constant(null) : fc.option(fc.integer({ min: 0, max: size - 1 }), { nil: null });
-  return fc.record({ first: count, last: count, after: cursor, before: cursor });
-}
-
-/** The sizes the gateway applies when neither `first` nor `last` is given. */
-function withDefaults(args: SpecArgs): SpecArgs {
-  if (args.first !== null || args.last !== null) return args;
-  return args.before !== null && args.after === null ? { ...args, last: DEFAULT_PAGE_SIZE } : { ...args, first: DEFAULT_PAGE_SIZE };
-}
-
 const scenario = fc
   .record({ size: fc.integer({ min: 0, max: 260 }), pageSize: fc.integer({ min: 1, max: 120 }), snapshot: fc.option(fc.double({ min: 1e9, max: 2e9, noNaN: true }), { nil: null }) })
-  .chain((list) => fc.record({ list: fc.constant(list), args: argsFor(list.size) }));
+  .chain((list) => fc.record({ list: fc.constant(list), args: relayArgsFor(list.size) }));
 
 describe('connections equal the spec slice of the list (fast-check)', () => {
   it('for random list sizes, windows and page grids', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { walkConnection, type ConnectionPage } from '../../src/sdk/paginate.js';
+import { walkConnection, type ConnectionPage } from '../../packages/sdk/src/paginate.js';
 
 /** A list of `items` served `size` at a time, cursors being offsets. */
 function pager(items: string[], size: number) {

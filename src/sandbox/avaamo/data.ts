@@ -33,9 +33,10 @@ function agentPlans(rng: Rng): AgentPlan[] {
       accessToken: agent.accessToken,
       userCanView: true,
       persona: personaAt(index),
-      messageTarget: busy ? rng.int(1250, 1400) : rng.int(300, 800),
-      conversationCount: busy ? rng.int(55, 70) : rng.int(15, 40),
-      smsCount: busy ? rng.int(350, 450) : rng.int(200, 400),
+      // Spread over 120 days (AVAAMO_HISTORY_MS): a few dozen messages and SMS a day for the busy one.
+      messageTarget: busy ? rng.int(2500, 2800) : rng.int(600, 1600),
+      conversationCount: busy ? rng.int(110, 140) : rng.int(30, 80),
+      smsCount: busy ? rng.int(700, 900) : rng.int(400, 800),
     };
   });
   plans.push({
@@ -71,8 +72,9 @@ function generateAgent(rng: Rng, plan: AgentPlan, now: number, ids: { next: numb
     conversations.push(conversation);
     devices[conversation.user.avaamo_id] = device(rng, conversation.channel_name);
   }
-  const ctx: AgentContext = { rng, now, ids, details, botUser, liveAgents, persona: plan.persona, messages: [], unhandled: [] };
+  const ctx: AgentContext = { rng, now, ids, details, botUser, liveAgents, persona: plan.persona, messages: [], unhandled: [], intents: {} };
   while (ctx.messages.length < plan.messageTarget) addSession(ctx, rng.pick(conversations));
+  const sms = smsRecords(rng, plan, now);
 
   return {
     details,
@@ -81,7 +83,9 @@ function generateAgent(rng: Rng, plan: AgentPlan, now: number, ids: { next: numb
     botUser,
     messages: ctx.messages.sort((a, b) => b.timetoken - a.timetoken),
     unhandledMessages: ctx.unhandled.sort((a, b) => b.created_at - a.created_at),
-    smsRecords: smsRecords(rng, plan, now),
+    unhandledIntents: ctx.intents,
+    smsRecords: sms.records,
+    smsFailureCauses: sms.causes,
     conversations,
     devices,
   };

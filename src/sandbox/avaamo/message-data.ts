@@ -1,6 +1,6 @@
 import { FALLBACK_REPLY, LIVE_AGENT_LINES, RICH_RESPONSES, fill, type AgentPersona } from '../corpus.js';
 import type { Rng } from '../rng.js';
-import { DATA_WINDOW_MS, HOUR_MS, MINUTE_MS, floatSeconds } from '../time.js';
+import { AVAAMO_HISTORY_MS, DAY_MS, HOUR_MS, MINUTE_MS, floatSeconds } from '../time.js';
 import type { AvaamoAgentDetails, AvaamoConversation, AvaamoMessage, AvaamoUnhandledMessage, AvaamoUser } from './types.js';
 
 /** What generating one agent's conversations needs, and collects its messages into. */
@@ -14,12 +14,15 @@ export interface AgentContext {
   persona: AgentPersona;
   messages: AvaamoMessage[];
   unhandled: AvaamoUnhandledMessage[];
+  /** The intent each unhandled query was drawn from, by message uuid (never sent). */
+  intents: Record<string, string>;
 }
 
 /** One visit: a few user queries, each answered by the agent (or not), sometimes ending with a live agent. */
 export function addSession(ctx: AgentContext, conversation: AvaamoConversation): void {
   const { rng, now } = ctx;
-  let clockUs = (now - rng.int(15 * MINUTE_MS, DATA_WINDOW_MS - HOUR_MS)) * 1000;
+  // [I] A fifth of the visits in the last week (traffic as it is now), the rest spread over the history.
+  let clockUs = (now - rng.int(15 * MINUTE_MS, rng.chance(0.2) ? 7 * DAY_MS : AVAAMO_HISTORY_MS - HOUR_MS)) * 1000;
   const turns = rng.int(1, 5);
   for (let turn = 0; turn < turns; turn++) {
     clockUs += rng.int(5, 90) * 1_000_000 + rng.int(0, 999_999);
@@ -31,10 +34,10 @@ export function addSession(ctx: AgentContext, conversation: AvaamoConversation):
 function addExchange(ctx: AgentContext, conversation: AvaamoConversation, clockUs: number): number {
   const { rng } = ctx;
   const n = String(rng.int(10_000, 99_999));
-  const unhandled = rng.chance(0.25);
-  const [query, replies] = unhandled
-    ? [rng.pick(ctx.persona.unhandled), [FALLBACK_REPLY]]
-    : rng.pick(ctx.persona.exchanges);
+  const unhandled = rng.chance(0.3);
+  // An unhandled query is one wording of one of the persona's intents.
+  const intent = unhandled ? rng.pick(ctx.persona.unhandled) : null;
+  const [query, replies] = intent ? [rng.pick(intent), [FALLBACK_REPLY]] : rng.pick(ctx.persona.exchanges);
   const request = pushMessage(ctx, conversation, {
     user: conversation.user,
     content: fill(query, n),
@@ -44,7 +47,10 @@ function addExchange(ctx: AgentContext, conversation: AvaamoConversation, clockU
     sequence: null,
     custom_properties: rng.chance(0.2) ? { customer_tier: rng.pick(['gold', 'silver', 'bronze']), session_id: rng.hex(12) } : {},
   });
-  if (unhandled) ctx.unhandled.push(unhandledEntry(request, conversation));
+  if (intent) {
+    ctx.unhandled.push(unhandledEntry(request, conversation));
+    ctx.intents[request.uuid] = intent[0]!;
+  }
 
   const responses: { content: string; content_type: string }[] = replies.map((reply) => ({ content: fill(reply, n), content_type: 'text' }));
   if (!unhandled && rng.chance(0.12)) {

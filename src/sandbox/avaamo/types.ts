@@ -123,6 +123,10 @@ export interface AvaamoAgentData {
   unhandledMessages: AvaamoUnhandledMessage[];
   /** Newest first. */
   smsRecords: AvaamoSmsRecord[];
+  /** Beside the wire data, never sent: the intent each generated unhandled query was drawn from (by message_uuid)... */
+  unhandledIntents: Record<string, string>;
+  /** ...and the failure cause of each generated failed or undelivered SMS (by uuid): references for tests. */
+  smsFailureCauses: Record<string, string>;
   conversations: AvaamoConversation[];
   /** Device details by `avaamo_id`, merged into user objects when `device_info=true`. */
   devices: Record<number, AvaamoDeviceInfo>;

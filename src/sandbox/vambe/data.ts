@@ -38,12 +38,12 @@ export function generateVambe(rng: Rng, now: number, { contactsPerStatus }: Vamb
   const contacts: VambeContactRecord[] = [];
   for (const plan of STATUS_PLANS) {
     const count = contactsPerStatus ?? rng.int(plan.count[0], plan.count[1]);
-    for (let i = 0; i < count; i++) contacts.push(contact(rng, now, plan.status, plan.maxWaitMs, pipelines, teamMembers, contacts));
+    for (let i = 0; i < count; i++) contacts.push(generateContact(rng, now, plan.status, plan.maxWaitMs, pipelines, teamMembers, contacts));
   }
   // Contacts without an active ticket: the endpoint must leave them out.
   for (let i = 0; i < 30; i++) {
     const plan = rng.pick(STATUS_PLANS);
-    const record = contact(rng, now, plan.status, plan.maxWaitMs, pipelines, teamMembers, contacts);
+    const record = generateContact(rng, now, plan.status, plan.maxWaitMs, pipelines, teamMembers, contacts);
     record.contact.active_ticket_v2 = null;
     record.pipelineId = null;
     contacts.push(record);
@@ -51,7 +51,8 @@ export function generateVambe(rng: Rng, now: number, { contactsPerStatus }: Vamb
   return { contacts, teamMembers, pipelines };
 }
 
-function contact(
+/** One contact with an active ticket in `status`, waiting up to `maxWaitMs` (the live queue adds contacts with it too). */
+export function generateContact(
   rng: Rng,
   now: number,
   status: VambeChatStatus,
@@ -88,7 +89,7 @@ function lastInbound(rng: Rng, now: number, maxWaitMs: number, earlier: readonly
   return now - 30 * SECOND_MS - Math.floor(rng.next() ** 2 * maxWaitMs);
 }
 
-function assignees(rng: Rng, status: VambeChatStatus, teamMembers: readonly VambeAssignedAgent[]): VambeAssignedAgent[] {
+export function assignees(rng: Rng, status: VambeChatStatus, teamMembers: readonly VambeAssignedAgent[]): VambeAssignedAgent[] {
   const count =
     status === 'ATTENDED' ? (rng.chance(0.8) ? 1 : 2)
     : status === 'UNATTENDED' ? (rng.chance(0.25) ? 1 : 0)

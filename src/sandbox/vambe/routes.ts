@@ -3,6 +3,7 @@ import { sandboxCredentials, sandboxSecondTenant } from '../credentials.js';
 import { header, respond, single, type Route, type RouteResponse, type SandboxRequest, type SandboxState } from '../route.js';
 import { SECOND_TENANT_SUFFIX, vambeContactVisible } from '../tenants.js';
 import type { VambeChatStatus, VambeContact, VambeContactRecord, VambePlatform } from './types.js';
+import { longestWaitingFirst, waitingSeconds } from './waiting.js';
 
 export const vambeRoutes: Route[] = [
   {
@@ -16,14 +17,15 @@ export const vambeRoutes: Route[] = [
 
 const PAGE_SIZE = 50;
 
-const STATUSES: Record<string, VambeChatStatus> = {
+/** The `status` parameter's values and the `chat_status` each lists. */
+export const STATUSES: Record<string, VambeChatStatus> = {
   unattended: 'UNATTENDED',
   attended: 'ATTENDED',
   'ai-attended': 'AI_ATTENDED',
   'ai-away': 'AI_AWAY',
 };
 
-const PLATFORMS: readonly VambePlatform[] = ['whatsapp', 'playground', 'instagram', 'webchat', 'web-whatsapp', 'messenger', 'sms'];
+export const PLATFORMS: readonly VambePlatform[] = ['whatsapp', 'playground', 'instagram', 'webchat', 'web-whatsapp', 'messenger', 'sms'];
 const ORDER_BY = ['contact_created_at', 'ticket_created_at', 'last_inbound_message', 'last_outbound_message', 'id'] as const;
 
 /**
@@ -38,10 +40,9 @@ function getContactsByStatus(request: SandboxRequest, state: SandboxState): Rout
   if (typeof params === 'string') return nestError(400, params);
 
   const now = state.clock();
-  const matching = state.dataset.vambe.contacts
-    .filter((record) => isListed(record, params) && vambeContactVisible(credential, record, state.dataset))
-    .map((record) => withWaitingTime(record, now))
-    .sort((a, b) => b.waiting_time - a.waiting_time || compareIds(a.id, b.id));
+  state.vambeQueue.advanceTo(now);
+  const listed = state.dataset.vambe.contacts.filter((record) => isListed(record, params) && vambeContactVisible(credential, record, state.dataset));
+  const matching = longestWaitingFirst(listed, now).map((record): VambeContact => ({ ...record.contact, waiting_time: waitingSeconds(record, now) }));
   const start = (params.page - 1) * PAGE_SIZE;
   // [I] a page past the end is an empty page with the same total.
   return respond(200, { data: matching.slice(start, start + PAGE_SIZE), total: matching.length });
@@ -90,17 +91,7 @@ function isListed(record: VambeContactRecord, params: Params): boolean {
   );
 }
 
-/** Whole seconds since the last inbound message, at request time. [I] never wrote → 0. */
-function withWaitingTime(record: VambeContactRecord, now: number): VambeContact {
-  const waiting = record.lastInboundAt === null ? 0 : Math.max(0, Math.floor((now - record.lastInboundAt) / 1000));
-  return { ...record.contact, waiting_time: waiting };
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function vambeCredential(headers: IncomingHttpHeaders): string {
+export function vambeCredential(headers: IncomingHttpHeaders): string {
   const key = header(headers, 'x-api-key');
   if (key === undefined || key === '') return 'none';
   if (key === sandboxSecondTenant.vambeApiKey) return `vambe${SECOND_TENANT_SUFFIX}`;

@@ -22,6 +22,14 @@ export interface PageRequest {
    * while it is paged; the caller's own upper bound still applies when earlier.
    */
   snapshot?: number;
+  /**
+   * The start of the next window (windows.ts): the page holds entries strictly
+   * before it, spelled in each endpoint's unit as the last instant it can say
+   * before that. Replaces the caller's upper bound.
+   */
+  before?: Date;
+  /** A window wholly in the past: cached under its route's `.past` TTL. */
+  past?: boolean;
 }
 export interface UnhandledMessagesRequest extends PageRequest {
   agentId: number;
@@ -41,6 +49,9 @@ export interface SmsReportRequest extends PageRequest {
   toPhone?: string;
   status?: SmsStatusWire;
 }
+
+/** The header every Avaamo call authenticates with: a user token or an agent's (CONTRACTS.md §1). */
+export const avaamoAuth = (token: string) => ({ 'access-token': token });
 
 /** Avaamo allows at most 100 entries a page (CONTRACTS.md §1). */
 export const AVAAMO_MAX_PER_PAGE = 100;
@@ -64,8 +75,17 @@ function lowerBound(from: Date | undefined, to: Date | undefined, snapshot: numb
 /** The earlier of the caller's upper bound (rounded up to whole seconds) and the pin, in epoch seconds. */
 function upperSeconds(to: Date | undefined, snapshot: number | undefined): number | undefined {
   const bound = to && toEpochSeconds(to, 'up');
+  return earlier(bound, snapshot);
+}
+
+function earlier(bound: number | undefined, snapshot: number | undefined): number | undefined {
   if (snapshot === undefined) return bound;
   return bound === undefined ? snapshot : Math.min(bound, snapshot);
+}
+
+/** A route, or its twin for windows wholly in the past (a longer TTL: nothing new arrives there). */
+function routeOf<R extends 'avaamo.unhandledMessages' | 'avaamo.messages' | 'avaamo.smsReport'>(route: R, request: PageRequest): R | `${R}.past` {
+  return request.past ? `${route}.past` : route;
 }
 
 /** Unhandled messages default to the 3 days before their upper bound (CONTRACTS.md §2). */
@@ -91,7 +111,7 @@ export function createAvaamoClient(baseUrl: string) {
     baseUrl,
     path,
     query,
-    headers: { 'access-token': token },
+    headers: avaamoAuth(token),
     schema,
   });
 
@@ -103,7 +123,7 @@ export function createAvaamoClient(baseUrl: string) {
     // uses (CONTRACTS.md §7.1).
     unhandledMessages: (request: UnhandledMessagesRequest, userToken: string) =>
       get(
-        'avaamo.unhandledMessages',
+        routeOf('avaamo.unhandledMessages', request),
         `/bots/analytics/${encodeURIComponent(request.agentId)}/unhandled_messages.json`,
         userToken,
         {
@@ -116,7 +136,10 @@ export function createAvaamoClient(baseUrl: string) {
             : request.snapshot === undefined
               ? undefined
               : (request.to ? toEpochSeconds(request.to, 'up') : request.snapshot) - UNHANDLED_DEFAULT_WINDOW_S,
-          to_timetoken: upperSeconds(request.to, request.snapshot),
+          // Whole seconds here (created_at is too): the last second before the next window.
+          to_timetoken: request.before
+            ? earlier(toEpochSeconds(request.before, 'up') - 1, request.snapshot)
+            : upperSeconds(request.to, request.snapshot),
         },
         unhandledMessagesResponse,
       ),
@@ -124,10 +147,10 @@ export function createAvaamoClient(baseUrl: string) {
     /** The agent is implied by its token; microsecond timetokens (§3b). */
     messages: (request: MessagesRequest, agentToken: string) => {
       const since = lowerBound(request.since, request.until, request.snapshot);
-      const until = request.until && toEpochMicros(request.until);
+      const until = request.before ? toEpochMicros(request.before) - 1 : request.until && toEpochMicros(request.until);
       const pin = request.snapshot === undefined ? undefined : Math.round(request.snapshot * 1e6);
       return get(
-        'avaamo.messages',
+        routeOf('avaamo.messages', request),
         '/v1/messages.json',
         agentToken,
         {
@@ -143,15 +166,17 @@ export function createAvaamoClient(baseUrl: string) {
 
     smsReport: (request: SmsReportRequest, userToken: string) => {
       const from = lowerBound(request.from, request.to, request.snapshot);
+      // created_at is float seconds: the last microsecond before the next window.
+      const to = request.before ? earlier((toEpochMicros(request.before) - 1) / 1e6, request.snapshot) : upperSeconds(request.to, request.snapshot);
       return get(
-        'avaamo.smsReport',
+        routeOf('avaamo.smsReport', request),
         `/api/v1/agents/${encodeURIComponent(request.agentId)}/sms/report.json`,
         userToken,
         {
           page: request.page,
           per_page: request.perPage,
           from_timetoken: from && toEpochSeconds(from, 'down'),
-          to_timetoken: upperSeconds(request.to, request.snapshot),
+          to_timetoken: to,
           from_phone: request.fromPhone,
           to_phone: request.toPhone,
           status: request.status,
@@ -167,7 +192,7 @@ export function createAvaamoClient(baseUrl: string) {
       method: 'POST',
       baseUrl,
       path: '/bots_api/v1/messages.json',
-      headers: { 'access-token': userToken },
+      headers: avaamoAuth(userToken),
       body,
       schema: postMessageResponse,
     }),

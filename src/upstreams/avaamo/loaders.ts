@@ -5,6 +5,7 @@ import { UpstreamError } from '../../http/errors.js';
 import { notConfigured } from '../not-configured.js';
 import { createRequestLoader } from '../request-loader.js';
 import type { AvaamoClient, MessagesRequest, SmsReportRequest, UnhandledMessagesRequest } from './client.js';
+import { createAvaamoLists } from './lists.js';
 import type { PostAgentMessageBody } from './types.js';
 
 export interface AgentMessagesRequest extends MessagesRequest {
@@ -50,8 +51,7 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
     return token;
   };
 
-  return {
-    agentDetails: createRequestLoader(http, asUser((c, agentId: number, token) => c.agentDetails(agentId, token))),
+  const pages = {
     unhandledMessagesPage: createRequestLoader(
       http,
       asUser((c, request: UnhandledMessagesRequest, token) => c.unhandledMessages(request, token)),
@@ -60,6 +60,13 @@ export function createAvaamoLoaders(http: HttpClient, client: AvaamoClient | nul
     messagesPage: createRequestLoader(http, ({ agentId, ...request }: AgentMessagesRequest) =>
       ready().client.messages(request, agentToken(agentId)),
     ),
+  };
+
+  return {
+    agentDetails: createRequestLoader(http, asUser((c, agentId: number, token) => c.agentDetails(agentId, token))),
+    ...pages,
+    /** The date-range lists, read in windows of at most 7 days (lists.ts). */
+    lists: createAvaamoLists(pages),
     /**
      * A write: never deduplicated, two posts in one operation are two
      * messages. Once posted, or when it may have been (a timeout after

@@ -6,6 +6,9 @@ export interface RocketChatCredentials {
   authToken: string;
 }
 
+/** The headers every Rocket.Chat call authenticates with. */
+export const rocketchatAuth = (credentials: RocketChatCredentials) => ({ 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken });
+
 export interface ConversationsByAgentRequest {
   start: Date;
   end: Date;
@@ -28,7 +31,7 @@ export function createRocketChatClient(baseUrl: string) {
         baseUrl,
         path: '/api/v1/livechat/analytics/dashboards/conversations-by-agent',
         query: { start: request.start.toISOString(), end: request.end.toISOString() },
-        headers: { 'X-User-Id': credentials.userId, 'X-Auth-Token': credentials.authToken },
+        headers: rocketchatAuth(credentials),
         schema: conversationsByAgentResponse,
     }),
   };

@@ -4,6 +4,9 @@ import { contactsByStatusResponse, type ContactPlatformWire, type ContactStatusW
 /** Vambe's fixed page size; it takes no per_page (CONTRACTS.md §5). */
 export const VAMBE_PAGE_SIZE = 50;
 
+/** The header every Vambe call authenticates with. */
+export const vambeAuth = (apiKey: string) => ({ 'x-api-key': apiKey });
+
 export interface ContactsRequest {
   status: ContactStatusWire;
   page: number;
@@ -27,7 +30,7 @@ export function createVambeClient(baseUrl: string) {
         // [I] the platform filter's name is undocumented here; `channel` is its sibling's (§7.13).
         channel: request.platform,
       },
-      headers: { 'x-api-key': apiKey },
+      headers: vambeAuth(apiKey),
       schema: contactsByStatusResponse,
     }),
   };

@@ -12,6 +12,12 @@ export type ContactStatusWire = (typeof contactStatuses)[number];
 export const contactPlatforms = ['whatsapp', 'playground', 'instagram', 'webchat', 'web-whatsapp', 'messenger', 'sms'] as const;
 export type ContactPlatformWire = (typeof contactPlatforms)[number];
 
+/** Vambe's casing is undocumented: "AI_ATTENDED", "ai-attended" and "Ai_Attended" are one value (§7.16); null for one not in `allowed`. */
+export function wireEnum<T extends string>(value: string | null | undefined, allowed: readonly T[]): T | null {
+  const spelled = (value ?? '').toLowerCase().replaceAll('_', '-');
+  return allowed.find((candidate) => candidate === spelled) ?? null;
+}
+
 const teamMember = z
   .looseObject({
     agent_id: z.string().nullish(),

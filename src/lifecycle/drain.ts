@@ -1,0 +1,59 @@
+import type { Server, ServerResponse } from 'node:http';
+
+export interface Drain {
+  /** Counts a request from its arrival until its response is done or its connection closed. */
+  track(res: ServerResponse): void;
+  /** Requests not yet answered. */
+  active(): number;
+  /**
+   * Stops the server accepting connections (before it returns), closes idle
+   * keep-alive ones, and closes every other one once its response is out.
+   * Resolves when no request is left, or with the number left when `graceMs`
+   * runs out first.
+   */
+  drain(server: Server, graceMs: number): Promise<number>;
+}
+
+/** The in-flight requests of one server, for graceful shutdown. */
+export function createDrain(): Drain {
+  const open = new Set<ServerResponse>();
+  let draining: { server: Server; settle(): void } | null = null;
+
+  const closeAfter = (res: ServerResponse) => {
+    // Headers not out yet: Node closes the connection after this response.
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
+
+  return {
+    track(res) {
+      open.add(res);
+      if (draining) closeAfter(res);
+      res.once('close', () => {
+        open.delete(res);
+        if (!draining) return;
+        // A connection whose response went out with keep-alive is idle now.
+        draining.server.closeIdleConnections();
+        // After the response's other 'close' listeners (its log line, its span).
+        if (open.size === 0) setImmediate(() => draining?.settle());
+      });
+    },
+    active: () => open.size,
+    drain(server, graceMs) {
+      return new Promise<number>((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        const settle = () => {
+          clearTimeout(timer);
+          resolve(open.size);
+        };
+        // The executor runs at once: the listener is closed when drain() returns.
+        draining = { server, settle };
+        for (const res of open) closeAfter(res);
+        // Node 19+ closes the idle connections here too.
+        server.close();
+        server.closeIdleConnections();
+        if (open.size === 0) return settle();
+        timer = setTimeout(settle, graceMs);
+      });
+    },
+  };
+}
