@@ -41,5 +41,11 @@ export function assertNoSecretIn(lines: readonly string[], secrets: ReadonlyArra
  * holds, and the sandbox's credentials (an embedded sandbox's are not in env).
  */
 export function secretsOfEnv(env: Record<string, string | undefined>): string[] {
-  return [...serviceSecrets(loadConfig(env)), ...configuredSecrets(sandboxUpstreams('http://127.0.0.1'))];
+  const sandbox = configuredSecrets(sandboxUpstreams('http://127.0.0.1'));
+  try {
+    return [...serviceSecrets(loadConfig(env)), ...sandbox];
+  } catch {
+    // An env this build does not read (the bench's older builds): the sandbox's credentials still are secrets.
+    return sandbox;
+  }
 }
