@@ -8,7 +8,7 @@ import type { Sharing } from './redis/sharing.js';
 import { createRequestHandler, serveMetrics } from './request-handler.js';
 import type { Sandbox } from './sandbox/server.js';
 import { createGateway, type Gateway, type GatewayDependencies } from './server.js';
-import { configuredSecrets } from './auth/secrets.js';
+import { serviceSecrets } from './auth/secrets.js';
 import { createLogger, type LogDestination, type Logger } from './telemetry/logger.js';
 import { attachGraphQLWebSocket } from './websocket.js';
 
@@ -55,8 +55,7 @@ export interface App {
 
 /** The service's logger: `LOG_LEVEL`, every configured secret (upstream credentials, METRICS_TOKEN, CURSOR_SECRET) scrubbed. */
 export function createServiceLogger(config: Config, destination: LogDestination): Logger {
-  const secrets = [...configuredSecrets(config.upstreams), config.telemetry.metrics.token, config.security.cursorSecret];
-  return createLogger(config.telemetry.logLevel, secrets.filter((secret) => secret !== null), destination);
+  return createLogger(config.telemetry.logLevel, serviceSecrets(config), destination);
 }
 
 /**

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createCallerIdentifier, sha256Hex } from '../../src/auth/callers.js';
 import { withForwardedCredentials } from '../../src/auth/forwarded-credentials.js';
 import { configuredSecrets, requestSecrets, scrub, scrubValue, serviceSecrets } from '../../src/auth/secrets.js';
+import { createServiceLogger } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
+import { createLogCapture } from '../log-capture.js';
 import type { UpstreamSettings } from '../../src/upstreams/settings.js';
 
 const request = (headers: Record<string, string>) => new Request('http://gateway.test/graphql', { headers });
@@ -100,5 +102,14 @@ describe('the secrets of the configuration', () => {
     expect(secrets).not.toContain('avaamo-user');
     expect(secrets).not.toContain('default');
     expect(configuredSecrets(config.upstreams)).toEqual(expect.arrayContaining(['p@ss-word-1', 'vambe-api-key-1']));
+  });
+
+  it('are scrubbed from every line the service logger writes', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://:redis-pass-2@cache.internal:6379', REPLICAS: '2', METRICS_TOKEN: 'metrics-token-2-of-16-chars' });
+    const capture = createLogCapture([]);
+    createServiceLogger(config, capture).warn({ url: config.scaling.redis?.url }, 'redis at redis://:redis-pass-2@cache.internal, metrics-token-2-of-16-chars');
+    const [line] = capture.lines();
+    expect(JSON.stringify(line)).not.toMatch(/redis-pass-2|metrics-token-2/);
+    expect(line).toMatchObject({ url: 'redis://:[redacted]@cache.internal:6379' });
   });
 });
