@@ -1,3 +1,4 @@
+import { printSchema } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -33,7 +34,7 @@ import { createLocalSharing, type QueueSharing } from './queue/sharing.js';
 import { wallClock } from './queue/wall-clock.js';
 import { createRedisQueueSharing } from './redis/queue-sharing.js';
 import { createHitPath } from './response-cache/hit-path.js';
-import { createResponseKeys } from './response-cache/key.js';
+import { buildIdentity, createResponseKeys, gatewayVersion } from './response-cache/key.js';
 import { createResponseCache } from './response-cache/response-cache.js';
 import { createMemoryResponseStore } from './response-cache/store.js';
 import { createCursorCodec, createCursorKeys } from './schema/cursor-codec.js';
@@ -151,7 +152,11 @@ export function createGateway(
     ...(store?.bytes ? { responseCacheBytes: store.bytes } : {}),
   });
   const recording = useOperationRecord({ records, callers });
-  const keyOf = createResponseKeys({ forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams });
+  const keyOf = createResponseKeys({
+    forwardUpstreamCredentials: security.forwardUpstreamCredentials,
+    upstreams: config.upstreams,
+    build: buildIdentity(printSchema(schema), gatewayVersion),
+  });
   // Yoga's CORS plugin and the hit path read the same options: `{}` is Yoga's default (any origin).
   const cors = security.corsOrigins ? { origin: [...security.corsOrigins] } : {};
   const onResponseCacheOutcome = (outcome: ResponseCacheOutcome, context: object) => {

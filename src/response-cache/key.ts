@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { GraphQLParams } from 'graphql-yoga';
 import type { Caller } from '../auth/callers.js';
 import { forwardedCredentialValues } from '../auth/forwarded-credentials.js';
@@ -9,7 +10,18 @@ export interface ResponseKeyOptions {
   forwardUpstreamCredentials: boolean;
   /** The configured upstreams (credentials, agents): hashed once, so a store shared between gateways never mixes two configurations. */
   upstreams: UpstreamSettings;
+  /**
+   * What this build answers with (buildIdentity): during a rolling deploy two
+   * versions share Redis, and one must not serve the other's results.
+   */
+  build: string;
 }
+
+/** The gateway's version, from its package.json (two directories up, from src/ or dist/ alike). */
+export const gatewayVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/** The schema as printed and the version: a change to either (a field computed anew) is another build. */
+export const buildIdentity = (sdl: string, version: string) => sha256(`${version}\n${sdl}`);
 
 /** The key of an identified caller's operation; `headers` are its request's (forwarded credentials). */
 export type ResponseKeyOf = (params: GraphQLParams, caller: Caller, headers: Pick<Headers, 'get'>) => string;
@@ -25,8 +37,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('base6
  * key is a hash, so no forwarded token is held in it. Variables are taken in
  * the order sent: another order is another key, never a wrong answer.
  */
-export function createResponseKeys({ forwardUpstreamCredentials, upstreams }: ResponseKeyOptions): ResponseKeyOf {
-  const configured = sha256(JSON.stringify(upstreams));
+export function createResponseKeys({ forwardUpstreamCredentials, upstreams, build }: ResponseKeyOptions): ResponseKeyOf {
+  const configured = sha256(JSON.stringify([build, upstreams]));
   return (params, caller, headers) => {
     const forwarded = forwardUpstreamCredentials ? forwardedCredentialValues(headers) : null;
     return sha256(
