@@ -16,7 +16,7 @@ export interface HttpServerSettings {
  * keep the connection for the client's next request: a refused dashboard
  * POST keeps its connection, a refused upload of megabytes loses it instead.
  */
-export const MAX_DRAIN_BYTES = 1024 * 1024;
+const MAX_DRAIN_BYTES = 1024 * 1024;
 
 /**
  * The node:http server in front of the gateway: timeouts set so a slow or

@@ -98,6 +98,8 @@ export interface Gateway {
   upstreamState: HttpLayerState;
   /** The upstreams configured, in a fixed order. */
   upstreams: readonly UpstreamName[];
+  /** Operations whose deadline is open (none is left once every response is out). */
+  deadlinesHeld(): number;
   /** Whether the replicas share their state through Redis now (`off` without REDIS_URL). */
   redis: RedisHealth;
   /** Ends every subscription (their streams complete, so clients reconnect elsewhere): shutdown's first step. */
@@ -256,6 +258,7 @@ export function createGateway(
     records,
     upstreamState: http.state,
     upstreams,
+    deadlinesHeld: () => deadlines.held(),
     redis: dependencies.sharing?.health ?? redisOff,
     endSubscriptions: () => live.registry.close(),
     close: () => {

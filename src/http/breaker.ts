@@ -20,7 +20,7 @@ export interface BreakerSettings {
  * shape will not heal by waiting. The gateway's own refusals and deadlines
  * say nothing about the upstream.
  */
-export function countsAgainst(error: unknown): boolean {
+function countsAgainst(error: unknown): boolean {
   if (!(error instanceof UpstreamError) || isGatewaySide(error)) return false;
   if (error.code === 'UPSTREAM_TIMEOUT') return true;
   return error.code === 'UPSTREAM_ERROR' && (error.details.status === undefined || error.details.status >= 500);

@@ -9,15 +9,15 @@ export interface OperationDeadlines {
   open(request: Request): Deadline;
   /** Releases every deadline of `request` still held. */
   releaseAll(request: Request): void;
+  /** Deadlines opened and not yet released: operations still under way (none may leak). */
+  held(): number;
 }
-
-/** Deadlines opened and not yet released, in this process: what a test reads to see that none leaks. */
-let held = 0;
-export const heldDeadlines = () => held;
 
 export function createOperationDeadlines(totalMs: number, clock?: Clock): OperationDeadlines {
   const byRequest = new WeakMap<Request, Set<Deadline>>();
+  let held = 0;
   return {
+    held: () => held,
     open(request) {
       const deadline = createDeadline(totalMs, request.signal, clock);
       let released = false;

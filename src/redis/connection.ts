@@ -186,7 +186,7 @@ export async function connectRedis(settings: RedisSettings, options: RedisConnec
   return connection;
 }
 
-export class RedisTimeout extends Error {
+class RedisTimeout extends Error {
   constructor(ms: number) {
     super(`Redis did not answer within ${ms} ms`);
     this.name = 'RedisTimeout';

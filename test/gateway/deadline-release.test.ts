@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { heldDeadlines } from '../../src/plugins/use-deadline-release.js';
 import { agentIds, startStack, type Stack } from '../helpers.js';
 import { postGraphQL } from '../raw-request.js';
 
@@ -30,18 +29,35 @@ it.each([
   ['a validation error (no context at all)', () => postGraphQL(stack.url, { query: '{ passwords }' }), ['GRAPHQL_VALIDATION_FAILED']],
   ['a field error', () => postGraphQL(stack.url, { query: '{ agent(agentId: 1) { name } }' }), ['NOT_FOUND']],
 ] as const)('holds no deadline once answered: %s', async (_name, send, expectedCodes) => {
-  const before = heldDeadlines();
+  const before = stack.app.gateway.deadlinesHeld();
   for (let i = 0; i < 5; i++) {
     const response = await send();
     expect(codesOf(response)).toEqual(expectedCodes);
   }
-  expect(heldDeadlines()).toBe(before);
+  expect(stack.app.gateway.deadlinesHeld()).toBe(before);
+});
+
+it('counts an operation\'s deadline while it runs', async () => {
+  expect(stack.app.gateway.deadlinesHeld()).toBe(0);
+  await stack.setFaults([{ route: 'GET /v1/messages.json', kind: 'hang' }]);
+  const leaving = new AbortController();
+  const running = fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }` }),
+    signal: leaving.signal,
+  }).catch(() => 'left');
+  await expect.poll(() => stack.app.gateway.deadlinesHeld()).toBe(1);
+  leaving.abort();
+  await running;
+  await expect.poll(() => stack.app.gateway.deadlinesHeld()).toBe(0);
+  await stack.setFaults([]);
 });
 
 it('holds none for operations the rate limit refuses', async () => {
-  const before = heldDeadlines();
+  const before = stack.app.gateway.deadlinesHeld();
   let limited = 0;
   for (let i = 0; i < 50; i++) if (codesOf(await postGraphQL(stack.url, one)).includes('RATE_LIMITED')) limited += 1;
   expect(limited).toBeGreaterThan(0);
-  expect(heldDeadlines()).toBe(before);
+  expect(stack.app.gateway.deadlinesHeld()).toBe(before);
 });
