@@ -95,12 +95,7 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
   const before: Array<() => void | Promise<void>> = [endStreams];
   const after: Array<() => void | Promise<void>> = sharing ? [() => sharing.close()] : [];
 
-  const stopMetrics = () =>
-    new Promise<void>((resolve) => {
-      if (!metricsServer?.listening) return resolve();
-      metricsServer.close(() => resolve());
-      metricsServer.closeAllConnections();
-    });
+  const closePhase = () => Promise.allSettled([gateway.close(), ...after.map((hook) => hook()), sandbox?.close(), closeNow(metricsServer)]);
 
   return {
     logger,
@@ -126,19 +121,24 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
       await Promise.allSettled(before.map((hook) => hook()));
       const cut = await drained;
       if (cut > 0) server.closeAllConnections();
-      await Promise.allSettled([gateway.close(), ...after.map((hook) => hook()), sandbox?.close(), stopMetrics()]);
+      await closePhase();
       return { cut };
     },
     async close() {
       await endStreams();
-      await new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await Promise.allSettled([gateway.close(), ...after.map((hook) => hook()), sandbox?.close(), stopMetrics()]);
+      await closeNow(server);
+      await closePhase();
     },
   };
+}
+
+/** Stops listening and closes every connection at once, busy ones too. */
+function closeNow(server: Server | null): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server?.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 /** The wildcard addresses read as localhost in a URL a person opens. */

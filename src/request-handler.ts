@@ -1,6 +1,6 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { bearerToken, matchesDigest, sha256Digest } from './auth/bearer.js';
 import type { Drain } from './lifecycle/drain.js';
 import type { Readiness } from './lifecycle/readiness.js';
 import type { Logger } from './telemetry/logger.js';
@@ -82,10 +82,8 @@ export function serveMetrics(req: IncomingMessage, res: ServerResponse, { regist
 
 /** Compared as SHA-256 digests in constant time, like API keys. */
 function bearerMatches(authorization: string | undefined, token: string): boolean {
-  const sent = /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
-  if (sent === undefined) return false;
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(sent), digest(token));
+  const sent = bearerToken(authorization);
+  return sent !== null && matchesDigest(sent, sha256Digest(token));
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken, matchesDigest, sha256Digest } from './bearer.js';
 import type { Scope, SecuritySettings } from './settings.js';
 
 export interface Caller {
@@ -16,7 +16,7 @@ export function callerKey(caller: Caller, address: string | undefined): string {
   return caller.name === 'anonymous' ? `address ${address ?? 'unknown'}` : `key ${caller.name}`;
 }
 
-export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256Hex = (text: string) => sha256Digest(text).toString('hex');
 
 /**
  * Who is calling, from `Authorization: Bearer <key>`. Keys are compared by
@@ -39,10 +39,9 @@ export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' |
     if (security.auth === 'open') return { caller: anonymous };
     if (keys.length === 0) return { refused: 'This gateway has no API keys configured yet (GATEWAY_API_KEYS); it refuses every request.' };
     if (!authorization) return { refused: 'An API key is required: send `Authorization: Bearer <key>`.' };
-    const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
-    if (!match) return { refused: 'The Authorization header must be `Bearer <key>`.' };
-    const digest = createHash('sha256').update(match[1]!, 'utf8').digest();
-    const found = keys.find((candidate) => timingSafeEqual(candidate.digest, digest));
+    const key = bearerToken(authorization);
+    if (key === null) return { refused: 'The Authorization header must be `Bearer <key>`.' };
+    const found = keys.find((candidate) => matchesDigest(key, candidate.digest));
     return found ? { caller: found.caller } : { refused: 'The API key is not valid.' };
   };
 

@@ -53,14 +53,15 @@ export function urlSecrets(url: string | undefined): string[] {
 
 /** The caller's API key and any upstream credentials it forwarded, as sent. */
 export function requestSecrets(headers: Headers): string[] {
-  const bearer = /^\s*Bearer\s+(\S+)/i.exec(headers.get('authorization') ?? '')?.[1];
+  // Every word of the header, not only a well-formed `Bearer <key>`: a key sent in a malformed one is still a secret.
+  const authorization = (headers.get('authorization') ?? '').split(/\s+/).filter((word) => !/^bearer$/i.test(word));
   const forwarded = Object.values(forwardedCredentialHeaders).flatMap((name) => {
     const value = headers.get(name);
     if (value === null) return [];
     // Agent tokens travel as id=token pairs; each token is a secret on its own.
     return [value, ...value.split(',').map((pair) => pair.slice(pair.indexOf('=') + 1))];
   });
-  return clean([bearer, ...forwarded]);
+  return clean([...authorization, ...forwarded]);
 }
 
 /** The text with every occurrence of every secret replaced, longest first (one may contain another). */

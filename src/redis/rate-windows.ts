@@ -1,5 +1,6 @@
 import { createMemoryRateWindows, RATE_WINDOW_MS, type RateWindows } from '../auth/rate-windows.js';
 import type { RedisConnection } from './connection.js';
+import { shareOfRate } from './share.js';
 import { script } from './script.js';
 
 /** Counts one operation; the first of a window starts it (on Redis's clock). */
@@ -22,7 +23,7 @@ export function createRedisRateWindows(redis: RedisConnection, localShare: numbe
           const [count, resetInMs] = (await TAKE(client, [redis.key(`rate:${caller}`)], [RATE_WINDOW_MS])) as [number, number];
           return { allowed: count <= perMinute, resetInMs: resetInMs > 0 ? resetInMs : RATE_WINDOW_MS };
         },
-        () => local.take(caller, Math.max(1, Math.ceil(perMinute * localShare))),
+        () => local.take(caller, shareOfRate(perMinute, localShare)),
       ),
   };
 }

@@ -9,6 +9,7 @@ import { createRedisAnswers } from './answers.js';
 import { createRedisBudgets, localBudgetSettings } from './budgets.js';
 import { createRedisRateWindows } from './rate-windows.js';
 import { createRedisResponseStore } from './response-store.js';
+import { shareOfRate } from './share.js';
 import { createRedisTraversalStore } from './traversal-store.js';
 import type { Sharing } from './sharing.js';
 
@@ -43,7 +44,7 @@ export function createSharedState(sharing: Sharing | undefined, { budgets, clock
     return {
       answers: undefined,
       budgets: localShare < 1 ? localBudgetSettings(budgets, localShare) : budgets,
-      rateWindows: localShare < 1 ? { take: (caller, perMinute) => windows.take(caller, Math.max(1, Math.ceil(perMinute * localShare))) } : windows,
+      rateWindows: localShare < 1 ? { take: (caller, perMinute) => windows.take(caller, shareOfRate(perMinute, localShare)) } : windows,
       responseStore: (near) => near,
       traversals: createMemoryTraversalStore(),
     };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bearerToken, matchesDigest, sha256Digest } from '../../src/auth/bearer.js';
 import { createCallerIdentifier, sha256Hex } from '../../src/auth/callers.js';
 import { withForwardedCredentials } from '../../src/auth/forwarded-credentials.js';
 import { configuredSecrets, requestSecrets, scrub, scrubValue, serviceSecrets } from '../../src/auth/secrets.js';
@@ -111,5 +112,24 @@ describe('the secrets of the configuration', () => {
     const [line] = capture.lines();
     expect(JSON.stringify(line)).not.toMatch(/redis-pass-2|metrics-token-2/);
     expect(line).toMatchObject({ url: 'redis://:[redacted]@cache.internal:6379' });
+  });
+});
+
+describe('the one Bearer parser', () => {
+  it('takes `Bearer <token>` (any case, spaces around) and nothing else', () => {
+    expect(bearerToken('Bearer abc.def-123')).toBe('abc.def-123');
+    expect(bearerToken('bearer   abc  ')).toBe('abc');
+    for (const refused of [null, undefined, '', 'Basic abc', 'Bearer', 'Bearer a b', ' Bearer abc', 'Bearerabc']) expect(bearerToken(refused)).toBeNull();
+  });
+
+  it('compares a key with a kept digest, never matching another key or length', () => {
+    const kept = sha256Digest('caller-key-1');
+    expect(matchesDigest('caller-key-1', kept)).toBe(true);
+    expect(matchesDigest('caller-key-2', kept)).toBe(false);
+    expect(matchesDigest('caller-key-1', Buffer.from('short'))).toBe(false);
+  });
+
+  it('still scrubs a key sent in a malformed header, which the parser refuses', () => {
+    expect(requestSecrets(new Headers({ authorization: '  Bearer caller-key-3 trailing-junk' }))).toEqual(expect.arrayContaining(['caller-key-3', 'trailing-junk']));
   });
 });
