@@ -86,14 +86,21 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
       })
     : null;
   // GraphQL over WebSocket on the same port (the upgrade), each operation through the gateway's HTTP pipeline.
-  const webSocket = attachGraphQLWebSocket(server, gateway.yoga, { security: config.security, heartbeatMs: config.queue.heartbeatMs });
+  const webSocket = attachGraphQLWebSocket(server, gateway.yoga, {
+    security: config.security,
+    heartbeatMs: config.queue.heartbeatMs,
+    records: gateway.records,
+    logger,
+    drain,
+  });
   // Subscriptions (SSE or WebSocket) would hold the drain to its end: they end as it starts, and their clients reconnect elsewhere.
+  // Queries and mutations over WebSocket run on, counted in the drain; their sockets close after it.
   const endStreams = () => {
     gateway.endSubscriptions();
-    return webSocket.close();
+    webSocket.stopAccepting();
   };
   const before: Array<() => void | Promise<void>> = [endStreams];
-  const after: Array<() => void | Promise<void>> = sharing ? [() => sharing.close()] : [];
+  const after: Array<() => void | Promise<void>> = [() => webSocket.close(), ...(sharing ? [() => sharing.close()] : [])];
 
   const closePhase = () => Promise.allSettled([gateway.close(), ...after.map((hook) => hook()), sandbox?.close(), closeNow(metricsServer)]);
 
@@ -125,7 +132,8 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
       return { cut };
     },
     async close() {
-      await endStreams();
+      endStreams();
+      await webSocket.close();
       await closeNow(server);
       await closePhase();
     },

@@ -1,13 +1,19 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createCallerIdentifier } from './auth/callers.js';
 import type { SecuritySettings } from './auth/settings.js';
+import type { Drain } from './lifecycle/drain.js';
 import { schema } from './schema/index.js';
 import type { Gateway } from './server.js';
+import type { Logger } from './telemetry/logger.js';
+import { logRequest } from './telemetry/operation-log.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './telemetry/request-id.js';
+import type { RequestRecords } from './telemetry/request-record.js';
+import { traceRequest } from './telemetry/tracing.js';
 
 type Yoga = Gateway['yoga'];
 
@@ -15,7 +21,27 @@ export interface WebSocketSettings {
   security: Pick<SecuritySettings, 'auth' | 'apiKeys' | 'rateLimitPerMinute' | 'corsOrigins' | 'maxBodyBytes'>;
   /** Between keep-alive pings; a peer that has not answered one by the next is dropped (SUBSCRIPTION_HEARTBEAT_SECONDS). */
   heartbeatMs: number;
+  /** Where each operation's log line and span read what the plugins recorded, as for a request over HTTP. */
+  records: RequestRecords;
+  logger: Logger;
+  /** Queries and mutations in flight are counted in it, as requests over HTTP are. */
+  drain: Drain;
 }
+
+export interface GraphQLWebSocket {
+  /**
+   * Shutdown's first step: no new connection or operation; subscriptions end
+   * (the gateway ends their streams); queries and mutations under way run on,
+   * counted in the drain.
+   */
+  stopAccepting(): void;
+  /** Closes every connection at once (after the drain, or when a test stops the app). */
+  close(): Promise<void>;
+}
+
+const shuttingDown = new GraphQLError('The gateway is shutting down: reconnect, and another instance will take the operation.', {
+  extensions: { code: 'SHUTTING_DOWN' },
+});
 
 /** Headers of the upgrade that belong to the WebSocket handshake, not to the operations run over it. */
 const HANDSHAKE_HEADERS = new Set(['connection', 'upgrade', 'host', 'content-length', 'transfer-encoding', 'origin']);
@@ -45,8 +71,9 @@ interface Operation {
  * closed (4403) before any operation. Other connectionParams strings travel
  * as request headers (forwarded upstream credentials, x-cx-debug-upstream).
  */
-export function attachGraphQLWebSocket(server: Server, gateway: Yoga, settings: WebSocketSettings): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(server: Server, gateway: Yoga, settings: WebSocketSettings): GraphQLWebSocket {
   const callers = createCallerIdentifier(settings.security);
+  let accepting = true;
   const endpoint = gateway.graphqlEndpoint;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: settings.security.maxBodyBytes });
 
@@ -69,12 +96,11 @@ export function attachGraphQLWebSocket(server: Server, gateway: Yoga, settings: 
         connection.extra.socket.close(4403, identification.refused.slice(0, 120));
         return false;
       },
-      onSubscribe: (connection, _id, payload): ExecutionArgs => ({
-        schema,
-        document: THROUGH_THE_GATEWAY,
-        contextValue: { payload, connection } satisfies Operation,
-      }),
-      subscribe: (args) => throughGateway(gateway, endpoint, args.contextValue as Operation),
+      onSubscribe: (connection, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        if (!accepting) return [shuttingDown];
+        return { schema, document: THROUGH_THE_GATEWAY, contextValue: { payload, connection } satisfies Operation };
+      },
+      subscribe: (args) => throughGateway(gateway, endpoint, args.contextValue as Operation, settings),
       // The results are the gateway's JSON already (errors formatted, scrubbed): sent as they are.
       onNext: (_connection, _id, _payload, _args, result) => result as never,
     },
@@ -83,10 +109,15 @@ export function attachGraphQLWebSocket(server: Server, gateway: Yoga, settings: 
   );
 
   let closing: Promise<void> | null = null;
+  const stopAccepting = () => {
+    accepting = false;
+    server.off('upgrade', onUpgrade);
+  };
   return {
-    // Once: shutdown ends the streams as it starts draining, and closes everything after.
+    stopAccepting,
+    // Once: shutdown closes everything after the drain; a test's app.close() at once.
     close() {
-      server.off('upgrade', onUpgrade);
+      stopAccepting();
       closing ??= Promise.resolve(graphqlWs.dispose());
       return closing;
     },
@@ -114,8 +145,8 @@ function authorizationOf(connection: Operation['connection']): Record<string, st
   return { authorization: /^bearer /i.test(value) ? value : `Bearer ${value}` };
 }
 
-/** The operation as an SSE request to the gateway, with the connection's headers and params. */
-function requestFor(endpoint: string, { payload, connection }: Operation, signal: AbortSignal): Request {
+/** The operation as an SSE request to the gateway, with the connection's headers and params, and its request id. */
+function requestFor(endpoint: string, { payload, connection }: Operation, requestId: string, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(connection.extra.request.headers)) {
     if (typeof value === 'string' && !HANDSHAKE_HEADERS.has(name) && !name.startsWith('sec-websocket-')) headers.set(name, value);
@@ -129,6 +160,8 @@ function requestFor(endpoint: string, { payload, connection }: Operation, signal
     }
   }
   for (const [name, value] of Object.entries(authorizationOf(connection))) headers.set(name, value);
+  // Checked as over HTTP: the upstreams receive only an id that passed (request-id.ts).
+  headers.set(REQUEST_ID_HEADER, requestId);
   headers.set('content-type', 'application/json');
   headers.set('accept', 'text/event-stream');
   return new Request(`http://${connection.extra.request.headers.host ?? 'gateway'}${endpoint}`, {
@@ -139,16 +172,59 @@ function requestFor(endpoint: string, { payload, connection }: Operation, signal
   });
 }
 
+/** Whether the operation is a subscription (then it is not drained: shutdown ends it); one that does not parse is not. */
+function isSubscription({ query, operationName }: SubscribePayload): boolean {
+  if (!query) return false;
+  try {
+    return getOperationAST(parse(query), operationName ?? undefined)?.operation === 'subscription';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The gateway's answer as results: each SSE `next` event, or the one JSON
  * body of a request refused before it ran. `return()` cancels the request
  * and its body at once, so the operation ends even while a read waits.
+ * Each operation is one request as the request handler makes it: a checked
+ * request id, a record the plugins fill in, a span and a log line when it
+ * ends (499 when the client ended it first), and, unless a subscription, a
+ * place in the drain.
  */
-function throughGateway(gateway: Yoga, endpoint: string, operation: Operation): AsyncIterableIterator<ExecutionResult> {
+function throughGateway(
+  gateway: Yoga,
+  endpoint: string,
+  operation: Operation,
+  { records, logger, drain }: Pick<WebSocketSettings, 'records' | 'logger' | 'drain'>,
+): AsyncIterableIterator<ExecutionResult> {
   const abort = new AbortController();
   let body: ReadableStreamDefaultReader<string> | null = null;
+  const upgrade = operation.connection.extra.request;
+  const params = operation.connection.connectionParams ?? {};
+  const sentId = Object.entries(params).find(([name, value]) => name.toLowerCase() === REQUEST_ID_HEADER && typeof value === 'string')?.[1];
+  const requestId = requestIdFrom(typeof sentId === 'string' ? sentId : upgrade.headers[REQUEST_ID_HEADER]);
+  // The plugins find an operation's record by its server context's `req`: one object per operation (reading through to the upgrade's socket and headers), since one upgrade carries many.
+  const req = Object.create(upgrade) as IncomingMessage;
+  const record = records.open(req, requestId);
+  const release = isSubscription(operation.payload) ? () => undefined : drain.hold();
+  let status = 200;
+  let answered: Promise<Response> | undefined;
+  const endSpan = traceRequest(upgrade.headers, 'POST', endpoint, () => {
+    answered = Promise.resolve(gateway.fetch(requestFor(endpoint, operation, requestId, abort.signal), { req }));
+    // Read by the first next(); a failure is its to report, never an unhandled rejection.
+    answered.catch(() => undefined);
+  });
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    release();
+    endSpan(record, status);
+    logRequest(logger, record, status);
+  };
   const results = (async function* (): AsyncGenerator<ExecutionResult> {
-    const response = await gateway.fetch(requestFor(endpoint, operation, abort.signal), { req: operation.connection.extra.request });
+    const response = await answered!;
+    status = response.status;
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       yield (await response.json()) as ExecutionResult;
       return;
@@ -168,14 +244,30 @@ function throughGateway(gateway: Yoga, endpoint: string, operation: Operation): 
       }
     }
   })();
+  const settled = <T>(step: Promise<IteratorResult<T>>) =>
+    step.then(
+      (result) => {
+        if (result.done) end();
+        return result;
+      },
+      (error: unknown) => {
+        status = 500;
+        end();
+        throw error;
+      },
+    );
   return {
-    next: () => results.next(),
+    next: () => settled(results.next()),
     async return() {
+      // The client completed it, or its socket went: as a caller that left over HTTP.
+      if (!ended) status = 499;
       abort.abort();
       await body?.cancel().catch(() => {});
-      return results.return(undefined);
+      const result = await results.return(undefined);
+      end();
+      return result;
     },
-    throw: (error: unknown) => results.throw(error),
+    throw: (error: unknown) => settled(results.throw(error)),
     [Symbol.asyncIterator]() {
       return this;
     },

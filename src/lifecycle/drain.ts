@@ -1,8 +1,10 @@
-import type { Server, ServerResponse } from 'node:http';
+import { ServerResponse, type Server } from 'node:http';
 
 export interface Drain {
   /** Counts a request from its arrival until its response is done or its connection closed. */
   track(res: ServerResponse): void;
+  /** Counts work that is no HTTP response (an operation over WebSocket) until the returned release is called (once is enough). */
+  hold(): () => void;
   /** Requests not yet answered. */
   active(): number;
   /**
@@ -16,8 +18,16 @@ export interface Drain {
 
 /** The in-flight requests of one server, for graceful shutdown. */
 export function createDrain(): Drain {
-  const open = new Set<ServerResponse>();
+  const open = new Set<object>();
   let draining: { server: Server; settle(): void } | null = null;
+  const done = (item: object) => {
+    open.delete(item);
+    if (!draining) return;
+    // A connection whose response went out with keep-alive is idle now.
+    draining.server.closeIdleConnections();
+    // After the response's other 'close' listeners (its log line, its span).
+    if (open.size === 0) setImmediate(() => draining?.settle());
+  };
 
   const closeAfter = (res: ServerResponse) => {
     // Headers not out yet: Node closes the connection after this response.
@@ -28,14 +38,17 @@ export function createDrain(): Drain {
     track(res) {
       open.add(res);
       if (draining) closeAfter(res);
-      res.once('close', () => {
-        open.delete(res);
-        if (!draining) return;
-        // A connection whose response went out with keep-alive is idle now.
-        draining.server.closeIdleConnections();
-        // After the response's other 'close' listeners (its log line, its span).
-        if (open.size === 0) setImmediate(() => draining?.settle());
-      });
+      res.once('close', () => done(res));
+    },
+    hold() {
+      const held = {};
+      open.add(held);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        done(held);
+      };
     },
     active: () => open.size,
     drain(server, graceMs) {
@@ -47,7 +60,7 @@ export function createDrain(): Drain {
         };
         // The executor runs at once: the listener is closed when drain() returns.
         draining = { server, settle };
-        for (const res of open) closeAfter(res);
+        for (const item of open) if (item instanceof ServerResponse) closeAfter(item);
         // Node 19+ closes the idle connections here too.
         server.close();
         server.closeIdleConnections();

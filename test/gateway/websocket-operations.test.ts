@@ -1,0 +1,87 @@
+import type { ExecutionResult } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { agentIds, startStack, type Stack } from '../helpers.js';
+
+/**
+ * Operations over WebSocket are requests as those over HTTP are: a checked
+ * request id (the one the upstreams see), one log line and span each, and a
+ * place in the drain at shutdown.
+ */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()));
+  await stack.setFaults([]);
+});
+
+const client = (connectionParams: Record<string, unknown> = {}) => {
+  const made = createClient({ url: stack.wsUrl, retryAttempts: 0, lazy: true, connectionParams, webSocketImpl: WebSocket });
+  clients.push(made);
+  return made;
+};
+/** The operation's one result (a query's), or the error the client saw. */
+const run = (over: Client, query: string, operationName?: string) =>
+  new Promise<ExecutionResult | { failed: unknown }>((resolve) => {
+    let result: ExecutionResult | undefined;
+    over.subscribe(
+      { query, ...(operationName ? { operationName } : {}) },
+      { next: (value) => (result = value as ExecutionResult), error: (error) => resolve({ failed: error }), complete: () => resolve(result ?? { failed: 'no result' }) },
+    );
+  });
+const messagesQuery = (name: string) => `query ${name} { agent(agentId: ${agentIds[0]}) { messages(first: 1) { totalCount } } }`;
+
+describe('operations over WebSocket', () => {
+  it('replace a malformed x-request-id before it goes upstream, and write one log line under the id sent', async () => {
+    await stack.resetStats();
+    const bad = `bad id with spaces & ${'x'.repeat(300)}`;
+    const result = await run(client({ 'x-request-id': bad }), messagesQuery('WsMessages'));
+    expect(result).toMatchObject({ data: { agent: { messages: { totalCount: expect.any(Number) } } } });
+    const upstream = (await stack.requests()).filter((request) => request.path === '/v1/messages.json');
+    expect(upstream).toHaveLength(1);
+    const sentId = upstream[0]!.trace.requestId;
+    expect(sentId).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
+    expect(sentId).not.toBe(bad);
+    await expect.poll(() => stack.logs.lines().filter((line) => line.operationName === 'WsMessages')).toHaveLength(1);
+    expect(stack.logs.lines().find((line) => line.operationName === 'WsMessages')).toMatchObject({
+      requestId: sentId,
+      operationType: 'query',
+      status: 200,
+      upstream: { requests: 1 },
+    });
+  });
+
+  it('keep a well-formed id, as over HTTP', async () => {
+    await stack.resetStats();
+    const result = await run(client({ 'x-request-id': 'ws-trace.42_a' }), messagesQuery('WsKeepsId'));
+    expect(result).toHaveProperty('data');
+    expect((await stack.requests()).map((request) => request.trace.requestId)).toContain('ws-trace.42_a');
+    await expect.poll(() => stack.logs.lines().find((line) => line.operationName === 'WsKeepsId')).toMatchObject({ requestId: 'ws-trace.42_a' });
+  });
+});
+
+describe('operations over WebSocket at shutdown', () => {
+  it('answers a query in flight when shutdown begins, refuses new operations, and counts nothing cut', async () => {
+    const stopping = await startStack({ sandbox: { faults: [{ route: 'GET /v1/messages.json', kind: 'latency', ms: 1_500 }] } });
+    try {
+      const over = createClient({ url: stopping.wsUrl, retryAttempts: 0, lazy: true, webSocketImpl: WebSocket });
+      const inFlight = run(over, messagesQuery('WsAtShutdown'));
+      await expect.poll(async () => (await stopping.requests()).some((request) => request.path === '/v1/messages.json')).toBe(true);
+      const shutdown = stopping.app.shutdown(20_000);
+      const refused = await run(over, '{ agents { totalCount } }');
+      expect(refused).toMatchObject({ failed: [expect.objectContaining({ extensions: { code: 'SHUTTING_DOWN' } })] });
+      expect(await inFlight).toMatchObject({ data: { agent: { messages: { totalCount: expect.any(Number) } } } });
+      expect(await shutdown).toEqual({ cut: 0 });
+      expect(stopping.logs.lines().filter((line) => line.operationName === 'WsAtShutdown')).toMatchObject([{ status: 200 }]);
+      await over.dispose();
+    } finally {
+      await stopping.sandbox.close();
+      stopping.logs.assertNoSecrets();
+    }
+  });
+});
