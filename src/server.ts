@@ -46,7 +46,7 @@ import type { Sharing } from './redis/sharing.js';
 import { exampleTabs } from './graphiql-example.js';
 import { createLogger, yogaLogger, type Logger } from './telemetry/logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
-import { useOperationMetrics } from './telemetry/operation-metrics.js';
+import { operationNamesOf, useOperationMetrics } from './telemetry/operation-metrics.js';
 import { createRequestRecords, type RequestRecords } from './telemetry/request-record.js';
 import { REQUEST_ID_HEADER } from './telemetry/request-id.js';
 import { tracingObserver } from './telemetry/tracing.js';
@@ -173,7 +173,7 @@ export function createGateway(
   const live = createLiveQueue(config, http, clock, dependencies, logger);
   const plugins: Plugin[] = [
     recording.plugin,
-    useOperationMetrics(metrics.registry),
+    useOperationMetrics(metrics.registry, operationNamesOf((trustedDocuments ?? allowListOrNone(security.operationNamesFile)).values())),
     useApiKeys(callers),
     ...(security.csrfPrevention ? [useCSRFPrevention()] : []),
     useUtf8Body(security.maxBodyBytes),
@@ -297,4 +297,13 @@ function createLiveQueue(
       warn: (message) => logger.warn(message),
     }),
   };
+}
+
+/** An allow-list read only for its operation names (the metrics' labels): one that cannot be read names none. */
+function allowListOrNone(file: string): ReadonlyMap<string, string> {
+  try {
+    return loadTrustedDocuments(file);
+  } catch {
+    return new Map();
+  }
 }

@@ -26,6 +26,8 @@ export interface SecuritySettings {
   rateLimitPerMinute: number;
   /** Path of the allow-list (sha256 → document) when only persisted operations are accepted. */
   persistedOperationsFile: string | null;
+  /** The allow-list whose operation names label the operation metrics (PERSISTED_OPERATIONS_FILE, enforced or not); other names count as `other`. */
+  operationNamesFile: string;
   introspection: boolean;
   graphiql: boolean;
   csrfPrevention: boolean;

@@ -113,6 +113,7 @@ export function securitySettings(
     maxBatch: parsed.MAX_BATCH,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     persistedOperationsFile: parsed.PERSISTED_OPERATIONS === 'only' ? parsed.PERSISTED_OPERATIONS_FILE : null,
+    operationNamesFile: parsed.PERSISTED_OPERATIONS_FILE,
     introspection: parsed.INTROSPECTION ?? !production,
     graphiql: parsed.GRAPHIQL ?? !production,
     csrfPrevention: production,

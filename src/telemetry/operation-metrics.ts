@@ -1,26 +1,37 @@
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
+import { Kind, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 
-/** Distinct operation names kept as label values; later ones count as `other`. */
-const MAX_OPERATION_NAMES = 200;
-const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 const CODE = /^[A-Z][A-Z0-9_]{0,47}$/;
 
 /**
  * Operation names are the caller's to choose, so a label of them must be
- * bounded: the first names seen (the services' own operations, in practice)
- * keep theirs, anything later or odd is `other`.
+ * bounded, and by what no caller controls: the names of the operations in the
+ * allow-list (the trusted documents, else the SDK's), each its own; any other
+ * name is `other`. (Keeping the first names seen let anyone fill the label
+ * with junk after a start, and every real operation then counted as `other`.)
  */
-export function createOperationNameLabel(max = MAX_OPERATION_NAMES): (name: string | undefined) => string {
-  const seen = new Set<string>();
+export function createOperationNameLabel(known: ReadonlySet<string>): (name: string | undefined) => string {
   return (name) => {
     if (!name) return 'anonymous';
-    if (seen.has(name)) return name;
-    if (!NAME.test(name) || seen.size >= max) return 'other';
-    seen.add(name);
-    return name;
+    return known.has(name) ? name : 'other';
   };
+}
+
+/** The names of the named operations in a set of documents (an allow-list's); a document that does not parse adds none. */
+export function operationNamesOf(documents: Iterable<string>): Set<string> {
+  const names = new Set<string>();
+  for (const document of documents) {
+    try {
+      for (const definition of parse(document).definitions) {
+        if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) names.add(definition.name.value);
+      }
+    } catch {
+      // Not a document: nothing to name.
+    }
+  }
+  return names;
 }
 
 /** Codes Yoga gives errors of these phases when it answers them (graphql-js sets none). */
@@ -36,13 +47,14 @@ function codeOf(error: unknown, phase: string): string {
 
 /**
  * Operation metrics from @graphql-yoga/plugin-prometheus on the gateway's
- * registry: operations and their duration by name and type, errors by code.
+ * registry: operations and their duration by name (the allow-list's, else
+ * `other`) and type, errors by code.
  * The plugin's other metrics are off: its per-phase histograms add little
  * here, and its HTTP histogram labels by URL. /metrics is served by the
  * gateway itself (request-handler.ts), never by this plugin.
  */
-export function useOperationMetrics(registry: Registry): Plugin {
-  const operationName = createOperationNameLabel();
+export function useOperationMetrics(registry: Registry, knownOperations: ReadonlySet<string>): Plugin {
+  const operationName = createOperationNameLabel(knownOperations);
   const labels = (params: FillLabelsFnParams) => ({
     operationName: operationName(params.operationName),
     operationType: params.operationType ?? 'unknown',

@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/auth/callers.js';
 import { sandboxCredentials } from '../../src/sandbox/credentials.js';
-import { startStack, type Stack } from '../helpers.js';
+import { manualClock, settled } from '../clock.js';
+import { agentIds, startStack, type Stack } from '../helpers.js';
 
 const TOKEN = 'metrics-scraper-token-0b8e6c1f';
 
@@ -13,6 +18,13 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (Object.entries(labels).every(([key, value]) => have[key] === value)) return Number(match[3]);
   }
   return undefined;
+}
+
+/** An allow-list (not enforced) naming the operations the metrics label by name; any other name is `other`. */
+function allowListOf(documents: string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cx-metrics-')), 'operations.json');
+  writeFileSync(file, JSON.stringify(Object.fromEntries(documents.map((document) => [sha256Hex(document), document]))));
+  return file;
 }
 
 const scrape = async (url: string, headers: Record<string, string> = {}) => {
@@ -34,6 +46,12 @@ describe('GET /metrics on the main port', () => {
         ROCKETCHAT_CALLS_PER_MINUTE: '2',
         BUDGET_MAX_WAIT_MS: '0',
         METRICS_TOKEN: TOKEN,
+        PERSISTED_OPERATIONS_FILE: allowListOf([
+          'query Dashboard { agents { totalCount } }',
+          'query Names { agents { totalCount } }',
+          'query Broken { agents { totalCount } }',
+          'query Stats { agents { totalCount } }',
+        ]),
       },
     });
     metricsUrl = new URL('/metrics', stack.url).href;
@@ -70,6 +88,14 @@ describe('GET /metrics on the main port', () => {
     const refusedOne = [await stats(1000), await stats(2000)].find((response) => response.errors);
     expect(refusedOne?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     await stack.execute('query Broken { agent(agentId: 1) { name } }');
+    // Names the allow-list does not hold, sent first or not, all count as one `other`.
+    for (let index = 0; index < 3; index++) await stack.execute(`query Junk${index} { agents(first: 1) { totalCount } }`);
+    // Two operations at once needing the same agent's details: one upstream call, the other joins it.
+    const [one, two] = await Promise.all([
+      stack.execute(`query Together1 { agent(agentId: ${agentIds[2]}) { name } }`),
+      stack.execute(`query Together2 { agent(agentId: ${agentIds[2]}) { id name } }`),
+    ]);
+    expect([one.errors, two.errors]).toEqual([undefined, undefined]);
 
     const { text } = await scrape(metricsUrl, { authorization: `Bearer ${TOKEN}` });
     const { byRoute } = await stack.stats();
@@ -94,12 +120,53 @@ describe('GET /metrics on the main port', () => {
     expect(sample(text, 'graphql_envelop_request', { operationName: 'Names', operationType: 'query' })).toBe(1);
     expect(sample(text, 'graphql_envelop_error_result', { operationName: 'Broken', code: 'NOT_FOUND' })).toBe(1);
     expect(sample(text, 'graphql_envelop_error_result', { operationName: 'Stats', code: 'RATE_LIMITED' })).toBe(1);
+    expect(sample(text, 'graphql_envelop_request', { operationName: 'other', operationType: 'query' })).toBe(5);
+    expect(text).not.toMatch(/operationName="(Junk|Together)/);
+    // Each outcome as the operations' own log lines count them (another path: their per-operation stats).
+    const logged = (count: 'cacheHits' | 'coalesced') =>
+      stack.logs
+        .lines()
+        .map((line) => (line.upstream as Record<string, number> | undefined)?.[count] ?? 0)
+        .reduce((sum, each) => sum + each, 0);
+    const total = (outcome: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith('cx_upstream_requests_total{') && line.includes(`outcome="${outcome}"`))
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    expect(total('cache_hit')).toBeGreaterThan(0);
+    expect(total('cache_hit')).toBe(logged('cacheHits'));
+    expect(total('coalesced')).toBeGreaterThanOrEqual(1);
+    expect(total('coalesced')).toBe(logged('coalesced'));
+    expect(sample(text, 'cx_budget_waits_total', { upstream: 'rocketchat' })).toBeUndefined();
 
     // Label values: names from closed sets, never a URL, an id or a credential.
     expect(text).not.toContain('http://');
     expect(text).not.toMatch(/="[^"]*\d{5}[^"]*"/);
     for (const secret of [sandboxCredentials.avaamoUserToken, sandboxCredentials.vambeApiKey, sandboxCredentials.rocketchatAuthToken, TOKEN]) {
       expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('budget waits', () => {
+  it('counts a call that waits for its token, once, when it starts waiting', async () => {
+    // Rocket.Chat at 2 a minute: one token at once, the next 60 s later, on a clock that moves only when told.
+    const clock = manualClock(Date.now());
+    const stack = await startStack({ env: { ROCKETCHAT_CALLS_PER_MINUTE: '2', BUDGET_MAX_WAIT_MS: '60000', OPERATION_DEADLINE_MS: '120000' }, gateway: { clock } });
+    try {
+      const stats = (window: number) =>
+        stack.execute(`{ agentConversationStats(start: "${new Date(Date.now() - 86_400_000).toISOString()}", end: "${new Date(Date.now() - window).toISOString()}") { totalConversations } }`);
+      const metricsUrl = new URL('/metrics', stack.url).href;
+      expect((await stats(1000)).errors).toBeUndefined();
+      const waiting = stats(2000);
+      await expect.poll(async () => sample((await scrape(metricsUrl)).text, 'cx_budget_waits_total', { upstream: 'rocketchat' })).toBe(1);
+      expect(await settled(waiting)).toBe(false);
+      await clock.advance(60_000);
+      expect((await waiting).errors).toBeUndefined();
+      expect(sample((await scrape(metricsUrl)).text, 'cx_budget_waits_total', { upstream: 'rocketchat', route: 'rocketchat.conversationsByAgent' })).toBe(1);
+      expect((await stack.stats()).total).toBe(2);
+    } finally {
+      await stack.close();
     }
   });
 });
