@@ -1,6 +1,5 @@
-import { settlesWithin } from '../lifecycle/bounded.js';
 import { Agent, type Dispatcher } from 'undici';
-import { followAbort, type Deadline } from './deadline.js';
+import { followAbort, settlesWithin, type Deadline } from './deadline.js';
 import { codeFor, UpstreamError, upstreamLabels, type UpstreamName } from './errors.js';
 
 export interface UpstreamTimeouts {

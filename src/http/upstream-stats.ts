@@ -57,3 +57,10 @@ export const noUpstreamStats: UpstreamStats = {
   record: () => {},
   snapshot: () => ({ ...zero(), byRoute: {} }),
 };
+
+/** The header a caller sends to see what its operation cost upstream. */
+const DEBUG_UPSTREAM_HEADER = 'x-cx-debug-upstream';
+
+/** Whether the response to a request with these headers carries `extensions.upstream` (the plugin's and the response cache's hits alike). */
+export const wantsUpstreamStats = (headers: Pick<Headers, 'get'> | undefined, always: boolean) =>
+  always || headers?.get(DEBUG_UPSTREAM_HEADER) === '1';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { settlesWithin } from './bounded.js';
+import { settlesWithin } from '../http/deadline.js';
 
 /**
  * Past SHUTDOWN_GRACE_MS, how long the close phase (pools, Redis, the span

@@ -3,7 +3,7 @@ import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Caller, CallerIdentifier } from '../auth/callers.js';
 import type { Context } from '../context.js';
-import type { ResponseCacheOutcome } from './use-response-cache.js';
+import type { ResponseCacheOutcome } from '../response-cache/hit-text.js';
 import { newOperation, type OperationFacts, type RequestRecords } from '../telemetry/request-record.js';
 
 export interface OperationRecordPluginOptions {

@@ -6,7 +6,7 @@ import { hitText, NOTHING_SENT, nothingSent, withUpstream, type ResponseCacheOut
 import type { ResponseKeyOf } from '../response-cache/key.js';
 import type { Flight, ResponseCache } from '../response-cache/response-cache.js';
 import type { StoredResponse } from '../response-cache/store.js';
-import { wantsUpstreamStats } from './use-upstream-stats.js';
+import { wantsUpstreamStats } from '../http/upstream-stats.js';
 
 export interface ResponseCachePluginOptions {
   cache: ResponseCache;
@@ -18,7 +18,6 @@ export interface ResponseCachePluginOptions {
   onOutcome?: (outcome: ResponseCacheOutcome, context: object) => void;
 }
 
-export type { ResponseCacheOutcome };
 
 /** A result Yoga sends as the given text instead of serializing it (Yoga's `ExecutionResultWithSerializer`). */
 type Serialized = ExecutionResult & { stringify(): string };

@@ -1,12 +1,7 @@
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { wantsUpstreamStats } from '../http/upstream-stats.js';
 
-/** The header a caller sends to see what its operation cost upstream. */
-export const DEBUG_UPSTREAM_HEADER = 'x-cx-debug-upstream';
-
-/** Whether the response to a request with these headers carries `extensions.upstream`. */
-export const wantsUpstreamStats = (headers: Pick<Headers, 'get'> | undefined, always: boolean) =>
-  always || headers?.get(DEBUG_UPSTREAM_HEADER) === '1';
 
 export interface UpstreamStatsPluginOptions {
   /** Every response carries the counts (DEBUG_UPSTREAM=1), not only those asked for. @default false */

@@ -4,7 +4,7 @@ import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-nod
 import type { GraphQLParams } from 'graphql-yoga';
 import { callerKey, type Caller, type CallerIdentifier } from '../auth/callers.js';
 import type { RateVerdict, RateWindows } from '../auth/rate-windows.js';
-import { wantsUpstreamStats } from '../plugins/use-upstream-stats.js';
+import { wantsUpstreamStats } from '../http/upstream-stats.js';
 import { hitText } from './hit-text.js';
 import type { ResponseKeyOf } from './key.js';
 import type { ResponseCache } from './response-cache.js';

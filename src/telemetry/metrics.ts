@@ -5,7 +5,7 @@ import type { HttpObserver } from '../http/observer.js';
 import type { UpstreamRoute } from '../http/routes.js';
 import type { UpstreamEvent } from '../http/upstream-stats.js';
 import type { RedisHealth } from '../redis/health.js';
-import type { ResponseCacheOutcome } from '../plugins/use-response-cache.js';
+import type { ResponseCacheOutcome } from '../response-cache/hit-text.js';
 import type { ConfiguredRouteCredentials } from '../upstreams/configured-credentials.js';
 
 const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { UpstreamStats } from '../http/upstream-stats.js';
-import type { ResponseCacheOutcome } from '../plugins/use-response-cache.js';
+import type { ResponseCacheOutcome } from '../response-cache/hit-text.js';
 
 /** What the log line of one operation says beyond the request's own id, status and duration. */
 export interface OperationFacts {
