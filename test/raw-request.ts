@@ -30,3 +30,18 @@ export async function readResponse<T>(response: Response): Promise<RawResponse<T
   }
   return { status: response.status, headers: response.headers, text, data: json.data ?? undefined, errors: json.errors };
 }
+
+/** A query POSTed by a caller who leaves when told: `answered` settles to the status, or `'left'` once `leave()` aborted it. */
+export function postThenLeave(url: string, query: string): { leave(): void; answered: Promise<number | 'left'> } {
+  const leaving = new AbortController();
+  const answered = fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+    signal: leaving.signal,
+  }).then(
+    (response) => response.status,
+    () => 'left' as const,
+  );
+  return { leave: () => leaving.abort(), answered };
+}

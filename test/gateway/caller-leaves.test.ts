@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Fault } from '../../src/sandbox/faults.js';
 import { manualClock } from '../clock.js';
 import { agentIds, startStack, type Stack } from '../helpers.js';
+import { postThenLeave } from '../raw-request.js';
 
 /**
  * A caller that gives up ends its operation: its upstream calls stop and
@@ -28,17 +29,11 @@ afterAll(() => stack.close());
 
 it('frees the upstream slot of a POST whose caller left, so the next caller is served at once', async () => {
   const agentId = agentIds[0]!;
-  const leaving = new AbortController();
-  const hanging = fetch(stack.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }` }),
-    signal: leaving.signal,
-  }).catch((error: unknown) => error);
+  const caller = postThenLeave(stack.url, `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }`);
   // Wait until the hanging call holds Avaamo's only slot.
   await expect.poll(async () => (await stack.stats()).byRoute['GET /v1/messages.json'] ?? 0, { timeout: 5000 }).toBe(1);
-  leaving.abort();
-  await hanging;
+  caller.leave();
+  expect(await caller.answered).toBe('left');
 
   const next = await stack.execute<{ agent: { unhandledMessages: { totalCount: number } } }>(
     `{ agent(agentId: ${agentId}) { unhandledMessages(first: 1) { totalCount } } }`,

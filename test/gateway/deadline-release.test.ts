@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentIds, startStack, type Stack } from '../helpers.js';
-import { postGraphQL } from '../raw-request.js';
+import { postGraphQL, postThenLeave } from '../raw-request.js';
 
 /**
  * Every operation's deadline (a 20 s timer and a listener on the caller's
@@ -40,16 +40,10 @@ it.each([
 it('counts an operation\'s deadline while it runs', async () => {
   expect(stack.app.gateway.deadlinesHeld()).toBe(0);
   await stack.setFaults([{ route: 'GET /v1/messages.json', kind: 'hang' }]);
-  const leaving = new AbortController();
-  const running = fetch(stack.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }` }),
-    signal: leaving.signal,
-  }).catch(() => 'left');
+  const caller = postThenLeave(stack.url, `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }`);
   await expect.poll(() => stack.app.gateway.deadlinesHeld()).toBe(1);
-  leaving.abort();
-  await running;
+  caller.leave();
+  expect(await caller.answered).toBe('left');
   await expect.poll(() => stack.app.gateway.deadlinesHeld()).toBe(0);
   await stack.setFaults([]);
 });

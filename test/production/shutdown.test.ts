@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxCredentials } from '../../src/sandbox/credentials.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { sandboxEnv } from '../helpers.js';
+import { postThenLeave } from '../raw-request.js';
 import { spawnGateway } from './spawn-gateway.js';
 
 const OPERATIONS = 20;
@@ -100,16 +101,10 @@ describe('the close phase after the drain', () => {
       });
       const agentId = sandboxCredentials.avaamoAgents[0]!.id;
       // The cache runs the load under a deadline of its own: it outlives the caller, who leaves.
-      const leaving = new AbortController();
-      const left = fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }` }),
-        signal: leaving.signal,
-      }).catch(() => 'left');
+      const caller = postThenLeave(gateway.url, `{ agent(agentId: ${agentId}) { messages(first: 1) { totalCount } } }`);
       while (!hanging.requests().some((request) => request.path === '/v1/messages.json')) await new Promise((resolve) => setTimeout(resolve, 20));
-      leaving.abort();
-      expect(await left).toBe('left');
+      caller.leave();
+      expect(await caller.answered).toBe('left');
       // The caller's line: its operation is over, only the shared load still runs.
       await gateway.waitForLine((line) => typeof line.status === 'number' || line.msg === 'request aborted');
 
