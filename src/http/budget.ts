@@ -53,10 +53,10 @@ export interface Budgets {
   take(ticket: BudgetTicket, options: { wait: boolean; deadline: Deadline; onWait?: () => void }): Promise<Reservation>;
   /**
    * Whole tokens a call with this ticket would find now, without taking one;
-   * `null` when its upstream has no budget. Only where the buckets can be read
-   * at once (in this process), for the cx_budget_tokens gauge.
+   * `null` when its upstream has no budget. For the cx_budget_tokens gauge:
+   * at once in this process, a read away when the buckets are in Redis.
    */
-  tokens?(ticket: BudgetTicket): number | null;
+  tokens(ticket: BudgetTicket): number | null | Promise<number | null>;
 }
 
 const nothingReserved: Reservation = { refund: () => undefined };

@@ -66,7 +66,7 @@ export interface HttpLayerState {
   /** Attempts sent and not yet answered. */
   inFlight(upstream: UpstreamName): number;
   /** Budget tokens a call with this ticket would find now; `null` without a budget. */
-  budgetTokens(ticket: BudgetTicket): number | null;
+  budgetTokens(ticket: BudgetTicket): number | null | Promise<number | null>;
   /** The upstream cache's estimated bytes; 0 without it. */
   cacheBytes(): number;
 }

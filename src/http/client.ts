@@ -228,8 +228,7 @@ export function createHttpClient({
   const state: HttpLayerState = {
     breaker: (upstream) => breakers.state(upstream),
     inFlight: (upstream) => limiterFor(upstream).running(),
-    // Shared budgets (Redis) cannot be read at once: no gauge for them.
-    budgetTokens: (ticket) => budgets?.tokens?.(ticket) ?? null,
+    budgetTokens: (ticket) => budgets?.tokens(ticket) ?? null,
     cacheBytes: () => cache?.bytes() ?? 0,
   };
   return scoped(null);

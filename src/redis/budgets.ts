@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { budgetSpent, bucketKey, bucketShape, createBudgets, WINDOW_MS, type BudgetRule, type BudgetSettings, type Budgets, type Reservation } from '../http/budget.js';
+import { budgetSpent, bucketKey, bucketShape, createBudgets, WINDOW_MS, type BudgetRule, type BudgetSettings, type BudgetTicket, type Budgets, type Reservation } from '../http/budget.js';
 import type { Clock } from '../http/clock.js';
 import { sleep } from '../http/deadline.js';
 import { deadlineError } from '../http/timeouts.js';
@@ -50,6 +50,21 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 60000)
 return {outcome, tostring(waitMs)}
 `);
 
+/** The tokens TAKE would find now (ARGV: capacity, perMs, the test's time or ''), without taking one. */
+const PEEK = script(`
+local now = tonumber(ARGV[3])
+if not now then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+end
+local capacity = tonumber(ARGV[1])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+if now > at then tokens = tokens + (now - at) * tonumber(ARGV[2]) end
+return tostring(math.min(capacity, tokens))
+`);
+
 const nothingReserved: Reservation = { refund: () => undefined };
 
 export interface RedisBudgetOptions {
@@ -84,14 +99,24 @@ export function createRedisBudgets(redis: RedisConnection, settings: BudgetSetti
     if (state === 'degraded') local = createBudgets(shared, clock, { startEmpty: true });
     if (state === 'up') noBurstUntil = clock.now() + WINDOW_MS;
   });
+  const bucketOf = (ticket: BudgetTicket, rule: BudgetRule) => {
+    const shape = bucketShape(rule);
+    return { key: redis.key(`budget:${bucketKey(ticket, rule)}`), perMs: shape.perMs, capacity: clock.now() < noBurstUntil ? 1 : shape.capacity };
+  };
   return {
+    async tokens(ticket) {
+      const rule = settings.rules[ticket.upstream];
+      if (!rule || rule.callsPerMinute <= 0) return null;
+      // Degraded: the local buckets are the ones calls take from.
+      if (redis.health.state !== 'up') return local.tokens(ticket);
+      const { key, perMs, capacity } = bucketOf(ticket, rule);
+      const left = await redis.attempt(async (client) => Number(await PEEK(client, [key], [capacity, perMs, bucketTime?.() ?? ''])), () => null);
+      return left === null ? local.tokens(ticket) : Math.max(0, Math.floor(left));
+    },
     async take(ticket, { wait, deadline, onWait }) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return nothingReserved;
-      const key = redis.key(`budget:${bucketKey(ticket, rule)}`);
-      const shape = bucketShape(rule);
-      const { perMs } = shape;
-      const capacity = clock.now() < noBurstUntil ? 1 : shape.capacity;
+      const { key, perMs, capacity } = bucketOf(ticket, rule);
       const run = (refund: boolean) => (client: Redis) =>
         TAKE(client, [key], [capacity, perMs, wait ? settings.maxWaitMs : -1, deadline.remainingMs(), bucketTime?.() ?? '', refund ? '1' : '0']);
       const reply = (await redis.attempt(run(false), () => null)) as [string, string] | null;

@@ -107,12 +107,18 @@ export function createGatewayMetrics(): GatewayMetrics {
     help: 'Budget tokens left for the configured credentials, by upstream and route (the lowest across a route\'s credentials, e.g. one Avaamo agent token each).',
     labelNames: ['upstream', 'route'],
     registers,
-    collect() {
+    // Budgets held in Redis are read per scrape (one read per configured credential).
+    async collect() {
+      const read = await Promise.all(
+        (sources?.routes ?? []).map(async ({ upstream, route, credentials }) => ({
+          labels: { upstream, route },
+          left: await Promise.all(credentials.map((credential) => sources!.http.budgetTokens({ upstream, route, credential }))),
+        })),
+      );
       this.reset();
-      for (const { upstream, route, credentials } of sources?.routes ?? []) {
-        const left = credentials.map((credential) => sources!.http.budgetTokens({ upstream, route, credential }));
+      for (const { labels, left } of read) {
         const known = left.filter((tokens): tokens is number => tokens !== null);
-        if (known.length > 0) this.set({ upstream, route }, Math.min(...known));
+        if (known.length > 0) this.set(labels, Math.min(...known));
       }
     },
   });

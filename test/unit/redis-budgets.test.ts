@@ -54,6 +54,23 @@ describe('budgets shared through Redis', () => {
     expect(sent.length).toBeLessThanOrEqual(25 + 3 * 25 + 1);
   });
 
+  it('tells every replica the tokens left (the cx_budget_tokens gauge), and its own while Redis is away', async () => {
+    const { clock, budgets, redis } = await replicas(2);
+    const deadline = longDeadline(clock);
+    expect(await budgets[1]!.tokens(avaamo)).toBe(25);
+    for (let index = 0; index < 3; index++) await budgets[0]!.take(avaamo, { wait: false, deadline });
+    expect(await budgets[1]!.tokens(avaamo)).toBe(22);
+    await clock.advance(60_000 / 25);
+    expect(await budgets[1]!.tokens(avaamo)).toBe(23);
+    expect(await budgets[1]!.tokens({ ...avaamo, upstream: 'vambe' })).toBeNull();
+    await redisServer.server().kill();
+    await expect.poll(() => redis.map((connection) => connection.health.state)).toEqual(['degraded', 'degraded']);
+    // Its own buckets now, empty at the transition.
+    expect(await budgets[1]!.tokens(avaamo)).toBe(0);
+    await redisServer.server().restart();
+    await expect.poll(() => redis.map((connection) => connection.health.state), { timeout: 15_000 }).toEqual(['up', 'up']);
+  });
+
   it('gives a refunded token back to every replica', async () => {
     const { clock, budgets } = await replicas(2);
     const deadline = longDeadline(clock);
