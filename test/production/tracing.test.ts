@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { sandboxCredentials } from '../../src/sandbox/credentials.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { sandboxEnv } from '../helpers.js';
@@ -99,6 +101,26 @@ describe('OpenTelemetry traces', () => {
       expect(request.trace.requestId).toBe('traced-1');
     }
     expect(new Set(upstream.map((request) => request.trace.traceparent)).size).toBe(3);
+  });
+
+  it('sends a span per operation over WebSocket too, with the request id, parent of its upstream attempts', async () => {
+    const gateway = await spawnGateway({ ...sandboxEnv(sandbox.url), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    sandbox.reset();
+    const client = createClient({ url: gateway.url.replace(/^http/, 'ws'), retryAttempts: 0, lazy: true, connectionParams: { 'x-request-id': 'ws-traced-1' }, webSocketImpl: WebSocket });
+    const result = await new Promise<unknown>((resolve, reject) => {
+      let last: unknown;
+      client.subscribe({ query: `query WsTraced { agent(agentId: ${agentId}) { name } }` }, { next: (value) => (last = value), error: reject, complete: () => resolve(last) });
+    });
+    expect(result).toMatchObject({ data: { agent: { name: expect.any(String) } } });
+    await client.dispose();
+    gateway.child.kill('SIGTERM');
+    expect((await gateway.exited).code).toBe(0);
+
+    const operation = receiver.spans.find((span) => span.name === 'query WsTraced');
+    expect(operation).toMatchObject({ attributes: { 'graphql.operation.name': 'WsTraced', 'cx.request_id': 'ws-traced-1', 'http.response.status_code': 200 } });
+    const attempts = receiver.spans.filter((span) => span.parentSpanId === operation!.spanId);
+    expect(attempts.map((span) => span.attributes['cx.route'])).toEqual(['avaamo.agentDetails']);
+    expect(sandbox.requests().map((request) => request.trace.requestId)).toEqual(['ws-traced-1']);
   });
 
   it('is off without OTEL_EXPORTER_OTLP_ENDPOINT: nothing is sent, no traceparent goes upstream', async () => {
