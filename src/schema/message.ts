@@ -4,7 +4,7 @@ import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { agentNotServed, badUserInput } from './errors.js';
-import { checkRange } from './time-range.js';
+import { checkListSpan, checkRange } from './time-range.js';
 
 export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implement({
   description: 'A participant of an Avaamo conversation (a customer, a live agent or the bot).',
@@ -150,6 +150,7 @@ builder.objectField(Agent, 'messages', (t) =>
           deviceInfo: args.includeDeviceInfo ?? false,
         };
         checkRange(filters.since, filters.until, 'since', 'until');
+        checkListSpan(filters.since, filters.until, 'since', 'until');
         return agentEntryConnection({
           list: 'messages',
           agentId: agent.agentId,

@@ -4,7 +4,7 @@ import { notePage } from './avaamo-entries.js';
 import { isPinnableSnapshot, type CursorPin } from './cursor-codec.js';
 import { badUserInput } from './errors.js';
 import type { FreshnessTracker } from './freshness.js';
-import { checkRangeEndingNow, checkSpan } from './time-range.js';
+import { checkListSpan, checkRangeEndingNow } from './time-range.js';
 
 /**
  * Reports (SMS delivery stats, query clusters, SMS records by failure
@@ -30,7 +30,7 @@ export function reportRange(args: { from?: Date | null; to?: Date | null }, now 
   const to = args.to ?? undefined;
   const from = args.from ?? new Date(Math.floor(((to ?? now).getTime() - REPORT_DEFAULT_DAYS * DAY_MS) / HOUR_MS) * HOUR_MS);
   checkRangeEndingNow(from, to, 'from', 'to', now);
-  checkSpan(from, to ?? now, REPORT_MAX_DAYS, 'from', 'to');
+  checkListSpan(from, to, 'from', 'to', now);
   return { from, to };
 }
 

@@ -60,16 +60,20 @@ export const AVAAMO_MAX_PER_PAGE = 100;
 export const UPPER_BOUND_ONLY_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Given only an upper bound, Avaamo returns just the latest 5 messages or 3
- * SMS before it (CONTRACTS.md §7.6), which no caller means; so the client
- * always sends a lower bound with an upper one.
+ * Where a range of messages or SMS starts: `from`, or, given only an upper
+ * bound, UPPER_BOUND_ONLY_LOOKBACK_MS before it. Avaamo alone returns just
+ * the latest 5 messages or 3 SMS before an upper bound (CONTRACTS.md §7.6),
+ * which no caller means; so the client always sends a lower bound with an
+ * upper one, and lists.ts splits the same range. Undefined: neither bound.
  */
+export function lowerBoundOf(from: Date | undefined, to: Date | undefined): Date | undefined {
+  return from ?? (to && new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS));
+}
+
 function lowerBound(from: Date | undefined, to: Date | undefined, snapshot: number | undefined): Date | undefined {
-  if (from) return from;
-  if (to) return new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS);
   // A pinned page of an unbounded list: its upper bound is the pin, and the
   // list it pins reached back to the beginning.
-  return snapshot === undefined ? undefined : new Date(0);
+  return lowerBoundOf(from, to) ?? (snapshot === undefined ? undefined : new Date(0));
 }
 
 /** The earlier of the caller's upper bound (rounded up to whole seconds) and the pin, in epoch seconds. */
