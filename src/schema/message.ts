@@ -5,6 +5,7 @@ import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refe
 import { builder } from './builder.js';
 import { agentNotServed, badUserInput } from './errors.js';
 import { checkListSpan, checkRange } from './time-range.js';
+import { rangeCost } from './range-cost.js';
 
 export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implement({
   description: 'A participant of an Avaamo conversation (a customer, a live agent or the bot).',
@@ -129,6 +130,7 @@ export const Message = builder.node(builder.objectRef<AgentEntry<AgentMessageWir
 builder.objectField(Agent, 'messages', (t) =>
   t.connection(
     {
+      complexity: rangeCost.messages,
       type: Message,
       // Nullable (the sketch has MessageConnection!): a failing upstream must
       // cost only this field, not the agent and its other lists.

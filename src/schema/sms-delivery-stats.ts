@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import { ASOF_DESCRIPTION, FreshnessTracker, STALE_DESCRIPTION, type Freshness } from './freshness.js';
 import { REPORT_DEFAULT_DAYS, REPORT_MAX_DAYS, readReport, reportRange } from './report.js';
 import { SmsFailureReason, failureReasonOf, guidanceOf } from './sms-failure-reason.js';
+import { rangeCost } from './range-cost.js';
 
 interface ReasonCount {
   reason: Reason;
@@ -83,6 +84,7 @@ const SmsDeliveryStats = builder.objectRef<SmsDeliveryStatsShape>('SmsDeliverySt
 
 builder.objectField(Agent, 'smsDeliveryStats', (t) =>
   t.field({
+    complexity: rangeCost.smsDeliveryStats,
     type: SmsDeliveryStats,
     nullable: true,
     description: `Delivery of this agent's SMS in a range: from and to inclusive; without \`from\`, the ${REPORT_DEFAULT_DAYS} days before \`to\` (default now), from the start of that hour; at most ${REPORT_MAX_DAYS} days. Reads every SMS record of the range (one request per 100 records of each 7-day window; past windows come from the cache for an hour), at most MAX_REPORT_ENTRIES.`,

@@ -7,6 +7,7 @@ import { checkListSpan, checkRange } from './time-range.js';
 import { smsRecordsByReason } from './sms-records-by-reason.js';
 import { SmsFailureReason, failureReasonOf, guidanceOf } from './sms-failure-reason.js';
 import { DEFAULT_MAX_REPORT_ENTRIES } from '../upstreams/avaamo/list-scan.js';
+import { rangeCost } from './range-cost.js';
 
 export const SmsStatus = builder.enumType('SmsStatus', {
   description: 'Delivery state of an SMS as the carrier reported it.',
@@ -81,6 +82,7 @@ export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntr
 builder.objectField(Agent, 'smsRecords', (t) =>
   t.connection(
     {
+      complexity: rangeCost.smsRecords,
       type: SmsRecord,
       nullable: true,
       description:

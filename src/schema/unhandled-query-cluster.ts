@@ -8,6 +8,7 @@ import { arrayConnection, parsePagingArgs, snapshotOf } from './pagination.js';
 import { CLUSTER_SIMILARITY_THRESHOLD, clusterQueries, type QueryCluster } from './query-clusters.js';
 import { REPORT_DEFAULT_DAYS, REPORT_MAX_DAYS, readReport, reportPin, reportRange } from './report.js';
 import { UnhandledMessage } from './unhandled-message.js';
+import { rangeCost } from './range-cost.js';
 
 type Entry = AgentEntry<UnhandledMessageWire>;
 
@@ -51,6 +52,7 @@ const UnhandledQueryCluster = builder.objectRef<ClusterShape>('UnhandledQueryClu
 builder.objectField(Agent, 'unhandledQueryClusters', (t) =>
   t.connection(
     {
+      complexity: rangeCost.unhandledQueryClusters,
       type: UnhandledQueryCluster,
       nullable: true,
       description: `What users asked this agent that it did not understand, grouped: every unhandled query of the range (from and to inclusive; without \`from\`, the ${REPORT_DEFAULT_DAYS} days before \`to\` (default now) from the start of that hour; at most ${REPORT_MAX_DAYS} days), up to MAX_REPORT_ENTRIES, clustered and ordered by count (ties: the most recent first). Queries equal once normalised are one; a query joins a cluster when its token-set (Jaccard) similarity with the cluster's leading query is above ${CLUSTER_SIMILARITY_THRESHOLD}. Deterministic: the same queries give the same clusters. Pages are pinned to the first page's snapshot.`,

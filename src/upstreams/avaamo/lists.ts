@@ -81,11 +81,6 @@ export function unhandledRange(from: Date | undefined, to: Date | undefined): Li
 
 const unhandledSpec: ListSpec<UnhandledFilters, UnhandledMessagesRequest> = { range: ({ from, to }) => unhandledRange(from, to), request: fromToRequest };
 
-/** How many requests reading a range takes at least (what schema/cost.ts prices): one per window of the week grid up to `now`, one when it needs none. */
-export function windowCount(range: ListRange | null, now: number): number {
-  return range !== null && spansWindows(range, now) ? splitRange(range, now).length : 1;
-}
-
 function createList<Filters, Request, Wire>(
   spec: ListSpec<Filters, Request>,
   filters: Filters,
