@@ -61,13 +61,16 @@ builder.objectField(Agent, 'unhandledQueryClusters', (t) =>
         to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
       },
       resolve: async (agent, args, context) => {
-        const range = reportRange(args);
-        const cursors = context.paging.cursors.list('unhandledQueryClusters', { agentId: agent.agentId, ...range });
+        // Keyed on the range as the caller gave it: a default `from` moves with the hour, and a traversal must outlive that.
+        const cursors = context.paging.cursors.list('unhandledQueryClusters', { agentId: agent.agentId, from: args.from ?? null, to: args.to ?? null });
         const paging = parsePagingArgs(args, cursors);
+        const snapshot = snapshotOf(paging);
+        // A later page derives the default range from its pin, the time its first page read, so it reads that page's range.
+        const range = reportRange(args, snapshot === null ? undefined : fromEpochSeconds(snapshot));
         const freshness = new FreshnessTracker();
         const scan = await readReport(context.loaders.avaamo.lists.unhandledMessages({ agentId: agent.agentId, ...range }), {
           maxEntries: context.paging.maxReportEntries,
-          snapshot: snapshotOf(paging),
+          snapshot,
           freshness,
         });
         const clusters = clusterQueries(

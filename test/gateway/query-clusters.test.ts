@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AvaamoUnhandledMessage } from '../../src/sandbox/data.js';
 import { agentIds, isoFromSeconds, startStack, type Stack } from '../helpers.js';
 
@@ -119,6 +119,26 @@ describe('Agent.unhandledQueryClusters', () => {
       after = page.pageInfo.endCursor;
     }
     expect(paged).toEqual(whole.nodes);
+  });
+
+  it('pages without `from` keep their traversal, and their range, across the top of the hour', async () => {
+    const hour = 3_600_000;
+    const top = Math.ceil(Date.now() / hour) * hour;
+    const defaults = { from: null, to: null };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(top - 10_000);
+      const whole = await clusters({ ...defaults, first: 100 });
+      const first = await clusters({ ...defaults, first: 4 });
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      // The default range (30 days back from the start of the hour) moved on: the traversal did not.
+      vi.setSystemTime(top + 5_000);
+      const second = await clusters({ ...defaults, first: 4, after: first.pageInfo.endCursor });
+      expect([...first.nodes, ...second.nodes]).toEqual(whole.nodes.slice(0, 8));
+      expect(second.queryCount).toBe(whole.queryCount);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('covers the newest MAX_REPORT_ENTRIES queries of a larger range, and says it is not complete', async () => {
