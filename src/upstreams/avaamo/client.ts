@@ -140,7 +140,8 @@ export function createAvaamoClient(baseUrl: string) {
             : request.snapshot === undefined
               ? undefined
               : (request.to ? toEpochSeconds(request.to, 'up') : request.snapshot) - UNHANDLED_DEFAULT_WINDOW_S,
-          // Whole seconds here (created_at is too): the last second before the next window.
+          // Whole seconds here, as created_at is: rounding a bound outward to its second takes in
+          // nothing the caller's range does not hold. The last second before the next window.
           to_timetoken: request.before
             ? earlier(toEpochSeconds(request.before, 'up') - 1, request.snapshot)
             : upperSeconds(request.to, request.snapshot),
@@ -170,8 +171,11 @@ export function createAvaamoClient(baseUrl: string) {
 
     smsReport: (request: SmsReportRequest, userToken: string) => {
       const from = lowerBound(request.from, request.to, request.snapshot);
-      // created_at is float seconds: the last microsecond before the next window.
-      const to = request.before ? earlier((toEpochMicros(request.before) - 1) / 1e6, request.snapshot) : upperSeconds(request.to, request.snapshot);
+      // created_at is float seconds: the bounds are sent as exact as the caller gave them (ms),
+      // not rounded outward to whole seconds, and `before` is the last microsecond before the next window.
+      const to = request.before
+        ? earlier((toEpochMicros(request.before) - 1) / 1e6, request.snapshot)
+        : earlier(request.to && request.to.getTime() / 1000, request.snapshot);
       return get(
         routeOf('avaamo.smsReport', request),
         `/api/v1/agents/${encodeURIComponent(request.agentId)}/sms/report.json`,
@@ -179,7 +183,7 @@ export function createAvaamoClient(baseUrl: string) {
         {
           page: request.page,
           per_page: request.perPage,
-          from_timetoken: from && toEpochSeconds(from, 'down'),
+          from_timetoken: from && from.getTime() / 1000,
           to_timetoken: to,
           from_phone: request.fromPhone,
           to_phone: request.toPhone,
