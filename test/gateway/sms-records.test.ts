@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AvaamoPage } from '../../src/upstreams/avaamo/types.js';
-import { agentIds, isoFromSeconds, startStack, type Stack } from '../helpers.js';
+import { agentIds, isoFromSeconds, startStack, type GraphQLResponse, type Stack } from '../helpers.js';
 
 interface WireSms {
   uuid: string;
@@ -137,10 +137,10 @@ describe('smsRecords bounds with milliseconds', () => {
     const seen: string[] = [];
     let answer: Ranged | undefined;
     for (let after: string | null = null, guard = 0; guard < 50; guard++) {
-      const response = await stack.execute<Ranged>(RANGED, { agentId, from: isoFromSeconds(from), to: isoFromSeconds(to), after });
+      const response: GraphQLResponse<Ranged> = await stack.execute<Ranged>(RANGED, { agentId, from: isoFromSeconds(from), to: isoFromSeconds(to), after });
       expect(response.errors).toBeUndefined();
       answer ??= response.data!;
-      const page = response.data!.agent.smsRecords;
+      const page: Ranged['agent']['smsRecords'] = response.data!.agent.smsRecords;
       seen.push(...page.nodes.map((node) => node.uuid));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
