@@ -1,5 +1,5 @@
 import type { QueueFilters } from '../queue/cohort.js';
-import { hasInbound, queuedContact } from '../queue/read-queue.js';
+import { queuedContact } from '../queue/read-queue.js';
 import { isBreached, waitedSeconds } from '../queue/summary.js';
 import type { QueuedContact } from '../queue/types.js';
 import { VAMBE_PAGE_SIZE } from '../upstreams/vambe/client.js';
@@ -59,8 +59,8 @@ export const Contact = builder.objectRef<ShownContact>('Contact').implement({
     waitingSince: t.field({
       type: 'DateTime',
       description:
-        'Since when this contact has been waiting: the moment Vambe\'s waiting time was counted from (its last inbound message), to the second. Waiting time at any instant is that instant minus this. A contact with no inbound message waits for nothing: its `waitingTime` stays 0, it is never over an SLA, and this is the `asOf` of its answer.',
-      resolve: (contact) => new Date(hasInbound(contact) ? contact.waitingSince : contact.asOf),
+        'Since when this contact has been waiting: the moment Vambe\'s waiting time was counted from (its last inbound message), to the second. Waiting time at any instant is that instant minus this. A contact with no inbound message waits for nothing: its `waitingTime` stays 0, it is never over an SLA, and this is when Vambe answered for it.',
+      resolve: (contact) => new Date(contact.waitingSince),
     }),
     slaBreached: t.boolean({
       description: 'Whether this contact has waited longer than `thresholdSeconds` (as of the same `asOf` as `waitingTime`).',
