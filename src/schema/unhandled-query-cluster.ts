@@ -3,6 +3,7 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import type { AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
+import { badUserInput } from './errors.js';
 import { FreshnessTracker } from './freshness.js';
 import { arrayConnection, parsePagingArgs, snapshotOf } from './pagination.js';
 import { CLUSTER_SIMILARITY_THRESHOLD, clusterQueries, type QueryCluster } from './query-clusters.js';
@@ -42,7 +43,8 @@ const UnhandledQueryCluster = builder.objectRef<ClusterShape>('UnhandledQueryClu
       description: `Its distinct wordings, most frequent first, each as its most recent query (at most ${MAX_EXAMPLES}).`,
       args: { first: t.arg.int({ defaultValue: 3, description: `How many, 0 to ${MAX_EXAMPLES}.` }) },
       resolve: ({ cluster }, { first }) => {
-        const count = Math.max(0, Math.min(MAX_EXAMPLES, first ?? 3));
+        const count = first ?? 3;
+        if (count < 0 || count > MAX_EXAMPLES) throw badUserInput(`\`first\` must be 0 to ${MAX_EXAMPLES} (got ${count})`);
         return cluster.phrasings.slice(0, count).map((phrasing) => phrasing.newest.entry);
       },
     }),

@@ -141,6 +141,18 @@ describe('Agent.unhandledQueryClusters', () => {
     }
   });
 
+  it('refuses examples(first:) below 0 or above 20 as BAD_USER_INPUT, and gives up to 20', async () => {
+    const query = `query($a: Int!, $n: Int) { agent(agentId: $a) { unhandledQueryClusters(first: 1) { nodes { examples(first: $n) { content } } } } }`;
+    for (const n of [-1, 21]) {
+      const response = await stack.execute(query, { a: agentId, n });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(response.errors?.[0]?.message).toMatch(/`first` must be 0 to 20/);
+    }
+    const zero = await stack.execute<{ agent: { unhandledQueryClusters: { nodes: { examples: unknown[] }[] } } }>(query, { a: agentId, n: 0 });
+    expect(zero.errors).toBeUndefined();
+    expect(zero.data!.agent.unhandledQueryClusters.nodes[0]!.examples).toEqual([]);
+  });
+
   it('covers the newest MAX_REPORT_ENTRIES queries of a larger range, and says it is not complete', async () => {
     const capped = await startStack({ env: { MAX_REPORT_ENTRIES: '100' } });
     try {
