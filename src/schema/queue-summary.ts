@@ -2,7 +2,8 @@ import { MAX_QUEUE_CONTACTS, readQueuePages, toQueueRead } from '../queue/read-q
 import { summarizeQueue, type AgentLoad, type PlatformLoad, type QueueSummaryData } from '../queue/summary.js';
 import { builder } from './builder.js';
 import { STALE_DESCRIPTION } from './freshness.js';
-import { ContactPlatform, ContactStatus, TeamMember, nonNegative, queueFilters } from './contact.js';
+import { ContactPlatform, ContactStatus, TeamMember, queueFilters, slaArg } from './contact.js';
+import type { Context } from '../context.js';
 
 const QueuePlatformLoad = builder.objectRef<PlatformLoad>('QueuePlatformLoad').implement({
   description: 'The contacts of a queue on one channel.',
@@ -56,12 +57,15 @@ builder.queryField('queueSummary', (t) =>
       platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
       slaSeconds: t.arg.int({ description: 'The SLA: the longest a contact should wait, in seconds (0 or more); counts `breachedCount`.' }),
     },
-    resolve: async (_root, args, context) => {
-      const slaSeconds = args.slaSeconds === null || args.slaSeconds === undefined ? null : nonNegative('slaSeconds', args.slaSeconds);
-      const filters = queueFilters(args);
-      const pass = await readQueuePages((page) => context.loaders.vambe.contactsPage.read({ ...filters, page }));
-      // Waits of older (cached) pages are counted on to the latest answer, as the live queue counts them.
-      return summarizeQueue(toQueueRead(pass), pass.latestAnswer, slaSeconds);
-    },
+    resolve: (_root, args, context) => queueSummaryOf(args, context),
   }),
 );
+
+/** Reads every page of one queue and summarises it. */
+async function queueSummaryOf(args: Parameters<typeof queueFilters>[0] & { slaSeconds?: number | null }, context: Context): Promise<QueueSummaryData> {
+  const slaSeconds = slaArg(args.slaSeconds);
+  const filters = queueFilters(args);
+  const pass = await readQueuePages((page) => context.loaders.vambe.contactsPage.read({ ...filters, page }));
+  // Waits of older (cached) pages are counted on to the latest answer, as the live queue counts them.
+  return summarizeQueue(toQueueRead(pass), pass.latestAnswer, slaSeconds);
+}

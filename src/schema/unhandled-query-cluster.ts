@@ -5,7 +5,8 @@ import type { AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { badUserInput } from './errors.js';
 import { FreshnessTracker } from './freshness.js';
-import { arrayConnection, parsePagingArgs, snapshotOf } from './pagination.js';
+import { arrayConnection, parsePagingArgs, snapshotOf, type ConnectionArgs } from './pagination.js';
+import type { Context } from '../context.js';
 import { CLUSTER_SIMILARITY_THRESHOLD, clusterQueries, type QueryCluster } from './query-clusters.js';
 import { REPORT_DEFAULT_DAYS, REPORT_MAX_DAYS, readReport, reportPin, reportRange } from './report.js';
 import { UnhandledMessage } from './unhandled-message.js';
@@ -62,34 +63,7 @@ builder.objectField(Agent, 'unhandledQueryClusters', (t) =>
         from: t.arg({ type: 'DateTime', description: 'Start of the range (inclusive).' }),
         to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
       },
-      resolve: async (agent, args, context) => {
-        // Keyed on the range as the caller gave it: a default `from` moves with the hour, and a traversal must outlive that.
-        const cursors = context.paging.cursors.list('unhandledQueryClusters', { agentId: agent.agentId, from: args.from ?? null, to: args.to ?? null });
-        const paging = parsePagingArgs(args, cursors);
-        const snapshot = snapshotOf(paging);
-        // A later page derives the default range from its pin, the time its first page read, so it reads that page's range.
-        const range = reportRange(args, snapshot === null ? undefined : fromEpochSeconds(snapshot));
-        const freshness = new FreshnessTracker();
-        const scan = await readReport(context.loaders.avaamo.lists.unhandledMessages({ agentId: agent.agentId, ...range }), {
-          maxEntries: context.paging.maxReportEntries,
-          snapshot,
-          freshness,
-        });
-        const clusters = clusterQueries(
-          scan.entries.map((wire) => ({
-            id: wire.message_uuid,
-            text: wire.content,
-            createdAt: fromEpochSeconds(wire.created_at).getTime(),
-            channel: wire.channel_name ?? null,
-            entry: { agentId: agent.agentId, wire },
-          })),
-        ).map((cluster) => ({ cluster, queries: scan.entries.length }));
-        return Object.assign(arrayConnection(paging, cursors, clusters, reportPin(scan.snapshot)), {
-          freshness,
-          complete: scan.complete,
-          queryCount: scan.entries.length,
-        });
-      },
+      resolve: (agent, args, context) => unhandledQueryClusterConnection(agent.agentId, args, context),
     },
     {
       name: 'UnhandledQueryClusterConnection',
@@ -98,14 +72,44 @@ builder.objectField(Agent, 'unhandledQueryClusters', (t) =>
         complete: tc.boolean({
           description:
             'false when the range holds more unhandled queries than the gateway reads for one report (MAX_REPORT_ENTRIES, default 10,000): the clusters then cover its newest queries.',
-          resolve: (connection) => (connection as unknown as { complete: boolean }).complete,
+          resolve: (connection) => connection.complete,
         }),
         queryCount: tc.int({
           description: 'Unhandled queries read and clustered (all of the range when complete).',
-          resolve: (connection) => (connection as unknown as { queryCount: number }).queryCount,
+          resolve: (connection) => connection.queryCount,
         }),
       }),
     },
     { name: 'UnhandledQueryClusterEdge' },
   ),
 );
+
+/** Every unhandled query of the range (at most MAX_REPORT_ENTRIES), clustered, a page of the clusters. */
+async function unhandledQueryClusterConnection(agentId: number, args: { from?: Date | null; to?: Date | null } & ConnectionArgs, context: Context) {
+  // Keyed on the range as the caller gave it: a default `from` moves with the hour, and a traversal must outlive that.
+  const cursors = context.paging.cursors.list('unhandledQueryClusters', { agentId, from: args.from ?? null, to: args.to ?? null });
+  const paging = parsePagingArgs(args, cursors);
+  const snapshot = snapshotOf(paging);
+  // A later page derives the default range from its pin, the time its first page read, so it reads that page's range.
+  const range = reportRange(args, snapshot === null ? undefined : fromEpochSeconds(snapshot));
+  const freshness = new FreshnessTracker();
+  const scan = await readReport(context.loaders.avaamo.lists.unhandledMessages({ agentId: agentId, ...range }), {
+    maxEntries: context.paging.maxReportEntries,
+    snapshot,
+    freshness,
+  });
+  const clusters = clusterQueries(
+    scan.entries.map((wire) => ({
+      id: wire.message_uuid,
+      text: wire.content,
+      createdAt: fromEpochSeconds(wire.created_at).getTime(),
+      channel: wire.channel_name ?? null,
+      entry: { agentId: agentId, wire },
+    })),
+  ).map((cluster) => ({ cluster, queries: scan.entries.length }));
+  return Object.assign(arrayConnection(paging, cursors, clusters, reportPin(scan.snapshot)), {
+    freshness,
+    complete: scan.complete,
+    queryCount: scan.entries.length,
+  });
+}
