@@ -1,6 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
 
@@ -13,8 +15,25 @@ export interface GatewayProcess {
   peakRss(): Promise<number>;
   /** What it has written to stdout and stderr so far (its start and transition lines). */
   output(): string;
+  /** Ends the process (SIGTERM: it closes its server and exits, writing a --cpu-prof profile if asked). */
   stop(): Promise<void>;
 }
+
+/** Which build runs: this checkout's source (tsx) or its dist/, or another checkout's build (the bench's "before"). */
+export interface GatewayBuild {
+  /** The compiled entry point, e.g. dist/main.js. */
+  entry: string;
+  /** Its working directory (relative paths of its config, e.g. the persisted documents, resolve there). */
+  cwd: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+/** The source as `npm start` runs it: what tests and the replica bench start, never stale. */
+export const sourceBuild: GatewayBuild = { entry: join(root, 'src/main.ts'), cwd: root, nodeArgs: ['--import', 'tsx'] };
+
+/** The build as `npm run start:prod` runs it: what `npm run bench` measures (ensureBuilt first). */
+export const thisBuild: GatewayBuild = { entry: join(root, 'dist/main.js'), cwd: root };
 
 /**
  * The load generator is one caller from one address: the per-caller rate
@@ -34,18 +53,47 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function newestMtime(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * The gateway as `npm start` runs it, in its own process so its memory is
- * measured alone, pointed at the bench's sandbox.
+ * The bench measures the built gateway, as production runs it (`node
+ * dist/main.js`): dist/ is rebuilt (`npm run build`) when any file of src/ is
+ * newer than it, so a number never belongs to stale code.
  */
-export async function startGatewayProcess(sandboxUrl: string, env: Record<string, string>): Promise<GatewayProcess> {
+export function ensureBuilt(): void {
+  let built = 0;
+  try {
+    built = statSync(thisBuild.entry).mtimeMs;
+  } catch {
+    // Not built yet.
+  }
+  if (built > newestMtime(join(root, 'src'))) return;
+  console.error('bench: dist/ is older than src/, running npm run build');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+/**
+ * A gateway in its own process, so its memory and CPU are measured alone,
+ * pointed at the bench's sandbox: the source by default, a build when asked.
+ */
+export async function startGatewayProcess(sandboxUrl: string, env: Record<string, string>, build: GatewayBuild = sourceBuild): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+  const child = spawn(process.execPath, [...(build.nodeArgs ?? []), build.entry], {
+    cwd: build.cwd,
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       ...sandboxGatewayEnv(sandboxUrl),
+      // The spelling older builds (the bench's "before") read too.
+      GATEWAY_AUTH: 'off',
       ...LOAD_CALLER_ENV,
       ...env,
     },
@@ -98,4 +146,21 @@ export async function peakRssOf(pid: number | 'self'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/** User and system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+export async function cpuMsOf(pid: number): Promise<{ user: number; system: number }> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/**
+ * Another checkout's build to measure beside this one (the "before" of a
+ * change): BENCH_BEFORE_DIST is the directory of its compiled main.js,
+ * BENCH_BEFORE_CWD that checkout (for its node_modules and relative paths).
+ */
+export function beforeBuild(): GatewayBuild | null {
+  const dist = process.env.BENCH_BEFORE_DIST;
+  if (!dist) return null;
+  return { entry: join(dist, 'main.js'), cwd: process.env.BENCH_BEFORE_CWD ?? root };
 }

@@ -1,55 +1,44 @@
 /**
- * The gateway's CPU per cached operation, without a load generator: the
- * gateway in its own process as `npm start` runs it, N requests sent one
- * after another over HTTP, and the CPU time the gateway process spent
- * (/proc/<pid>/stat) divided by N. Each operation runs once cold, then warm:
- * with the response cache on (hits) and off (every upstream answer cached,
- * the operation executed each time).
+ * The gateway's CPU per operation, without a load generator: the built
+ * gateway in its own process, N requests sent one after another over HTTP,
+ * and the CPU time the gateway process spent (/proc/<pid>/stat) divided by N.
+ * Robust on a shared machine, where req/s moves with everyone else's load.
+ * Each operation runs once cold, then warm: with the response cache on (hits)
+ * and off (every upstream answer cached, the operation executed each time).
  *
- *   npx tsx bench/hit-cpu.ts [N]
+ *   npx tsx bench/hit-cpu.ts [N] [operation...]
+ *
+ * With BENCH_BEFORE_DIST (a directory holding another checkout's compiled
+ * main.js) and BENCH_BEFORE_CWD (that checkout), each row is measured for
+ * that build too, interleaved, so before and after share the machine's load.
  */
-import { readFile } from 'node:fs/promises';
 import { startSandbox } from '../src/sandbox/server.js';
-import { startGatewayProcess } from './gateway-process.js';
+import { beforeBuild, cpuMsOf, ensureBuilt, startGatewayProcess, thisBuild, type GatewayBuild } from './gateway-process.js';
+import { DASHBOARD_QUERY, dashboardVariables, UNHANDLED_QUERY } from './scenarios.js';
 
 const N = Number(process.argv[2] ?? 3_000);
+ensureBuilt();
 const sandbox = await startSandbox({ port: 0 });
-const end = new Date(sandbox.dataset.now);
-const start = new Date(end.getTime() - 7 * 24 * 3600 * 1000);
 
 const operations = {
-  // The issue's dashboard: 5 agents × 2 lists of 10, contacts first 50, stats first 100.
-  dashboard: {
-    query: `query Dashboard($start: DateTime!, $end: DateTime!) {
-      agents(first: 5) { nodes { agentId name
-        unhandledMessages(first: 10) { totalCount nodes { content channel createdAt } }
-        failedSms: smsRecords(status: FAILED, first: 10) { totalCount nodes { toPhone statusResponse createdAt } } } }
-      queue: contacts(status: UNATTENDED, first: 50) { totalCount nodes { name platform waitingTime assignedAgents { name } } }
-      agentConversationStats(start: $start, end: $end, first: 100) { totalConversations unspecifiedCount nodes { agentName conversationCount share } }
-    }`,
-    variables: { start: start.toISOString(), end: end.toISOString() },
-  },
+  dashboard: { query: DASHBOARD_QUERY, variables: dashboardVariables(sandbox.dataset.now) },
   // The floor: an operation that reads nothing, so "off" executes next to nothing.
   typename: { query: '{ __typename }', variables: {} },
-  unhandled: {
-    query: `query($agentId: Int!) { agent(agentId: $agentId) { unhandledMessages(first: 10) { nodes { content createdAt } } } }`,
-    variables: { agentId: 20457 },
-  },
+  unhandled: { query: UNHANDLED_QUERY, variables: { agentId: 20457 } },
 };
+type Name = keyof typeof operations;
+const chosen = process.argv.slice(3) as Name[];
+const names = chosen.length > 0 ? chosen : (Object.keys(operations) as Name[]);
+const builds: Array<[string, GatewayBuild]> = [['this', thisBuild]];
+const before = beforeBuild();
+if (before) builds.push(['before', before]);
 
-/** User and system CPU time of a process, in ms (clock ticks of 10 ms). */
-async function cpuMsOf(pid: number): Promise<{ user: number; system: number }> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
-}
-
-async function measure(name: keyof typeof operations, responseCache: boolean) {
-  const gateway = await startGatewayProcess(sandbox.url, {
-    CACHE: 'true',
-    RESPONSE_CACHE: String(responseCache),
-    AVAAMO_CALLS_PER_MINUTE: '0',
-    ROCKETCHAT_CALLS_PER_MINUTE: '0',
-  });
+async function measure(name: Name, responseCache: boolean, [label, build]: [string, GatewayBuild]) {
+  const gateway = await startGatewayProcess(
+    sandbox.url,
+    { CACHE: 'on', RESPONSE_CACHE: String(responseCache), AVAAMO_CALLS_PER_MINUTE: '0', ROCKETCHAT_CALLS_PER_MINUTE: '0' },
+    build,
+  );
   try {
     const body = JSON.stringify(operations[name]);
     let bytes = 0;
@@ -60,17 +49,18 @@ async function measure(name: keyof typeof operations, responseCache: boolean) {
       bytes = text.length;
     };
     for (let i = 0; i < 500; i++) await send(); // the first one cold, then JIT warm-up
-    const before = await cpuMsOf(gateway.pid);
+    const start = await cpuMsOf(gateway.pid);
     for (let i = 0; i < N; i++) await send();
-    const after = await cpuMsOf(gateway.pid);
+    const end = await cpuMsOf(gateway.pid);
     const perOperation = (ms: number) => Number((ms / N).toFixed(3));
     return {
+      build: label,
       operation: name,
       responseCache,
       responseBytes: bytes,
-      cpuMsPerOperation: perOperation(after.user - before.user + after.system - before.system),
+      cpuMsPerOperation: perOperation(end.user - start.user + end.system - start.system),
       // Mostly the kernel's work for the socket (loopback writes), which any HTTP server pays.
-      ofWhichSystem: perOperation(after.system - before.system),
+      ofWhichSystem: perOperation(end.system - start.system),
     };
   } finally {
     await gateway.stop();
@@ -78,8 +68,8 @@ async function measure(name: keyof typeof operations, responseCache: boolean) {
 }
 
 const rows = [];
-for (const name of Object.keys(operations) as Array<keyof typeof operations>) {
-  for (const responseCache of [true, false]) rows.push(await measure(name, responseCache));
+for (const name of names) {
+  for (const responseCache of [true, false]) for (const build of builds) rows.push(await measure(name, responseCache, build));
 }
 console.table(rows);
 await sandbox.close();

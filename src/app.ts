@@ -76,7 +76,7 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
   const access = { registry: gateway.metrics.registry, token: config.telemetry.metrics.token };
   const ownPort = config.telemetry.metrics.port !== null;
   const server = createHttpServer(
-    createRequestHandler({ gateway: gateway.yoga, records: gateway.records, logger, readiness, drain, metrics: ownPort ? null : access }),
+    createRequestHandler({ gateway: gateway.handle, records: gateway.records, logger, readiness, drain, metrics: ownPort ? null : access }),
     config.http,
   );
   const metricsServer = ownPort

@@ -2,23 +2,26 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { callerKey, createCallerIdentifier } from './auth/callers.js';
 import { configuredSecrets } from './auth/secrets.js';
 import type { Config } from './config/index.js';
 import { createContext, createUpstreamClients, type Context } from './context.js';
+import { createGatewayHandler } from './gateway-handler.js';
 import { createHttpClient, type HttpLayerState } from './http/client.js';
 import { systemClock, type Clock } from './http/clock.js';
 import { useApiKeys } from './plugins/use-api-keys.js';
+import { useBodySizeLimit } from './plugins/use-body-size-limit.js';
 import { createOperationDeadlines, useDeadlineRelease } from './plugins/use-deadline-release.js';
 import { useCostLimit } from './plugins/use-cost-limit.js';
+import { useJitExecution } from './plugins/use-jit-execution.js';
 import { combineObservers } from './http/observer.js';
 import { useNoEmptyBatch } from './plugins/use-no-empty-batch.js';
 import { useOperationRecord } from './plugins/use-operation-record.js';
 import { usePendingWrites } from './plugins/use-pending-writes.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
-import { useResponseCache } from './plugins/use-response-cache.js';
+import { useResponseCache, type ResponseCacheOutcome } from './plugins/use-response-cache.js';
 import { useSecretScrubbing } from './plugins/use-secret-scrubbing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useUpstreamErrors } from './plugins/use-upstream-errors.js';
@@ -29,6 +32,7 @@ import { createQueueRegistry } from './queue/registry.js';
 import { createLocalSharing, type QueueSharing } from './queue/sharing.js';
 import { wallClock } from './queue/wall-clock.js';
 import { createRedisQueueSharing } from './redis/queue-sharing.js';
+import { createHitPath } from './response-cache/hit-path.js';
 import { createResponseKeys } from './response-cache/key.js';
 import { createResponseCache } from './response-cache/response-cache.js';
 import { createMemoryResponseStore } from './response-cache/store.js';
@@ -47,6 +51,8 @@ import { REQUEST_ID_HEADER } from './telemetry/request-id.js';
 import { tracingObserver } from './telemetry/tracing.js';
 import { upstreamLabels, type UpstreamName } from './http/errors.js';
 import { configuredRouteCredentials } from './upstreams/configured-credentials.js';
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface GatewayDependencies {
   /** Replaces global fetch for every upstream call. */
@@ -78,6 +84,11 @@ export interface GatewayDependencies {
 }
 
 export interface Gateway {
+  /**
+   * What the request handler hands every GraphQL request: a response-cache
+   * hit answered at once (response-cache/hit-path.ts), everything else by Yoga.
+   */
+  handle: RequestListener;
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
   logger: Logger;
   metrics: GatewayMetrics;
@@ -140,6 +151,13 @@ export function createGateway(
     ...(store?.bytes ? { responseCacheBytes: store.bytes } : {}),
   });
   const recording = useOperationRecord({ records, callers });
+  const keyOf = createResponseKeys({ forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams });
+  // Yoga's CORS plugin and the hit path read the same options: `{}` is Yoga's default (any origin).
+  const cors = security.corsOrigins ? { origin: [...security.corsOrigins] } : {};
+  const onResponseCacheOutcome = (outcome: ResponseCacheOutcome, context: object) => {
+    metrics.responseCache(outcome);
+    recording.responseCache(context, outcome);
+  };
   // Without CURSOR_SECRET the key is this process's own, or the one the replicas keep in Redis (config warns of it).
   const cursorKeys = dependencies.sharing?.cursorKeys ?? createCursorKeys(security.cursorSecret);
   const paging = { cursors: createCursorCodec(cursorKeys), traversals: shared.traversals, maxReportEntries: config.traffic.maxReportEntries };
@@ -157,30 +175,25 @@ export function createGateway(
     ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
     ...(responses
       ? [
-          useResponseCache({
-            cache: responses,
-            keyOf: createResponseKeys({ callers, forwardUpstreamCredentials: security.forwardUpstreamCredentials, upstreams: config.upstreams }),
-            alwaysStats: config.traffic.debugUpstream,
-            onOutcome: (outcome, context) => {
-              metrics.responseCache(outcome);
-              recording.responseCache(context, outcome);
-            },
-          }),
+          useResponseCache({ cache: responses, keyOf, callers, alwaysStats: config.traffic.debugUpstream, onOutcome: onResponseCacheOutcome }),
         ]
       : []),
     ...(security.introspection ? [] : [useDisableIntrospection() as Plugin]),
     useQueryLimits(security),
     useCostLimit(security.maxCost),
+    useJitExecution(),
     useSecretScrubbing(secrets),
     useUpstreamErrors(),
     useUpstreamStats({ always: config.traffic.debugUpstream }) as Plugin,
     useDeadlineRelease(deadlines),
     usePendingWrites(),
+    // After every plugin that could pick a request parser.
+    useBodySizeLimit(security.maxBodyBytes),
     ...(dependencies.plugins ?? []),
   ];
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: yogaLogger(logger),
     context: ({ request, req }) => {
@@ -197,10 +210,11 @@ export function createGateway(
     },
     maskedErrors: { maskError },
     plugins,
-    maxRequestBodySize: security.maxBodyBytes,
+    // useBodySizeLimit instead: Yoga's would stream a body the server already read whole again.
+    maxRequestBodySize: false,
     batching: security.maxBatch > 0 ? { limit: security.maxBatch } : false,
     extraParamNames: ['documentId'],
-    ...(security.corsOrigins ? { cors: { origin: [...security.corsOrigins] } } : {}),
+    cors,
     // GraphiQL's scripts and styles are served from here, not a CDN: it must
     // work on networks without internet access.
     renderGraphiQL,
@@ -212,7 +226,25 @@ export function createGateway(
         })
       : false,
   });
+  // Persisted-only mode turns ids into documents inside Yoga: its hits stay there.
+  const hitPath =
+    responses && !trustedDocuments
+      ? createHitPath({
+          cache: responses,
+          keyOf,
+          callers,
+          rateWindows: shared.rateWindows,
+          cors,
+          endpoint: GRAPHQL_ENDPOINT,
+          alwaysStats: config.traffic.debugUpstream,
+          onHit: (req, operationName, caller) => {
+            metrics.responseCache('hit');
+            recording.answeredBeforeYoga(req, operationName, caller);
+          },
+        })
+      : null;
   return {
+    handle: createGatewayHandler(yoga, hitPath, security.maxBodyBytes),
     yoga,
     logger,
     metrics,

@@ -47,6 +47,7 @@ export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' |
   };
 
   return {
+    /** Once per request, however many plugins ask. */
     identify(request: Request): Identification {
       let identification = memo.get(request);
       if (!identification) {
@@ -55,6 +56,8 @@ export function createCallerIdentifier(security: Pick<SecuritySettings, 'auth' |
       }
       return identification;
     },
+    /** From the Authorization header itself: for a request answered before Yoga (response-cache/hit-path.ts). */
+    identifyAuthorization: identifyHeader,
   };
 }
 

@@ -12,7 +12,7 @@ export const forwardedCredentialHeaders = {
 } as const;
 
 /** What a request forwards, header by header ('' for each it does not send): which credentials its operations use besides the configured ones. */
-export function forwardedCredentialValues(headers: Headers): string[] {
+export function forwardedCredentialValues(headers: Pick<Headers, 'get'>): string[] {
   return Object.values(forwardedCredentialHeaders).map((name) => headers.get(name) ?? '');
 }
 

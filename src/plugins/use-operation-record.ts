@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { CallerIdentifier } from '../auth/callers.js';
+import type { Caller, CallerIdentifier } from '../auth/callers.js';
 import type { Context } from '../context.js';
 import type { ResponseCacheOutcome } from './use-response-cache.js';
 import { newOperation, type OperationFacts, type RequestRecords } from '../telemetry/request-record.js';
@@ -15,6 +15,8 @@ export interface OperationRecording {
   plugin: Plugin;
   /** Told by the response cache what it did for the operation of this (per-operation) context. */
   responseCache(context: object, outcome: ResponseCacheOutcome): void;
+  /** A hit answered before Yoga (response-cache/hit-path.ts): recorded as these hooks record one answered in Yoga. */
+  answeredBeforeYoga(req: IncomingMessage, operationName: string | null, caller: Caller): void;
 }
 
 /**
@@ -28,6 +30,13 @@ export interface OperationRecording {
 export function useOperationRecord({ records, callers }: OperationRecordPluginOptions): OperationRecording {
   const byContext = new WeakMap<object, OperationFacts>();
   return {
+    answeredBeforeYoga(req, operationName, caller) {
+      const facts = newOperation(operationName);
+      facts.caller = caller.name;
+      facts.responseCache = 'hit';
+      facts.operationType = 'query';
+      records.of(req)?.operations.push(facts);
+    },
     responseCache(context, outcome) {
       const facts = byContext.get(context);
       if (!facts) return;

@@ -1,6 +1,8 @@
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { CallerIdentifier } from '../auth/callers.js';
 import type { Context } from '../context.js';
+import { hitText, NOTHING_SENT, nothingSent, withUpstream, type ResponseCacheOutcome } from '../response-cache/hit-text.js';
 import type { ResponseKeyOf } from '../response-cache/key.js';
 import type { Flight, ResponseCache } from '../response-cache/response-cache.js';
 import type { StoredResponse } from '../response-cache/store.js';
@@ -9,24 +11,20 @@ import { wantsUpstreamStats } from './use-upstream-stats.js';
 export interface ResponseCachePluginOptions {
   cache: ResponseCache;
   keyOf: ResponseKeyOf;
+  callers: CallerIdentifier;
   /** Every response carries `extensions.upstream` (DEBUG_UPSTREAM=1). @default false */
   alwaysStats?: boolean;
   /** Told what the cache did for each query it looked up, with that operation's context (metrics, logs). */
   onOutcome?: (outcome: ResponseCacheOutcome, context: object) => void;
 }
 
-/** How a response came about, in `extensions.upstream.responseCache`. */
-export type ResponseCacheOutcome = 'hit' | 'miss' | 'shared';
+export type { ResponseCacheOutcome };
 
 /** A result Yoga sends as the given text instead of serializing it (Yoga's `ExecutionResultWithSerializer`). */
 type Serialized = ExecutionResult & { stringify(): string };
 
 type ParamsHandler = Parameters<NonNullable<Plugin['onParams']>>[0]['paramsHandler'];
 type HandlerPayload = Parameters<ParamsHandler>[0];
-
-/** What a hit or a joined operation cost upstream: nothing (the counts are those of `extensions.upstream`). */
-const nothingSent = (responseCache: ResponseCacheOutcome) => ({ requests: 0, cacheHits: 0, staleHits: 0, coalesced: 0, byRoute: {}, responseCache });
-const NOTHING_SENT = { hit: JSON.stringify(nothingSent('hit')), shared: JSON.stringify(nothingSent('shared')) };
 
 /**
  * Answers a query from the response cache at Yoga's params stage: after the
@@ -36,15 +34,16 @@ const NOTHING_SENT = { hit: JSON.stringify(nothingSent('hit')), shared: JSON.str
  * Only queries are kept or shared (a mutation is known once parsed, at
  * onExecute); only whole results without errors are kept. Listed after
  * useRateLimit and useTrustedDocuments: a hit counts against the caller's
- * limit, and a trusted document's id has become its text.
+ * limit, and a trusted document's id has become its text. Most hits never
+ * get here: response-cache/hit-path.ts answers them before Yoga.
  */
-export function useResponseCache({ cache, keyOf, alwaysStats = false, onOutcome = () => {} }: ResponseCachePluginOptions): Plugin {
+export function useResponseCache({ cache, keyOf, callers, alwaysStats = false, onOutcome = () => {} }: ResponseCachePluginOptions): Plugin {
   /** Operations that executed on a miss, until onExecute says whether they are queries. */
   const leaders = new WeakMap<object, { key: string; flight?: Flight }>();
 
   /** The text, with this response's own `extensions.upstream` when its caller asked. */
   const serialized = (text: string, upstream: string | undefined, data?: unknown): Serialized => {
-    const body = upstream === undefined ? text : `${text.slice(0, -1)},"extensions":{"upstream":${upstream}}}`;
+    const body = withUpstream(text, upstream);
     return { data: data as ExecutionResult['data'], stringify: () => body };
   };
 
@@ -77,7 +76,7 @@ export function useResponseCache({ cache, keyOf, alwaysStats = false, onOutcome 
     const shared = await flight.shared;
     if (!shared) return lead(flight.key, payload, handler);
     onOutcome('shared', payload.context);
-    const stats = wantsUpstreamStats(payload.request, alwaysStats);
+    const stats = wantsUpstreamStats(payload.request.headers, alwaysStats);
     if ('text' in shared) return serialized(shared.text, stats ? NOTHING_SENT.shared : undefined);
     // The leader's result with errors: the same for this caller, but the counts are each response's own.
     const { upstream: _leaders, ...extensions } = shared.result.extensions ?? {};
@@ -87,13 +86,15 @@ export function useResponseCache({ cache, keyOf, alwaysStats = false, onOutcome 
 
   return {
     onParams({ params, request, paramsHandler, setParamsHandler, setResult, context }) {
-      const key = keyOf(params, request);
-      if (key === null) return;
+      const identification = callers.identify(request);
+      // useApiKeys refused the unidentified before their parameters were read.
+      if (!('caller' in identification)) return;
+      const key = keyOf(params, identification.caller, request.headers);
       const found = cache.lookup(key);
       const use = (stored: StoredResponse | undefined) => {
         if (stored) {
           onOutcome('hit', context);
-          setResult(serialized(stored.text, wantsUpstreamStats(request, alwaysStats) ? NOTHING_SENT.hit : undefined));
+          setResult(serialized(hitText(stored.text, wantsUpstreamStats(request.headers, alwaysStats)), undefined));
           return;
         }
         const flight = cache.inFlight(key);

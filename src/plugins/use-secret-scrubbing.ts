@@ -1,4 +1,4 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { requestSecrets, scrub, scrubValue } from '../auth/secrets.js';
 
@@ -13,35 +13,52 @@ export function useSecretScrubbing(configured: readonly string[]): Plugin {
   const secretsOf = (request: Request | undefined) =>
     request ? [...requestSecrets(request.headers), ...configured].sort((a, b) => b.length - a.length) : configured;
 
-  const scrubError = (error: GraphQLError, secrets: readonly string[]) => {
-    const writable = error as { message: string; extensions: Record<string, unknown> };
-    writable.message = scrub(error.message, secrets);
-    if (error.originalError) error.originalError.message = scrub(error.originalError.message, secrets);
-    for (const [key, value] of Object.entries(error.extensions ?? {})) writable.extensions[key] = scrubValue(value, secrets);
+  /** The error, scrubbed: a new one when anything changed (an executor's errors may be read-only). */
+  const scrubError = (error: GraphQLError, secrets: readonly string[]): GraphQLError => {
+    const message = scrub(error.message, secrets);
+    const extensions = scrubValue(error.extensions ?? {}, secrets) as Record<string, unknown>;
+    if (error.originalError) {
+      const original = scrub(error.originalError.message, secrets);
+      if (original !== error.originalError.message) error.originalError.message = original;
+    }
+    if (message === error.message && JSON.stringify(extensions) === JSON.stringify(error.extensions ?? {})) return error;
+    const { nodes, source, positions, path, originalError } = error;
+    return new GraphQLError(message, { nodes, source, positions, path, originalError, extensions });
   };
-  const scrubResult = (result: ExecutionResult, secrets: readonly string[]) => {
-    for (const error of result.errors ?? []) scrubError(error, secrets);
+  /** Errors are what is scrubbed; the secrets are gathered only for a result that has some. */
+  const scrubbed = (result: ExecutionResult, request: Request | undefined): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    const secrets = secretsOf(request);
+    return { ...result, errors: result.errors.map((error) => scrubError(error, secrets)) };
   };
 
   return {
     onExecute({ args }) {
-      const secrets = secretsOf((args.contextValue as { request?: Request }).request);
+      const request = (args.contextValue as { request?: Request }).request;
       return {
-        onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrubResult(result, secrets)),
+        onExecuteDone: (payload) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            if (result.errors?.length) setResult(scrubbed(result, request));
+          }),
       };
     },
     // Every event of a subscription, as it is sent.
     onSubscribe({ args }) {
-      const secrets = secretsOf((args.contextValue as { request?: Request }).request);
+      const request = (args.contextValue as { request?: Request }).request;
       return {
-        onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrubResult(result, secrets)),
+        onSubscribeResult: (payload) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            if (result.errors?.length) setResult(scrubbed(result, request));
+          }),
       };
     },
-    onResultProcess({ request, result }) {
-      const secrets = secretsOf(request);
-      for (const single of Array.isArray(result) ? result : [result]) {
-        if (single && typeof single === 'object' && 'errors' in single) scrubResult(single as ExecutionResult, secrets);
-      }
+    onResultProcess({ request, result, setResult }) {
+      const results = Array.isArray(result) ? result : [result];
+      if (!results.some((single) => single && typeof single === 'object' && 'errors' in single)) return;
+      const scrubbedResults = results.map((single) =>
+        single && typeof single === 'object' && 'errors' in single ? scrubbed(single as ExecutionResult, request) : single,
+      );
+      setResult((Array.isArray(result) ? scrubbedResults : scrubbedResults[0]) as typeof result);
     },
   };
 }

@@ -34,12 +34,12 @@ export function useUpstreamErrors(): Plugin {
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
-      const secrets = request ? requestSecrets(request.headers) : [];
       const requestId = request?.headers.get(REQUEST_ID_HEADER) ?? null;
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             if (!result.errors?.some((error) => error.originalError instanceof UpstreamError)) return;
+            const secrets = request ? requestSecrets(request.headers) : [];
             setResult({ ...result, errors: result.errors.map((error) => coded(error, secrets, requestId)) });
           });
         },

@@ -4,9 +4,9 @@ import type { Context } from '../context.js';
 /** The header a caller sends to see what its operation cost upstream. */
 export const DEBUG_UPSTREAM_HEADER = 'x-cx-debug-upstream';
 
-/** Whether this request's response carries `extensions.upstream`. */
-export const wantsUpstreamStats = (request: Request | undefined, always: boolean) =>
-  always || request?.headers.get(DEBUG_UPSTREAM_HEADER) === '1';
+/** Whether the response to a request with these headers carries `extensions.upstream`. */
+export const wantsUpstreamStats = (headers: Pick<Headers, 'get'> | undefined, always: boolean) =>
+  always || headers?.get(DEBUG_UPSTREAM_HEADER) === '1';
 
 export interface UpstreamStatsPluginOptions {
   /** Every response carries the counts (DEBUG_UPSTREAM=1), not only those asked for. @default false */
@@ -22,7 +22,7 @@ export function useUpstreamStats({ always = false }: UpstreamStatsPluginOptions 
   return {
     onExecute({ args }) {
       const context = args.contextValue;
-      if (!wantsUpstreamStats(context.request, always)) return;
+      if (!wantsUpstreamStats(context.request?.headers, always)) return;
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {

@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { GraphQLParams } from 'graphql-yoga';
-import type { CallerIdentifier } from '../auth/callers.js';
+import type { Caller } from '../auth/callers.js';
 import { forwardedCredentialValues } from '../auth/forwarded-credentials.js';
 import type { UpstreamSettings } from '../upstreams/settings.js';
 
 export interface ResponseKeyOptions {
-  callers: CallerIdentifier;
   /** FORWARD_UPSTREAM_CREDENTIALS: callers may bring their own upstream credentials. */
   forwardUpstreamCredentials: boolean;
   /** The configured upstreams (credentials, agents): hashed once, so a store shared between gateways never mixes two configurations. */
   upstreams: UpstreamSettings;
 }
 
-export type ResponseKeyOf = (params: GraphQLParams, request: Request) => string | null;
+/** The key of an identified caller's operation; `headers` are its request's (forwarded credentials). */
+export type ResponseKeyOf = (params: GraphQLParams, caller: Caller, headers: Pick<Headers, 'get'>) => string;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
@@ -24,19 +24,16 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('base6
  * share a key; two keys with the same scopes on the same credentials do. The
  * key is a hash, so no forwarded token is held in it. Variables are taken in
  * the order sent: another order is another key, never a wrong answer.
- * `null`: an unidentified caller, whose request goes no further anyway.
  */
-export function createResponseKeys({ callers, forwardUpstreamCredentials, upstreams }: ResponseKeyOptions): ResponseKeyOf {
+export function createResponseKeys({ forwardUpstreamCredentials, upstreams }: ResponseKeyOptions): ResponseKeyOf {
   const configured = sha256(JSON.stringify(upstreams));
-  return (params, request) => {
-    const identification = callers.identify(request);
-    if (!('caller' in identification)) return null;
-    const forwarded = forwardUpstreamCredentials ? forwardedCredentialValues(request.headers) : null;
+  return (params, caller, headers) => {
+    const forwarded = forwardUpstreamCredentials ? forwardedCredentialValues(headers) : null;
     return sha256(
       JSON.stringify([
         configured,
         forwarded,
-        identification.caller.scopes,
+        caller.scopes,
         params.operationName ?? null,
         params.variables ?? null,
         params.query ?? null,

@@ -54,6 +54,9 @@ describe('query limits', () => {
     const costly = await refused({ query, variables: { first: 100 } });
     expect(costly.errors?.[0]?.extensions).toMatchObject({ maxCost: 1000, cost: expect.any(Number) });
     expect(costly.errors?.[0]?.extensions?.cost as number).toBeGreaterThan(1000);
+    // Each document's costs are remembered per set of variables: asked again, each answer is the same.
+    expect((await refused({ query, variables: { first: 100 } })).errors?.[0]?.extensions?.cost).toBe(costly.errors?.[0]?.extensions?.cost);
+    expect((await postGraphQL(stack.url, { query, variables: { first: 10 } })).errors).toBeUndefined();
   });
 
   it('costs an Avaamo range by the windows it may read: a year of messages costs more than a week', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromEpochSeconds, toEpochMicros, toEpochSeconds } from '../../src/upstreams/time.js';
 import { canonicalKey } from '../../src/schema/cursor-codec.js';
@@ -37,6 +38,27 @@ describe('canonical requests', () => {
     expect(url).toBe('http://upstream.test/x.json?page=1&to_phone=%2B1+%28555%29+0100%26x%3D1');
     expect(new URL(url).searchParams.get('to_phone')).toBe('+1 (555) 0100&x=1');
     expect([...new URL(url).searchParams.keys()]).toEqual(['page', 'to_phone']);
+  });
+
+  it('spell every URL as WHATWG URL does, with its parameters appended in sorted order (fast-check)', () => {
+    const viaUrl = (base: string, path: string, query: Record<string, string | undefined>) => {
+      const url = new URL(base + path);
+      for (const key of Object.keys(query).sort()) if (query[key] !== undefined) url.searchParams.append(key, query[key]!);
+      return url.toString();
+    };
+    const base = fc.constantFrom('http://upstream.test', 'https://Cx.Avaamo.com:443', 'http://127.0.0.1:4010', 'http://h.test/prefix', 'http://h.test/x?fixed=1');
+    const path = fc.constantFrom('', '/a.json', '/api/v1/agents/20457.json', '/a/../b', '/sp ace', '/%7e?', '/x#frag');
+    // Any UTF-16, lone surrogates included (URL writes them as U+FFFD).
+    const text = (maxLength: number) => fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }), fc.constantFrom("!'()~*-._ +&=%", '日本 ü'));
+    const query = fc.dictionary(text(6), fc.option(text(12), { nil: undefined }), { maxKeys: 5 });
+    fc.assert(
+      fc.property(base, path, query, (b, p, q) => {
+        // Twice: the second spelling comes from the parsed-URL memo.
+        expect(canonicalUrl(b, p, q)).toBe(viaUrl(b, p, q));
+        expect(canonicalUrl(b, p, q)).toBe(viaUrl(b, p, q));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
