@@ -73,8 +73,9 @@ describe('a list read in windows equals the spec slice of the whole list, as far
         expect(reads).toBeLessThanOrEqual(cap);
         const nodes = connection.edges.map((edge) => edge.node);
         const wanted = expected.offsets.map((offset) => list.items[offset]);
-        if (nodes.length < wanted.length) {
-          // Short only because the reads ran out, and it says more follow, in the direction it pages.
+        if (nodes.join(' ') !== wanted.join(' ')) {
+          // Short (or, with first and last, ending early) only because the reads ran out, and it says more
+          // follow, in the direction it pages.
           expect(reads).toBe(cap);
           if (sized.last !== null && sized.first === null) {
             expect(nodes).toEqual(wanted.slice(wanted.length - nodes.length));
@@ -83,10 +84,10 @@ describe('a list read in windows equals the spec slice of the whole list, as far
             const from = sized.after === null ? 0 : sized.after + 1;
             const read = list.items.slice(from, from + sized.first!);
             expect(read.join(' ')).toContain(nodes.join(' '));
+            if (sized.last === null) expect(nodes).toEqual(wanted.slice(0, nodes.length));
             expect(pageInfo.hasNextPage).toBe(true);
           }
         } else {
-          expect(nodes).toEqual(wanted);
           // The reads running out may leave it unsure whether more follow, never wrong that they do.
           if (reads < cap || expected.hasNextPage) expect(pageInfo.hasNextPage).toBe(expected.hasNextPage);
           if (reads < cap || expected.hasPreviousPage) expect(pageInfo.hasPreviousPage).toBe(expected.hasPreviousPage);

@@ -140,8 +140,9 @@ export function createAvaamoClient(baseUrl: string) {
             : request.snapshot === undefined
               ? undefined
               : (request.to ? toEpochSeconds(request.to, 'up') : request.snapshot) - UNHANDLED_DEFAULT_WINDOW_S,
-          // Whole seconds here, as created_at is: rounding a bound outward to its second takes in
-          // nothing the caller's range does not hold. The last second before the next window.
+          // Whole seconds, as created_at is, each bound rounded outward: a bound with milliseconds
+          // also takes in its own second's entries (inward rounding could invert a sub-second range,
+          // which Avaamo refuses). The last second before the next window.
           to_timetoken: request.before
             ? earlier(toEpochSeconds(request.before, 'up') - 1, request.snapshot)
             : upperSeconds(request.to, request.snapshot),
