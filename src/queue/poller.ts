@@ -22,6 +22,8 @@ export interface PollerOptions {
   /** This process, as the locks know it. */
   holder: string;
   publish(update: CohortUpdate): Promise<void>;
+  /** The cohort's last read as its subscribers got it, whichever replica polled it (null: none yet). */
+  lastPublished(): QueueRead | null;
   warn(message: string): void;
 }
 
@@ -67,7 +69,10 @@ export function startPoller(cohort: Cohort, options: PollerOptions): { stop(): v
     let delay = settings.pollIntervalMs;
     try {
       if (await locks.acquire(cohort.id, holder, delay + options.operationDeadlineMs)) {
-        const update = await pass(cohort, previous, abort.signal, options);
+        // Steadied against what subscribers hold: another replica's read when it polled last (a takeover).
+        const published = options.lastPublished();
+        const steadyAgainst = published && (!previous || published.readAt > previous.readAt) ? published : previous;
+        const update = await pass(cohort, steadyAgainst, abort.signal, options);
         if (abort.signal.aborted) return;
         if (update.kind === 'queue') previous = update.read;
         report(update);

@@ -75,6 +75,20 @@ export async function readQueuePages(fetchPage: (page: number) => Promise<Answer
   };
 }
 
+/**
+ * Whether the contact waits for a reply: it has an inbound message. Vambe
+ * sends no waiting time for one without (the sandbox sends 0, CONTRACTS §5);
+ * a contact that wrote under a second ago shows 0 too, until the next poll.
+ */
+export const hasInbound = (contact: QueuedContact): boolean => Boolean(contact.waiting_time);
+
+/**
+ * When the contact's wait started, for ordering and the SLA: never, for one
+ * with no inbound message (its wait is 0 at any time, it never breaches, and
+ * it sorts after every contact that waits).
+ */
+export const waitStart = (contact: QueuedContact): number => (hasInbound(contact) ? contact.waitingSince : Number.POSITIVE_INFINITY);
+
 /** A contact read at `readAt`: waiting since then minus Vambe's waiting time. */
 export function queuedContact(contact: VambeContactWire, readAt: number): QueuedContact {
   return { ...contact, waitingSince: readAt - Math.round(contact.waiting_time ?? 0) * 1000 };
@@ -83,7 +97,8 @@ export function queuedContact(contact: VambeContactWire, readAt: number): Queued
 /**
  * The pass as the queue holds it: each contact waiting since its page's
  * answer minus its waiting time (steadied against the `previous` read),
- * longest waiting first, as of the pass's oldest answer.
+ * longest waiting first (those with no inbound message last), as of the
+ * pass's oldest answer.
  */
 export function toQueueRead(pass: QueuePass, previous: QueueRead | null = null): QueueRead {
   const before = new Map(previous?.contacts.map((contact) => [contact.id, contact.waitingSince]));
@@ -93,6 +108,12 @@ export function toQueueRead(pass: QueuePass, previous: QueueRead | null = null):
     if (earlier !== undefined && Math.abs(earlier - contact.waitingSince) < SAME_WAIT_MS) contact.waitingSince = earlier;
     return contact;
   });
-  contacts.sort((a, b) => a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  contacts.sort((a, b) => byWaitStart(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { contacts, totalCount: pass.totalCount, complete: pass.complete, readAt: pass.oldestAnswer, stale: pass.stale };
+}
+
+/** Longest waiting first; contacts with no inbound message (waitStart: never) after all others, equal among themselves. */
+function byWaitStart(a: QueuedContact, b: QueuedContact): number {
+  const [x, y] = [waitStart(a), waitStart(b)];
+  return x === y ? 0 : x < y ? -1 : 1;
 }

@@ -25,7 +25,7 @@ export interface QueueRegistry {
   close(): void;
 }
 
-export interface QueueRegistryOptions extends Omit<PollerOptions, 'locks' | 'holder' | 'publish' | 'settings'> {
+export interface QueueRegistryOptions extends Omit<PollerOptions, 'locks' | 'holder' | 'publish' | 'lastPublished' | 'settings'> {
   settings: QueueSettings;
   sharing: QueueSharing;
 }
@@ -71,6 +71,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
       locks: sharing.locks,
       holder,
       publish: (update) => sharing.fanout.publish(cohort.id, update),
+      lastPublished: () => cohorts.get(cohort.id)?.lastRead ?? null,
     });
     const entry: Entry = {
       listeners: new Set(),

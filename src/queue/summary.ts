@@ -1,4 +1,5 @@
 import { contactPlatforms, wireEnum, type ContactPlatformWire } from '../upstreams/vambe/types.js';
+import { waitStart } from './read-queue.js';
 import type { QueuedContact, QueueRead } from './types.js';
 
 export interface PlatformLoad {
@@ -31,8 +32,8 @@ export interface QueueSummaryData {
   stale: boolean;
 }
 
-/** Milliseconds the contact has waited at `at`. */
-export const waitedMs = (contact: QueuedContact, at: number) => Math.max(0, at - contact.waitingSince);
+/** Milliseconds the contact has waited at `at`: 0 with no inbound message (waitStart). */
+export const waitedMs = (contact: QueuedContact, at: number) => Math.max(0, at - waitStart(contact));
 
 /** Whole seconds waited at `at`, as `waitingTime` shows them. */
 export const waitedSeconds = (contact: QueuedContact, at: number) => Math.floor(waitedMs(contact, at) / 1000);
@@ -42,7 +43,7 @@ export const isBreached = (contact: QueuedContact, at: number, slaSeconds: numbe
 
 /** What a read's figures need that does not change with time: computed once per read, whoever asks. */
 interface Prepared {
-  /** Each contact's `waitingSince`, in the read's order: ascending, so the longest wait first. */
+  /** Each contact's waitStart, in the read's order: ascending, so the longest wait first (Infinity, a wait of 0: no inbound message). */
   since: number[];
   platforms: { platform: ContactPlatformWire | null; count: number; since: number }[];
   agents: { teamMember: AgentLoad['teamMember']; count: number; since: number }[];
@@ -63,11 +64,11 @@ function prepare(read: QueueRead): Prepared {
   // Longest waiting first: the first contact of a group sets its longest wait.
   for (const contact of read.contacts) {
     const platform = wireEnum(contact.platform, contactPlatforms);
-    group(platforms, platform, () => ({ platform, count: 0, since: contact.waitingSince }));
+    group(platforms, platform, () => ({ platform, count: 0, since: waitStart(contact) }));
     const members = contact.assigned_agents ?? [];
     if (members.length === 0) unassignedCount += 1;
     for (const member of members) {
-      group(agents, member.id ?? `name ${member.name ?? ''}`, () => ({ teamMember: { id: member.id, name: member.name }, count: 0, since: contact.waitingSince }));
+      group(agents, member.id ?? `name ${member.name ?? ''}`, () => ({ teamMember: { id: member.id, name: member.name }, count: 0, since: waitStart(contact) }));
     }
   }
   // Most first, then longest wait first (earliest start): an order that time does not change.
@@ -75,7 +76,7 @@ function prepare(read: QueueRead): Prepared {
   const platformList = [...platforms.values()].sort((a, b) => byLoad(a, b) || (a.platform ?? '~').localeCompare(b.platform ?? '~'));
   const agentList = [...agents.values()].sort((a, b) => byLoad(a, b) || (a.teamMember.name ?? '').localeCompare(b.teamMember.name ?? ''));
   found = {
-    since: read.contacts.map((contact) => contact.waitingSince),
+    since: read.contacts.map(waitStart),
     platforms: platformList,
     agents: agentList,
     unassignedCount,

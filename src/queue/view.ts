@@ -1,3 +1,4 @@
+import { hasInbound, waitStart } from './read-queue.js';
 import { arrivals, breachedPrefix, contactIn, predecessorOf, summarizeQueue, summaryShape, type QueueSummaryData } from './summary.js';
 import type { QueuedContact, QueueFailure, QueueRead } from './types.js';
 import { windowChange, windowOf, type WindowChange } from './windows.js';
@@ -100,7 +101,7 @@ export function createQueueView({ first, slaSeconds }: ViewOptions): QueueView {
       if (slaSeconds === null || !state.read || state.failure || told?.read !== state.read) return null;
       // Longest waiting first: the first contact not over the SLA at the last event crosses next, 1 ms past it.
       const next = state.read.contacts[breachedPrefix(state.read, told.at, slaSeconds)];
-      return next ? next.waitingSince + slaSeconds * 1000 + 1 : null;
+      return next && hasInbound(next) ? next.waitingSince + slaSeconds * 1000 + 1 : null;
     },
   };
 }
@@ -120,11 +121,11 @@ function newlyBreached(told: { read: QueueRead; at: number }, read: QueueRead, a
   if (told.read === read) return read.contacts.slice(since, over);
   if (predecessorOf(read) === told.read) {
     // The range holds only contacts that were under the SLA then: arrivals over it already are the rest.
-    return [...arrivals(read).filter((contact) => contact.waitingSince < wasOver), ...read.contacts.slice(since, over)];
+    return [...arrivals(read).filter((contact) => waitStart(contact) < wasOver), ...read.contacts.slice(since, over)];
   }
   return read.contacts.slice(0, over).filter((contact) => {
     const before = contactIn(told.read, contact.id);
-    return !before || before.waitingSince >= wasOver;
+    return !before || waitStart(before) >= wasOver;
   });
 }
 

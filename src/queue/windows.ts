@@ -1,3 +1,4 @@
+import { hasInbound } from './read-queue.js';
 import type { QueuedContact, QueueRead } from './types.js';
 
 /** The top `first` contacts of a read, and what a client holds of each. */
@@ -55,6 +56,6 @@ export function windowChange(before: QueueRead, after: QueueRead, first: number)
  * time: its start is no change.
  */
 function fingerprint(contact: QueuedContact): string {
-  const { waiting_time: waiting, waitingSince, ...rest } = contact;
-  return JSON.stringify([rest, waiting ? waitingSince : null]);
+  const { waiting_time: _waiting, waitingSince, ...rest } = contact;
+  return JSON.stringify([rest, hasInbound(contact) ? waitingSince : null]);
 }

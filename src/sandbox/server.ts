@@ -6,11 +6,14 @@ import { generateDataset, streamSeed, type SandboxDataset } from './data.js';
 import { createFaults, FAULTS_PATH, type Fault, type Faults } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createRng } from './rng.js';
+import { createRequestLog, queryRecord, traceHeaders, type RequestLog, type SandboxRequestRecord, type SandboxStats } from './request-log.js';
 import { rocketchatRoutes } from './rocketchat/routes.js';
 import type { Route, RouteResponse, SandboxRequest, SandboxState } from './route.js';
 import { CONTACTS_CONTROL_PATH, contactsControlRoute } from './vambe/live-contacts.js';
 import { createQueueMotion } from './vambe/queue-motion.js';
 import { vambeRoutes } from './vambe/routes.js';
+
+export type { SandboxRequestRecord, SandboxStats } from './request-log.js';
 
 export interface SandboxOptions {
   /** Port to listen on; 0 picks any free port. @default 0 */
@@ -46,26 +49,6 @@ export interface SandboxOptions {
   clock?: { now(): number };
 }
 
-export interface SandboxStats {
-  total: number;
-  /** Keyed `METHOD <route template>`, e.g. `GET /v1/messages.json`. */
-  byRoute: Record<string, number>;
-}
-
-export interface SandboxRequestRecord {
-  method: string;
-  route: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number;
-  /** The kind of credential presented ('avaamo-user', 'avaamo-agent:<id>', 'vambe', 'rocketchat', 'none', 'invalid'), never the secret. */
-  credential: string;
-  /** Epoch ms the request arrived, to observe retry spacing. */
-  at: number;
-  /** The `x-request-id` and W3C `traceparent` it carried, if any: what ties a vendor's logs to the gateway's. */
-  trace: { requestId?: string; traceparent?: string };
-}
-
 export interface Sandbox {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:4010. */
   url: string;
@@ -82,7 +65,6 @@ export interface Sandbox {
 }
 
 const ROUTES: readonly Route[] = [...avaamoRoutes, ...vambeRoutes, ...rocketchatRoutes];
-const MAX_LOGGED_REQUESTS = 2000;
 const MAX_BODY_BYTES = 1_000_000;
 
 /** Starts the upstream simulator: Avaamo, Vambe and Rocket.Chat behind one HTTP server. */
@@ -146,35 +128,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
-  };
-}
-
-interface RequestLog {
-  record(entry: SandboxRequestRecord): void;
-  stats(): SandboxStats;
-  requests(): SandboxRequestRecord[];
-  reset(): void;
-}
-
-function createRequestLog(): RequestLog {
-  let byRoute: Record<string, number> = {};
-  let total = 0;
-  let entries: SandboxRequestRecord[] = [];
-  return {
-    record(entry) {
-      const key = `${entry.method} ${entry.route}`;
-      byRoute[key] = (byRoute[key] ?? 0) + 1;
-      total++;
-      entries.push(entry);
-      if (entries.length > MAX_LOGGED_REQUESTS) entries = entries.slice(-MAX_LOGGED_REQUESTS);
-    },
-    stats: () => ({ total, byRoute: { ...byRoute } }),
-    requests: () => [...entries],
-    reset() {
-      byRoute = {};
-      total = 0;
-      entries = [];
-    },
   };
 }
 
@@ -263,31 +216,12 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
 }
 
-function traceHeaders(req: IncomingMessage): SandboxRequestRecord['trace'] {
-  const header = (name: string) => {
-    const value = req.headers[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  const requestId = header('x-request-id');
-  const traceparent = header('traceparent');
-  return { ...(requestId ? { requestId } : {}), ...(traceparent ? { traceparent } : {}) };
-}
-
 function safely(run: () => RouteResponse): RouteResponse {
   try {
     return run();
   } catch {
     return { status: 500, body: { error: 'Internal sandbox error' } };
   }
-}
-
-function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
-  const record: Record<string, string | string[]> = {};
-  for (const key of new Set(query.keys())) {
-    const values = query.getAll(key);
-    record[key] = values.length === 1 ? (values[0] ?? '') : values;
-  }
-  return record;
 }
 
 function send(res: ServerResponse, response: RouteResponse): void {

@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
+import type { Context } from '../context.js';
 import { FreshnessTracker } from './freshness.js';
-import { arrayConnection, parsePagingArgs } from './pagination.js';
+import { arrayConnection, parsePagingArgs, type ConnectionArgs } from './pagination.js';
 import { checkRange, checkSpan } from './time-range.js';
 
 /**
@@ -49,53 +50,56 @@ builder.queryField('agentConversationStats', (t) =>
         end: t.arg({ type: 'DateTime', required: true, description: 'End of the range (exclusive).' }),
         orderBy: t.arg({ type: AgentConversationStatOrder, defaultValue: 'CONVERSATION_COUNT_DESC', description: 'Row order; busiest first unless said.' }),
       },
-      resolve: async (_root, args, context) => {
-        const cursors = context.paging.cursors.list('agentConversationStats', {
-          start: args.start,
-          end: args.end,
-          orderBy: args.orderBy,
-        });
-        // Refused here rather than by Rocket.Chat: a bad range or cursor costs no call and no budget token.
-        checkRange(args.start, args.end, 'start', 'end');
-        checkSpan(args.start, args.end, MAX_RANGE_DAYS, 'start', 'end');
-        const paging = parsePagingArgs(args, cursors);
-        const answer = await context.loaders.rocketchat.conversationsByAgent.read({ start: args.start, end: args.end });
-        // Rocket.Chat sends no time of its own: the report is as of its fetch.
-        const freshness = new FreshnessTracker();
-        freshness.noteAnswer(answer);
-        const report = answer.value;
-        const rows = report.data.map((row) => ({
-          agentName: row.label,
-          conversationCount: row.value,
-          share: report.total > 0 ? row.value / report.total : 0,
-        }));
-        // Ordered here, not upstream, so every order is served by one cached answer.
-        rows.sort((a, b) =>
-          args.orderBy === 'AGENT_NAME_ASC'
-            ? a.agentName.localeCompare(b.agentName)
-            : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
-        );
-        return {
-          ...arrayConnection(paging, cursors, rows),
-          unspecifiedCount: report.unspecified,
-          totalConversations: report.total,
-          freshness,
-        };
-      },
+      resolve: (_root, args, context) => agentConversationStatsConnection(args, context),
     },
     {
       name: 'AgentConversationStatConnection',
       fields: (tc) => ({
         unspecifiedCount: tc.int({
           description: 'Conversations in the range that no agent ever served (queued or abandoned).',
-          resolve: (connection) => (connection as { unspecifiedCount: number }).unspecifiedCount,
+          resolve: (connection) => connection.unspecifiedCount,
         }),
         totalConversations: tc.int({
           description: 'Conversations in the range served by some agent (Rocket.Chat\'s total; excludes unspecified).',
-          resolve: (connection) => (connection as { totalConversations: number }).totalConversations,
+          resolve: (connection) => connection.totalConversations,
         }),
       }),
     },
     { name: 'AgentConversationStatEdge' },
   ),
 );
+
+/** Rocket.Chat's conversations per agent for the range, ordered here and paged. */
+async function agentConversationStatsConnection(args: { start: Date; end: Date; orderBy?: 'CONVERSATION_COUNT_DESC' | 'AGENT_NAME_ASC' | null } & ConnectionArgs, context: Context) {
+  const cursors = context.paging.cursors.list('agentConversationStats', {
+    start: args.start,
+    end: args.end,
+    orderBy: args.orderBy,
+  });
+  // Refused here rather than by Rocket.Chat: a bad range or cursor costs no call and no budget token.
+  checkRange(args.start, args.end, 'start', 'end');
+  checkSpan(args.start, args.end, MAX_RANGE_DAYS, 'start', 'end');
+  const paging = parsePagingArgs(args, cursors);
+  const answer = await context.loaders.rocketchat.conversationsByAgent.read({ start: args.start, end: args.end });
+  // Rocket.Chat sends no time of its own: the report is as of its fetch.
+  const freshness = new FreshnessTracker();
+  freshness.noteAnswer(answer);
+  const report = answer.value;
+  const rows = report.data.map((row) => ({
+    agentName: row.label,
+    conversationCount: row.value,
+    share: report.total > 0 ? row.value / report.total : 0,
+  }));
+  // Ordered here, not upstream, so every order is served by one cached answer.
+  rows.sort((a, b) =>
+    args.orderBy === 'AGENT_NAME_ASC'
+      ? a.agentName.localeCompare(b.agentName)
+      : b.conversationCount - a.conversationCount || a.agentName.localeCompare(b.agentName),
+  );
+  return {
+    ...arrayConnection(paging, cursors, rows),
+    unspecifiedCount: report.unspecified,
+    totalConversations: report.total,
+    freshness,
+  };
+}

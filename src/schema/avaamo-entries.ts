@@ -6,7 +6,7 @@ import { agentNotServed, badUserInput } from './errors.js';
 import type { CursorCodec } from './cursor-codec.js';
 import { FreshnessTracker, type Freshness } from './freshness.js';
 import type { Connection, DeferredConnection } from './lazy-connection.js';
-import { parsePagingArgs, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
+import { parsePagingArgs, pinsOf, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
 import { resolveWindowedConnection } from './windowed-pagination.js';
 
 /** An Avaamo list entry with the agent it was read for (the agent is not in the wire shape). */
@@ -83,8 +83,10 @@ export function pinnedConnectionDescription(entries: string, caveat = ''): strin
     `repeat nor shift pages, and totalCount stays the snapshot's. A new traversal sees the new entries.${caveat} ` +
     'A range over 7 days is read in windows of the UTC week grid (Monday 00:00 to Monday 00:00), newest first, as Avaamo ' +
     'recommends: both ends of the range are inclusive, a window holds its start and not its end (an entry exactly on a ' +
-    "week line is in the newer week, once), a page reads only the windows it reaches, and totalCount (every window's " +
-    'total, one request each for those the page did not read) only when selected. Its cursors carry their window.'
+    "week line is in the newer week, once), a page reads only the windows it reaches, at most ceil(size / 100) + 2 pages " +
+    '(past them it comes back short, or empty with a cursor to page on from, and says more may follow), and totalCount ' +
+    "(every window's total, one request each for those the page did not read) only when selected. Its cursors carry " +
+    'their window. A range is at most 366 days.'
   );
 }
 
@@ -128,7 +130,7 @@ export async function agentEntryConnection<Wire>(options: {
       snapshot: answer.value.time_token ?? null,
     };
   };
-  const pins = [paging.after?.pin, paging.before?.pin].filter((pin) => pin !== undefined);
+  const pins = pinsOf(paging);
   const windowed = pins.length > 0 ? pins.some((pin) => pin.kind === 'window') : source.splitsNow;
   const connection = windowed
     ? await resolveWindowedConnection<AgentEntry<Wire>>({

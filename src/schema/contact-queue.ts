@@ -5,7 +5,7 @@ import { SubscriptionRefusal } from '../queue/registry.js';
 import type { QueuedContact, QueueFailure } from '../queue/types.js';
 import type { QueueChange } from '../queue/view.js';
 import { builder } from './builder.js';
-import { Contact, ContactPlatform, ContactStatus, nonNegative, queueFilters, type ShownContact } from './contact.js';
+import { Contact, ContactPlatform, ContactStatus, queueFilters, slaArg, type ShownContact } from './contact.js';
 import { badUserInput, upstreamGraphQLError } from './errors.js';
 import { QueueSummary } from './queue-summary.js';
 
@@ -77,7 +77,7 @@ builder.subscriptionField('contactQueue', (t) =>
     subscribe: (_root, args, context) => {
       const first = args.first ?? DEFAULT_FIRST;
       if (first < 0 || first > MAX_QUEUE_CONTACTS) throw badUserInput(`\`first\` must be from 0 to ${MAX_QUEUE_CONTACTS} (got ${first})`);
-      const slaSeconds = args.slaSeconds === null || args.slaSeconds === undefined ? null : nonNegative('slaSeconds', args.slaSeconds);
+      const slaSeconds = slaArg(args.slaSeconds);
       try {
         return context.queue.watch(queueFilters(args), { first, slaSeconds });
       } catch (error) {

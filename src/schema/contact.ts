@@ -8,6 +8,8 @@ import { builder } from './builder.js';
 import { badUserInput } from './errors.js';
 import { FreshnessTracker } from './freshness.js';
 import { resolveLiveConnection } from './live-pagination.js';
+import type { ConnectionArgs } from './pagination.js';
+import type { Context } from '../context.js';
 
 /** A contact as a response shows it: its waits counted at `asOf` (epoch ms), when it was read or when its event was sent. */
 export type ShownContact = QueuedContact & { asOf: number };
@@ -59,7 +61,7 @@ export const Contact = builder.objectRef<ShownContact>('Contact').implement({
     waitingSince: t.field({
       type: 'DateTime',
       description:
-        'Since when this contact has been waiting: the moment Vambe\'s waiting time was counted from (its last inbound message), to the second. Waiting time at any instant is that instant minus this.',
+        'Since when this contact has been waiting: the moment Vambe\'s waiting time was counted from (its last inbound message), to the second. Waiting time at any instant is that instant minus this. A contact with no inbound message waits for nothing: its `waitingTime` stays 0, it is never over an SLA, and this is when Vambe answered for it.',
       resolve: (contact) => new Date(contact.waitingSince),
     }),
     slaBreached: t.boolean({
@@ -84,33 +86,38 @@ builder.queryField('contacts', (t) =>
         pipelineId: t.arg.id({ description: 'Only contacts in this Vambe pipeline.' }),
         platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
       },
-      resolve: async (_root, args, context) => {
-        const filters = queueFilters(args);
-        const freshness = new FreshnessTracker();
-        const connection = await resolveLiveConnection({
-          args,
-          cursors: context.paging.cursors.list('contacts', filters),
-          traversals: context.paging.traversals,
-          pageSize: VAMBE_PAGE_SIZE,
-          fetchPage: async (page) => {
-            // Vambe sends no time of its own: a page is as of its fetch, and its waits count from then.
-            const answer = await context.loaders.vambe.contactsPage.read({ ...filters, page });
-            freshness.noteAnswer(answer);
-            const at = answer.fetchedAt;
-            return { items: answer.value.contacts.map((contact) => ({ ...queuedContact(contact, at), asOf: at })), total: answer.value.total };
-          },
-          idOf: (contact) => contact.id,
-        });
-        return Object.assign(connection, { freshness });
-      },
+      resolve: (_root, args, context) => contactsConnection(args, context),
     },
     { name: 'ContactConnection' },
     { name: 'ContactEdge' },
   ),
 );
 
+type QueueArgs = { status: ContactStatusWire; pipelineId?: string | number | null; platform?: ContactPlatformWire | null };
+
+/** A page of one queue's contacts, live-paged over Vambe's pages. */
+async function contactsConnection(args: QueueArgs & ConnectionArgs, context: Context) {
+  const filters = queueFilters(args);
+  const freshness = new FreshnessTracker();
+  const connection = await resolveLiveConnection({
+    args,
+    cursors: context.paging.cursors.list('contacts', filters),
+    traversals: context.paging.traversals,
+    pageSize: VAMBE_PAGE_SIZE,
+    fetchPage: async (page) => {
+      // Vambe sends no time of its own: a page is as of its fetch, and its waits count from then.
+      const answer = await context.loaders.vambe.contactsPage.read({ ...filters, page });
+      freshness.noteAnswer(answer);
+      const at = answer.fetchedAt;
+      return { items: answer.value.contacts.map((contact): ShownContact => ({ ...queuedContact(contact, at), asOf: at })), total: answer.value.total };
+    },
+    idOf: (contact) => contact.id,
+  });
+  return Object.assign(connection, { freshness });
+}
+
 /** The queue arguments every contacts field takes, as the Vambe request spells them. */
-export function queueFilters(args: { status: ContactStatusWire; pipelineId?: string | number | null; platform?: ContactPlatformWire | null }): QueueFilters {
+export function queueFilters(args: QueueArgs): QueueFilters {
   return {
     status: args.status,
     pipelineId: args.pipelineId === null || args.pipelineId === undefined ? undefined : String(args.pipelineId),
@@ -122,4 +129,9 @@ export function queueFilters(args: { status: ContactStatusWire; pipelineId?: str
 export function nonNegative(name: string, value: number): number {
   if (value < 0) throw badUserInput(`\`${name}\` must be 0 or more (got ${value})`);
   return value;
+}
+
+/** The optional `slaSeconds` argument: null for none, else 0 or more. */
+export function slaArg(value: number | null | undefined): number | null {
+  return value === null || value === undefined ? null : nonNegative('slaSeconds', value);
 }

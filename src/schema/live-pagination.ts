@@ -1,3 +1,4 @@
+import { Memo } from '../memo.js';
 import { invalidCursor, type DecodedCursor, type ListCursors } from './cursor-codec.js';
 import { badUserInput } from './errors.js';
 import { lazyConnection, type Connection } from './lazy-connection.js';
@@ -44,17 +45,12 @@ export async function resolveLiveConnection<T>(options: {
   const wanted = Math.max(request.first ?? 0, request.last ?? 0) + 1;
   const maxPages = Math.ceil(wanted / pageSize) + 1 + (backward && before === null ? 1 : 0);
 
-  const pages = new Map<number, Promise<FetchedPage<T>>>();
+  const pages = new Memo(fetchPage);
   let total: number | null = null;
   /** Unseen items of the pages read, by absolute offset. */
   const unseen = new Map<number, T>();
   const read = async (number: number) => {
-    let pending = pages.get(number);
-    if (!pending) {
-      pending = fetchPage(number);
-      pages.set(number, pending);
-    }
-    const fetched = await pending;
+    const fetched = await pages.get(number);
     total ??= fetched.total;
     fetched.items.forEach((item, index) => {
       if (!seen.has(idOf(item))) unseen.set((number - 1) * pageSize + index, item);

@@ -4,7 +4,8 @@ import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { agentNotServed, badUserInput } from './errors.js';
-import { checkRange } from './time-range.js';
+import { checkListSpan, checkRange } from './time-range.js';
+import { rangeCost } from './range-cost.js';
 
 export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implement({
   description: 'A participant of an Avaamo conversation (a customer, a live agent or the bot).',
@@ -129,6 +130,7 @@ export const Message = builder.node(builder.objectRef<AgentEntry<AgentMessageWir
 builder.objectField(Agent, 'messages', (t) =>
   t.connection(
     {
+      complexity: rangeCost.messages,
       type: Message,
       // Nullable (the sketch has MessageConnection!): a failing upstream must
       // cost only this field, not the agent and its other lists.
@@ -150,6 +152,7 @@ builder.objectField(Agent, 'messages', (t) =>
           deviceInfo: args.includeDeviceInfo ?? false,
         };
         checkRange(filters.since, filters.until, 'since', 'until');
+        checkListSpan(filters.since, filters.until, 'since', 'until');
         return agentEntryConnection({
           list: 'messages',
           agentId: agent.agentId,

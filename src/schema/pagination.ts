@@ -1,4 +1,5 @@
 import { invalidCursor, isPinnableSnapshot, type CursorPin, type DecodedCursor, type ListCursors } from './cursor-codec.js';
+import { Memo } from '../memo.js';
 import { badUserInput } from './errors.js';
 import { lazyConnection, type Connection } from './lazy-connection.js';
 
@@ -55,10 +56,14 @@ export function parsePagingArgs(args: ConnectionArgs, cursors: ListCursors): Pag
   return { first, last, after, before };
 }
 
+/** What the request's cursors pin, `after`'s first. */
+export function pinsOf(request: PagingRequest): CursorPin[] {
+  return [request.after?.pin, request.before?.pin].filter((pin): pin is CursorPin => pin !== undefined);
+}
+
 /** The snapshot a request's cursors pin it to (null: none); two cursors of one request must come from one traversal. */
 export function snapshotOf(request: PagingRequest): number | null {
-  const pins = [request.after?.pin, request.before?.pin].filter((pin): pin is CursorPin => pin !== undefined);
-  const snapshots = pins.map((pin) => {
+  const snapshots = pinsOf(request).map((pin) => {
     if (pin.kind === 'page' || pin.kind === 'window') throw invalidCursor();
     return pin.kind === 'snapshot' ? pin.snapshot : null;
   });
@@ -136,15 +141,8 @@ export async function resolvePagedConnection<T>(options: {
   const learn = (fetched: FetchedPage<T>) => {
     snapshot = typeof fetched.snapshot === 'number' && isPinnableSnapshot(fetched.snapshot) ? fetched.snapshot : null;
   };
-  const pages = new Map<number, Promise<FetchedPage<T>>>();
-  const page = (number: number) => {
-    let pending = pages.get(number);
-    if (!pending) {
-      pending = fetchPage(number, snapshot);
-      pages.set(number, pending);
-    }
-    return pending;
-  };
+  const pages = new Memo((number: number) => fetchPage(number, snapshot));
+  const page = (number: number) => pages.get(number);
 
   // A forward window is known from the cursor alone; a backward one without
   // `before` needs the total first, which any page reports. A new traversal

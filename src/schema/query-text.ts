@@ -23,20 +23,25 @@ function expandContraction(word: string, suffix: string): string {
 }
 
 /**
- * The query as compared: accents dropped (NFKD), lower case, common English
- * contractions spelled out ("where's" → "where is", "don't" → "do not",
- * "I'm" → "i am", a possessive 's dropped), every other character that is
- * not a letter or digit a space, runs of spaces one. "WHERE IS MY ORDER!!",
- * "Where is my order?" and "where's my order" all become "where is my order".
+ * The query as compared: accents of Latin and Greek letters dropped (NFKD),
+ * lower case (Unicode), common English contractions spelled out ("where's" →
+ * "where is", "don't" → "do not", "I'm" → "i am", a possessive 's dropped),
+ * every character that is not a letter, a mark or a digit of any script a
+ * space, runs of spaces one. "WHERE IS MY ORDER!!", "Where is my order?" and
+ * "where's my order" all become "where is my order"; "Где мой заказ?" becomes
+ * "где мой заказ". Marks of other scripts stay: Devanagari's vowel signs and
+ * Cyrillic's й are letters of their words, not accents. Scripts written
+ * without spaces (Chinese, Japanese) are one word per run.
  */
 export function normaliseQuery(text: string): string {
   return text
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+    .replace(/([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu, '$1')
+    .normalize('NFC')
     .toLowerCase()
     .replace(/[‘’`´]/g, "'")
     .replace(/([a-z]+)'([a-z]+)\b/g, (_match, word: string, suffix: string) => expandContraction(word, suffix))
-    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
     .trim();
 }
 

@@ -2,7 +2,8 @@ import { MAX_QUEUE_CONTACTS, readQueuePages, toQueueRead } from '../queue/read-q
 import { summarizeQueue, type AgentLoad, type PlatformLoad, type QueueSummaryData } from '../queue/summary.js';
 import { builder } from './builder.js';
 import { STALE_DESCRIPTION } from './freshness.js';
-import { ContactPlatform, ContactStatus, TeamMember, nonNegative, queueFilters } from './contact.js';
+import { ContactPlatform, ContactStatus, TeamMember, queueFilters, slaArg } from './contact.js';
+import type { Context } from '../context.js';
 
 const QueuePlatformLoad = builder.objectRef<PlatformLoad>('QueuePlatformLoad').implement({
   description: 'The contacts of a queue on one channel.',
@@ -23,7 +24,7 @@ const QueueAgentLoad = builder.objectRef<AgentLoad>('QueueAgentLoad').implement(
 });
 
 export const QueueSummary = builder.objectRef<QueueSummaryData>('QueueSummary').implement({
-  description: `The figures of one queue (contacts in one status, optionally of one pipeline and platform), over the whole queue, not a page: the gateway reads every Vambe page of it, up to ${MAX_QUEUE_CONTACTS.toLocaleString('en')} contacts (the longest-waiting ones; \`complete\` says whether that is all). A wait is the seconds a contact has waited at \`asOf\` (its \`waitingTime\`). Percentiles use the nearest-rank method: the p-th percentile of n waits sorted in ascending order is the one at rank ⌈p/100 × n⌉ (1-based), always one of the waits itself.`,
+  description: `The figures of one queue (contacts in one status, optionally of one pipeline and platform), over the whole queue, not a page: the gateway reads every Vambe page of it, up to ${MAX_QUEUE_CONTACTS.toLocaleString('en')} contacts (the longest-waiting ones; \`complete\` says whether that is all). A wait is the seconds a contact has waited at \`asOf\` (its \`waitingTime\`): 0 for a contact with no inbound message, which counts among the waits as 0 (it is in the queue, waiting for nothing) and is never over an SLA. Percentiles use the nearest-rank method: the p-th percentile of n waits sorted in ascending order is the one at rank ⌈p/100 × n⌉ (1-based), always one of the waits itself.`,
   fields: (t) => ({
     count: t.int({ description: `Contacts the figures cover: the whole queue, or its ${MAX_QUEUE_CONTACTS.toLocaleString('en')} longest-waiting contacts when it holds more (\`complete\` false).`, resolve: (summary) => summary.count }),
     totalCount: t.int({ description: 'Contacts in the queue, as Vambe reports it; more than `count` when the queue is longer than what the gateway reads.', resolve: (summary) => summary.totalCount }),
@@ -56,12 +57,15 @@ builder.queryField('queueSummary', (t) =>
       platform: t.arg({ type: ContactPlatform, description: 'Only contacts on this channel.' }),
       slaSeconds: t.arg.int({ description: 'The SLA: the longest a contact should wait, in seconds (0 or more); counts `breachedCount`.' }),
     },
-    resolve: async (_root, args, context) => {
-      const slaSeconds = args.slaSeconds === null || args.slaSeconds === undefined ? null : nonNegative('slaSeconds', args.slaSeconds);
-      const filters = queueFilters(args);
-      const pass = await readQueuePages((page) => context.loaders.vambe.contactsPage.read({ ...filters, page }));
-      // Waits of older (cached) pages are counted on to the latest answer, as the live queue counts them.
-      return summarizeQueue(toQueueRead(pass), pass.latestAnswer, slaSeconds);
-    },
+    resolve: (_root, args, context) => queueSummaryOf(args, context),
   }),
 );
+
+/** Reads every page of one queue and summarises it. */
+async function queueSummaryOf(args: Parameters<typeof queueFilters>[0] & { slaSeconds?: number | null }, context: Context): Promise<QueueSummaryData> {
+  const slaSeconds = slaArg(args.slaSeconds);
+  const filters = queueFilters(args);
+  const pass = await readQueuePages((page) => context.loaders.vambe.contactsPage.read({ ...filters, page }));
+  // Waits of older (cached) pages are counted on to the latest answer, as the live queue counts them.
+  return summarizeQueue(toQueueRead(pass), pass.latestAnswer, slaSeconds);
+}

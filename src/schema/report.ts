@@ -4,7 +4,7 @@ import { notePage } from './avaamo-entries.js';
 import { isPinnableSnapshot, type CursorPin } from './cursor-codec.js';
 import { badUserInput } from './errors.js';
 import type { FreshnessTracker } from './freshness.js';
-import { checkRangeEndingNow, checkSpan } from './time-range.js';
+import { MAX_RANGE_DAYS, checkListSpan, checkRangeEndingNow } from './time-range.js';
 
 /**
  * Reports (SMS delivery stats, query clusters, SMS records by failure
@@ -12,11 +12,13 @@ import { checkRangeEndingNow, checkSpan } from './time-range.js';
  * `to` (default now), from the start of that hour: a start that moved with
  * every second would make the oldest window a new request each time, never
  * cached, never servable stale. A range over 366 days is refused before any
- * call, as even its past weeks, each one request, would outrun Avaamo's 50
- * calls a minute.
+ * call (MAX_RANGE_DAYS). 366 days are 53 or 54 windows, so one cold year-long
+ * report already spends about a minute of Avaamo's 50 calls per token (more
+ * with each page past a window's first): the cost limit prices a report by
+ * the requests it may make (range-cost.ts), so one operation cannot hold many.
  */
 export const REPORT_DEFAULT_DAYS = 30;
-export const REPORT_MAX_DAYS = 366;
+export const REPORT_MAX_DAYS = MAX_RANGE_DAYS;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -30,7 +32,7 @@ export function reportRange(args: { from?: Date | null; to?: Date | null }, now 
   const to = args.to ?? undefined;
   const from = args.from ?? new Date(Math.floor(((to ?? now).getTime() - REPORT_DEFAULT_DAYS * DAY_MS) / HOUR_MS) * HOUR_MS);
   checkRangeEndingNow(from, to, 'from', 'to', now);
-  checkSpan(from, to ?? now, REPORT_MAX_DAYS, 'from', 'to');
+  checkListSpan(from, to, 'from', 'to', now);
   return { from, to };
 }
 

@@ -5,6 +5,8 @@ import { builder } from './builder.js';
 import { ASOF_DESCRIPTION, FreshnessTracker, STALE_DESCRIPTION, type Freshness } from './freshness.js';
 import { REPORT_DEFAULT_DAYS, REPORT_MAX_DAYS, readReport, reportRange } from './report.js';
 import { SmsFailureReason, failureReasonOf, guidanceOf } from './sms-failure-reason.js';
+import { rangeCost } from './range-cost.js';
+import type { Context } from '../context.js';
 
 interface ReasonCount {
   reason: Reason;
@@ -83,6 +85,7 @@ const SmsDeliveryStats = builder.objectRef<SmsDeliveryStatsShape>('SmsDeliverySt
 
 builder.objectField(Agent, 'smsDeliveryStats', (t) =>
   t.field({
+    complexity: rangeCost.smsDeliveryStats,
     type: SmsDeliveryStats,
     nullable: true,
     description: `Delivery of this agent's SMS in a range: from and to inclusive; without \`from\`, the ${REPORT_DEFAULT_DAYS} days before \`to\` (default now), from the start of that hour; at most ${REPORT_MAX_DAYS} days. Reads every SMS record of the range (one request per 100 records of each 7-day window; past windows come from the cache for an hour), at most MAX_REPORT_ENTRIES.`,
@@ -90,15 +93,18 @@ builder.objectField(Agent, 'smsDeliveryStats', (t) =>
       from: t.arg({ type: 'DateTime', description: 'Start of the range (inclusive).' }),
       to: t.arg({ type: 'DateTime', description: 'End of the range (inclusive); default now.' }),
     },
-    resolve: async (agent, args, context) => {
-      const range = reportRange(args);
-      const freshness = new FreshnessTracker();
-      const scan = await readReport(context.loaders.avaamo.lists.smsReport({ agentId: agent.agentId, ...range }), {
-        maxEntries: context.paging.maxReportEntries,
-        snapshot: null,
-        freshness,
-      });
-      return { total: scan.entries.length, ...tallySms(scan.entries), complete: scan.complete, freshness };
-    },
+    resolve: (agent, args, context) => smsDeliveryStatsOf(agent.agentId, args, context),
   }),
 );
+
+/** Reads every SMS record of the range (at most MAX_REPORT_ENTRIES) and tallies them. */
+async function smsDeliveryStatsOf(agentId: number, args: { from?: Date | null; to?: Date | null }, context: Context): Promise<SmsDeliveryStatsShape> {
+  const range = reportRange(args);
+  const freshness = new FreshnessTracker();
+  const scan = await readReport(context.loaders.avaamo.lists.smsReport({ agentId, ...range }), {
+    maxEntries: context.paging.maxReportEntries,
+    snapshot: null,
+    freshness,
+  });
+  return { total: scan.entries.length, ...tallySms(scan.entries), complete: scan.complete, freshness };
+}

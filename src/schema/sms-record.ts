@@ -3,10 +3,11 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { checkRange } from './time-range.js';
+import { checkListSpan, checkRange } from './time-range.js';
 import { smsRecordsByReason } from './sms-records-by-reason.js';
 import { SmsFailureReason, failureReasonOf, guidanceOf } from './sms-failure-reason.js';
 import { DEFAULT_MAX_REPORT_ENTRIES } from '../upstreams/avaamo/list-scan.js';
+import { rangeCost } from './range-cost.js';
 
 export const SmsStatus = builder.enumType('SmsStatus', {
   description: 'Delivery state of an SMS as the carrier reported it.',
@@ -81,6 +82,7 @@ export const SmsRecord = builder.node(builder.objectRef<AgentEntry<SmsReportEntr
 builder.objectField(Agent, 'smsRecords', (t) =>
   t.connection(
     {
+      complexity: rangeCost.smsRecords,
       type: SmsRecord,
       nullable: true,
       description:
@@ -105,6 +107,7 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           status: args.status ?? undefined,
         };
         checkRange(filters.from, filters.to, 'from', 'to');
+        checkListSpan(filters.from, filters.to, 'from', 'to');
         if (args.failureReason) return smsRecordsByReason(agent.agentId, filters, args.failureReason, args, context);
         return agentEntryConnection({
           list: 'smsRecords',

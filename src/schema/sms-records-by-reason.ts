@@ -5,9 +5,8 @@ import type { SmsReportEntryWire } from '../upstreams/avaamo/types.js';
 import type { AgentEntry, TrackedConnection } from './avaamo-entries.js';
 import { FreshnessTracker } from './freshness.js';
 import { arrayConnection, parsePagingArgs, snapshotOf, type ConnectionArgs } from './pagination.js';
-import { REPORT_MAX_DAYS, readReport, reportPin, tooManyEntries } from './report.js';
+import { readReport, reportPin, tooManyEntries } from './report.js';
 import { failureReasonOf } from './sms-failure-reason.js';
-import { checkSpan } from './time-range.js';
 
 type SmsFilters = Omit<SmsReportRequest, 'agentId' | 'page' | 'perPage' | 'snapshot' | 'before' | 'past'>;
 
@@ -31,7 +30,6 @@ export async function smsRecordsByReason(
   const freshness = new FreshnessTracker();
   // Only failed and undelivered SMS have a reason.
   if (filters.status === 'sent' || filters.status === 'delivered') return Object.assign(arrayConnection(paging, cursors, []), { freshness });
-  if (filters.from) checkSpan(filters.from, filters.to ?? new Date(), REPORT_MAX_DAYS, 'from', 'to');
   const maxEntries = context.paging.maxReportEntries;
   const list = context.loaders.avaamo.lists.smsReport({ agentId, ...filters });
   const scan = await readReport(list, { maxEntries, snapshot, freshness });

@@ -22,9 +22,25 @@ export function checkRangeEndingNow(from: Date | undefined, to: Date | undefined
   }
 }
 
-/** Rejects a range longer than its upstream accepts (`maxDays` whole days). */
-export function checkSpan(from: Date, to: Date, maxDays: number, fromName: string, toName: string): void {
-  if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
-    throw badUserInput(`\`${fromName}\` and \`${toName}\` must be at most ${maxDays} days apart.`);
+const DAY_MS = 86_400_000;
+
+/**
+ * The longest range an Avaamo list or report reads: 366 days, 53 or 54
+ * windows of the week grid. A page of a list reads only a few of them
+ * (windowed-pagination.ts); reading one whole, cold (its totalCount, a
+ * report) is about a minute of Avaamo's 50 calls per token.
+ */
+export const MAX_RANGE_DAYS = 366;
+
+/** Rejects a range longer than `maxDays` whole days (`to` absent: it ends now). */
+export function checkSpan(from: Date, to: Date | undefined, maxDays: number, fromName: string, toName: string, now = new Date()): void {
+  if ((to ?? now).getTime() - from.getTime() > maxDays * DAY_MS) {
+    const ending = to ? '' : ` (without \`${toName}\`, the range ends now)`;
+    throw badUserInput(`\`${fromName}\` and \`${toName}\` must be at most ${maxDays} days apart${ending}.`, { reason: 'RANGE_TOO_LONG' });
   }
+}
+
+/** An Avaamo list's or report's range: at most MAX_RANGE_DAYS from `from` (when given) to `to` or now. */
+export function checkListSpan(from: Date | undefined, to: Date | undefined, fromName: string, toName: string, now = new Date()): void {
+  if (from) checkSpan(from, to, MAX_RANGE_DAYS, fromName, toName, now);
 }

@@ -3,7 +3,8 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { checkRangeEndingNow } from './time-range.js';
+import { checkListSpan, checkRangeEndingNow } from './time-range.js';
+import { rangeCost } from './range-cost.js';
 
 export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<UnhandledMessageWire>>('UnhandledMessage'), {
   description: 'A user query the agent could not handle (Avaamo analytics).',
@@ -38,6 +39,7 @@ export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<Unhand
 builder.objectField(Agent, 'unhandledMessages', (t) =>
   t.connection(
     {
+      complexity: rangeCost.unhandledMessages,
       type: UnhandledMessage,
       nullable: true,
       description:
@@ -49,6 +51,7 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
       resolve: (agent, args, context) => {
         const filters = { from: args.from ?? undefined, to: args.to ?? undefined };
         checkRangeEndingNow(filters.from, filters.to, 'from', 'to');
+        checkListSpan(filters.from, filters.to, 'from', 'to');
         return agentEntryConnection({
           list: 'unhandledMessages',
           agentId: agent.agentId,

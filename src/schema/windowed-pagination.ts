@@ -1,32 +1,22 @@
-import { invalidCursor, isPinnableSnapshot, type CursorPin, type DecodedCursor, type ListCursors } from './cursor-codec.js';
+import { invalidCursor, isPinnableSnapshot, type DecodedCursor, type ListCursors } from './cursor-codec.js';
 import { LazyCursors, LazyEdge, LazyPageInfo, type DeferredConnection, type PageInfoShape } from './lazy-connection.js';
-import { pagesCovering, type PagingRequest } from './pagination.js';
+import { pinsOf, type PagingRequest } from './pagination.js';
+import { WindowReader, next, type Located, type Position, type Walk, type WindowSegment } from './window-reader.js';
 
-/** One window of a list read in windows: its pages on the upstream grid. */
-export interface WindowSegment<T> {
-  /** What its cursors name it by (the week of the grid). */
-  week: number;
-  /** One page (1-based); `snapshot` is the traversal's pin, null on its first page. */
-  fetchPage(page: number, snapshot: number | null): Promise<SegmentPage<T>>;
-}
+export type { SegmentPage, WindowSegment } from './window-reader.js';
 
-export interface SegmentPage<T> {
-  items: T[];
-  /** How many the whole window holds. */
-  total: number;
-  /** The upstream's time of the answer (Avaamo's time_token), null when it sent none. */
-  snapshot: number | null;
-}
+/**
+ * Pages one field may read beyond those its `first`/`last` spans: one for
+ * a page that crosses into the next window, one for whether more follow,
+ * and, paging back from the end of the list, one for the oldest window's
+ * total. [gateway choice: as the other lists, whatever the cursors say]
+ */
+const SPARE_READS = 2;
 
-interface Position {
-  /** The window's index, newest first. */
-  index: number;
-  offset: number;
-}
-
-interface Located<T> {
-  position: Position;
-  item: T;
+/** The most upstream pages the edges and pageInfo of one windowed page read (totalCount is costed apart: cost.ts). */
+export function windowedReads(paging: PagingRequest, pageSize: number): number {
+  const size = paging.first ?? paging.last ?? 0;
+  return Math.ceil(size / pageSize) + SPARE_READS + (paging.first === null && paging.before === null ? 1 : 0);
 }
 
 /**
@@ -36,6 +26,11 @@ interface Located<T> {
  * windows it reaches: `first: 10` reads the newest window and the next only
  * if that holds fewer than 10. The total (every window's) and whether more
  * follow a full page past its window are read only when selected.
+ *
+ * A page reads at most windowedReads() pages for its edges and pageInfo,
+ * whatever the range and the cursors: over empty windows it comes back
+ * short, or empty with a cursor to page on from (startCursor = endCursor),
+ * and says more may follow (hasNextPage, or hasPreviousPage backwards).
  *
  * Pinned like a single list: the traversal's first answer gives the snapshot
  * (Avaamo's time_token; when it sends none, the time the traversal began),
@@ -55,10 +50,10 @@ export async function resolveWindowedConnection<T>(options: {
   watch: <R>(work: Promise<R>) => Promise<R>;
 }): Promise<DeferredConnection<T>> {
   const { paging, cursors, pageSize, windows, startedAt, watch } = options;
-  const pins = [paging.after?.pin, paging.before?.pin].filter((pin): pin is CursorPin => pin !== undefined);
-  const windowPins = pins.map((pin) => (pin.kind === 'window' ? pin : null));
+  const windowPins = pinsOf(paging).map((pin) => (pin.kind === 'window' ? pin : null));
   if (windowPins.some((pin) => pin === null)) throw invalidCursor();
   if (windowPins.length === 2 && windowPins[0]!.snapshot !== windowPins[1]!.snapshot) throw invalidCursor();
+  const maxReads = windowedReads(paging, pageSize);
   let snapshot = windowPins[0]?.snapshot ?? null;
   let segments = windows(snapshot);
   let reader: WindowReader<T>;
@@ -68,11 +63,11 @@ export async function resolveWindowedConnection<T>(options: {
     const opening = await watch(segments[start]!.fetchPage(1, null));
     snapshot = opening.snapshot !== null && isPinnableSnapshot(opening.snapshot) ? opening.snapshot : startedAt;
     const pinned = windows(snapshot);
-    reader = new WindowReader(pinned, pageSize, snapshot, watch);
+    reader = new WindowReader(pinned, pageSize, snapshot, watch, maxReads);
     if (sameWeeks(pinned, segments)) reader.prime(start, opening);
     segments = pinned;
   } else {
-    reader = new WindowReader(segments, pageSize, snapshot, watch);
+    reader = new WindowReader(segments, pageSize, snapshot, watch, maxReads);
   }
   const pinned = snapshot;
   const positionOf = (cursor: DecodedCursor | null): Position | null => {
@@ -84,9 +79,9 @@ export async function resolveWindowedConnection<T>(options: {
   };
   const after = positionOf(paging.after);
   const before = positionOf(paging.before);
-  const next = (position: Position): Position => ({ index: position.index, offset: position.offset + 1 });
   const start = after ? next(after) : { index: 0, offset: 0 };
 
+  let walk: Walk<T>;
   let nodes: Located<T>[];
   let hasNextPage: () => Promise<boolean>;
   let hasPreviousPage: () => Promise<boolean>;
@@ -94,26 +89,31 @@ export async function resolveWindowedConnection<T>(options: {
   // set; otherwise a cursor implies the elements beyond it exist.
   if (paging.last === null) {
     const first = paging.first!;
-    nodes = await reader.forward(start, first, before);
-    hasNextPage = async () => nodes.length === first && (await reader.forward(nodes.length > 0 ? next(nodes.at(-1)!.position) : start, 1, before)).length > 0;
+    walk = await reader.forward(start, first, before);
+    nodes = walk.found;
+    hasNextPage = () => reader.continuesAfter(walk, first, start, before);
     hasPreviousPage = async () => after !== null;
   } else if (paging.first === null) {
     const last = paging.last;
-    const end = before ?? { index: segments.length - 1, offset: await reader.total(segments.length - 1) };
-    nodes = await reader.backward(end, last, after);
-    hasPreviousPage = async () => nodes.length === last && (await reader.backward(nodes[0]?.position ?? end, 1, after)).length > 0;
+    const end = before ?? (await reader.end());
+    walk = await reader.backward(end, last, after);
+    nodes = walk.found;
+    hasPreviousPage = () => reader.continuesBefore(walk, last, end, after);
     hasNextPage = async () => before !== null;
   } else {
     const { first, last } = paging;
-    const leading = await reader.forward(start, first, before);
-    nodes = leading.slice(Math.max(0, leading.length - last));
-    hasNextPage = async () =>
-      leading.length === first && (await reader.forward(leading.length > 0 ? next(leading.at(-1)!.position) : start, 1, before)).length > 0;
-    hasPreviousPage = async () => leading.length > last || (leading.length === first && (await reader.forward(start, last + 1, before)).length > last);
+    walk = await reader.forward(start, first, before);
+    nodes = walk.found.slice(Math.max(0, walk.found.length - last));
+    hasNextPage = () => reader.continuesAfter(walk, first, start, before);
+    hasPreviousPage = async () =>
+      walk.found.length > last || walk.resume !== null || (walk.found.length === first && (await reader.holdsMore(start, last, before)));
   }
 
-  const lazyCursors = new LazyCursors(() => windowCursors(nodes, segments, pinned, cursors));
-  const boundary = nodes.length > 0 ? { start: 0, end: nodes.length - 1 } : null;
+  // An empty page that stopped for its reads still needs a cursor to page on from.
+  const continuation = nodes.length === 0 ? walk.resume : null;
+  const positions = [...nodes.map((node) => node.position), ...(continuation ? [continuation] : [])];
+  const lazyCursors = new LazyCursors(() => windowCursors(positions, segments, pinned, cursors));
+  const boundary = positions.length > 0 ? { start: 0, end: positions.length - 1 } : null;
   let pageInfo: Promise<PageInfoShape> | null = null;
   let totalCount: Promise<number> | null = null;
   return {
@@ -135,92 +135,16 @@ function sameWeeks(a: readonly WindowSegment<unknown>[], b: readonly WindowSegme
   return a.length === b.length && a.every((segment, index) => segment.week === b[index]!.week);
 }
 
-/** One cursor per node, each pinned to its own window. */
-function windowCursors<T>(nodes: readonly Located<T>[], segments: readonly WindowSegment<T>[], snapshot: number, cursors: ListCursors): string[] {
+/** One cursor per position, each pinned to its own window. */
+function windowCursors(positions: readonly Position[], segments: readonly WindowSegment<unknown>[], snapshot: number, cursors: ListCursors): string[] {
   const issued: string[] = [];
-  for (let from = 0; from < nodes.length; ) {
-    const { index } = nodes[from]!.position;
+  for (let from = 0; from < positions.length; ) {
+    const { index } = positions[from]!;
     let to = from;
-    while (to < nodes.length && nodes[to]!.position.index === index) to += 1;
-    const offsets = nodes.slice(from, to).map((node) => node.position.offset);
+    while (to < positions.length && positions[to]!.index === index) to += 1;
+    const offsets = positions.slice(from, to).map((position) => position.offset);
     issued.push(...cursors.issue({ kind: 'window', week: segments[index]!.week, snapshot }, offsets));
     from = to;
   }
   return issued;
-}
-
-/** Reads windows' pages once each, and walks positions across windows. */
-class WindowReader<T> {
-  readonly #pages = new Map<string, Promise<SegmentPage<T>>>();
-  readonly #totals = new Map<number, number>();
-
-  constructor(
-    private readonly segments: readonly WindowSegment<T>[],
-    private readonly pageSize: number,
-    private readonly snapshot: number,
-    private readonly watch: <R>(work: Promise<R>) => Promise<R>,
-  ) {}
-
-  /** A first page read before the pin was known, still valid under it. */
-  prime(index: number, fetched: SegmentPage<T>): void {
-    this.#pages.set(`${index}:1`, Promise.resolve(fetched));
-    this.#totals.set(index, fetched.total);
-  }
-
-  #page(index: number, page: number): Promise<SegmentPage<T>> {
-    const key = `${index}:${page}`;
-    let pending = this.#pages.get(key);
-    if (!pending) {
-      pending = this.watch(this.segments[index]!.fetchPage(page, this.snapshot)).then((fetched) => {
-        this.#totals.set(index, fetched.total);
-        return fetched;
-      });
-      this.#pages.set(key, pending);
-    }
-    return pending;
-  }
-
-  /** A window's total, from a page already read or the one holding `near`. */
-  async total(index: number, near = 0): Promise<number> {
-    return this.#totals.get(index) ?? (await this.#page(index, Math.floor(near / this.pageSize) + 1)).total;
-  }
-
-  /** The window's items at offsets [start, end), as far as it holds them. */
-  async #slice(index: number, start: number, end: number): Promise<T[]> {
-    const stop = Math.min(end, await this.total(index, start));
-    if (stop <= start) return [];
-    const numbers = pagesCovering(start, stop, this.pageSize);
-    const fetched = await Promise.all(numbers.map((page) => this.#page(index, page)));
-    const firstOffset = (numbers[0]! - 1) * this.pageSize;
-    return fetched.flatMap((page) => page.items).slice(start - firstOffset, stop - firstOffset);
-  }
-
-  /** Up to `count` items from `from` on, newest first, stopping before `stop`. */
-  async forward(from: Position, count: number, stop: Position | null): Promise<Located<T>[]> {
-    const found: Located<T>[] = [];
-    for (let { index, offset } = from; found.length < count && index < this.segments.length; index += 1, offset = 0) {
-      if (stop && (index > stop.index || (index === stop.index && offset >= stop.offset))) break;
-      const limit = stop && stop.index === index ? stop.offset : Number.POSITIVE_INFINITY;
-      const items = await this.#slice(index, offset, Math.min(limit, offset + count - found.length));
-      items.forEach((item, at) => found.push({ position: { index, offset: offset + at }, item }));
-      if (stop && stop.index === index) break;
-    }
-    return found;
-  }
-
-  /** Up to `count` items just before `end`, in list order, none at or before `stop`. */
-  async backward(end: Position, count: number, stop: Position | null): Promise<Located<T>[]> {
-    const found: Located<T>[] = [];
-    for (let { index, offset } = end; found.length < count && index >= 0; ) {
-      if (stop && index < stop.index) break;
-      const lower = stop && stop.index === index ? stop.offset + 1 : 0;
-      const from = Math.max(lower, offset - (count - found.length));
-      const items = from < offset ? await this.#slice(index, from, offset) : [];
-      found.unshift(...items.map((item, at) => ({ position: { index, offset: from + at }, item })));
-      if (stop && stop.index === index) break;
-      index -= 1;
-      if (index >= 0) offset = await this.total(index);
-    }
-    return found;
-  }
 }

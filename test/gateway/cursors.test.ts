@@ -156,6 +156,33 @@ describe('a crafted cursor, even one signed with the secret itself', () => {
     }
   });
 
+  it('cannot make a list read in windows read more pages than its size spans, plus two, whatever window it names', async () => {
+    // A year ending 100 days before the sandbox's newest entry: some weeks of entries, then ~38 empty ones.
+    const until = new Date(stack.sandbox.dataset.now - 100 * 86_400_000);
+    const since = new Date(until.getTime() - 265 * 86_400_000);
+    const query = `query($first: Int, $after: String, $last: Int, $before: String, $since: DateTime!, $until: DateTime!) {
+      agent(agentId: ${agentId}) { messages(since: $since, until: $until, first: $first, after: $after, last: $last, before: $before) {
+        edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+    const opening = await stack.execute<{ agent: { messages: Page } }>(query, { since, until, first: 1 });
+    expect(opening.errors).toBeUndefined();
+    // A window cursor the gateway really issued: only the week and offset are crafted.
+    const snapshot = Number(/^2~w\d+s([\d.]+)~/.exec(opening.data!.agent.messages.pageInfo.endCursor!)![1]);
+    const messages = codec.list('messages', { agentId, since, until, deviceInfo: false });
+    const week = (ms: number) => Math.floor((ms - Date.UTC(1970, 0, 5)) / (7 * 86_400_000));
+    for (const at of [week(until.getTime()), week(until.getTime()) - 10, week(since.getTime())]) {
+      for (const offset of offsets) {
+        const [cursor] = messages.issue({ kind: 'window', week: at, snapshot }, [offset]);
+        for (const variables of [{ first: 1, after: cursor }, { first: 100, after: cursor }, { last: 100, before: cursor }, { first: 100, after: cursor, before: cursor }]) {
+          await stack.resetStats();
+          const response = await stack.execute(query, { since, until, ...variables });
+          expect(response.errors).toBeUndefined();
+          const size = variables.first ?? variables.last!;
+          expect((await stack.stats()).total).toBeLessThanOrEqual(Math.ceil(size / 100) + 2);
+        }
+      }
+    }
+  });
+
   it('cannot make the contacts list read more Vambe pages than its size spans, plus one', async () => {
     // A page the gateway really holds: only the offset is crafted.
     const page = /^2~p([^~]+)~/.exec(await cursorOf('contacts'))![1]!;

@@ -74,19 +74,19 @@ describe('a dashboard in one operation', () => {
   });
 
   it('asks once when two arguments differ only below the upstream\'s precision', async () => {
-    // The SMS report takes whole seconds: both ranges (two days: one request, no 7-day windows) are the same upstream request.
+    // Unhandled messages take whole seconds: both ranges (two days: one request, no 7-day windows) are the same upstream request.
     const { data, errors } = await stack.execute<{ agent: { a: { totalCount: number }; b: { totalCount: number } } }>(
       `query($agentId: Int!) {
         agent(agentId: $agentId) {
-          a: smsRecords(from: "2026-01-01T00:00:00.100Z", to: "2026-01-03T00:00:00Z", first: 5) { totalCount }
-          b: smsRecords(from: "2026-01-01T00:00:00.900Z", to: "2026-01-03T00:00:00Z", first: 5) { totalCount }
+          a: unhandledMessages(from: "2026-01-01T00:00:00.100Z", to: "2026-01-03T00:00:00Z", first: 5) { totalCount }
+          b: unhandledMessages(from: "2026-01-01T00:00:00.900Z", to: "2026-01-03T00:00:00Z", first: 5) { totalCount }
         }
       }`,
       { agentId: agentIds[0] },
     );
     expect(errors).toBeUndefined();
     expect(data!.agent.a).toEqual(data!.agent.b);
-    expect((await stack.stats()).byRoute).toEqual({ 'GET /api/v1/agents/{id}/sms/report.json': 1 });
+    expect((await stack.stats()).byRoute).toEqual({ 'GET /bots/analytics/{id}/unhandled_messages.json': 1 });
   });
 
   it('does not share pages between two operations (that is the cross-request cache\'s job)', async () => {

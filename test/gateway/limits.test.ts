@@ -59,6 +59,18 @@ describe('query limits', () => {
     expect((await postGraphQL(stack.url, { query, variables: { first: 10 } })).errors).toBeUndefined();
   });
 
+  it('costs an Avaamo range by the windows it may read: a year of messages costs more than a week', async () => {
+    const day = 86_400_000;
+    const query = /* GraphQL */ `query ($since: DateTime!) { agent(agentId: ${agentId}) {
+      a: messages(since: $since, first: 10) { totalCount } b: messages(since: $since, first: 10) { totalCount } } }`;
+    const week = await postGraphQL(stack.url, { query, variables: { since: new Date(Date.now() - 6 * day).toISOString() } });
+    expect(week.errors).toBeUndefined();
+    await stack.resetStats();
+    // 53 or 54 windows each, read one request each for totalCount: over 1,000 at 10 a request.
+    const year = await refused({ query, variables: { since: new Date(Date.now() - 365 * day).toISOString() } });
+    expect(year.errors?.[0]?.extensions?.cost as number).toBeGreaterThan(1000);
+  });
+
   it('refuses a body over MAX_BODY_BYTES with 413', async () => {
     const response = await postGraphQL(stack.url, { query: `{ agents { totalCount } }`, variables: { pad: 'x'.repeat(30_000) } });
     expect(response.status).toBe(413);
@@ -167,5 +179,33 @@ describe('rate limit with trusted documents only', () => {
     const third = await postGraphQL(stack.url, adHoc);
     expect(third.status).toBe(429);
     expect(codes(third.errors)).toEqual(['RATE_LIMITED']);
+  });
+});
+
+describe('the cost of reports (default MAX_COST)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.resetStats());
+  const reports = (from: string | null) => /* GraphQL */ `{ agents(first: 10) { nodes {
+    smsDeliveryStats${from ? `(from: "${from}")` : ''} { total }
+    unhandledQueryClusters(${from ? `from: "${from}", ` : ''}first: 5) { nodes { count } } } } }`;
+
+  it('refuses ten agents\' year-long reports before any upstream request: each may read every page of 54 windows', async () => {
+    const response = await postGraphQL(stack.url, { query: reports(new Date(Date.now() - 365 * 86_400_000).toISOString()) });
+    expect(codes(response.errors)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect((await stack.stats()).total).toBe(0);
+  });
+
+  it('answers one agent\'s year-long reports, and ten agents\' 30-day delivery stats', async () => {
+    const year = new Date(Date.now() - 365 * 86_400_000).toISOString();
+    const one = await postGraphQL(stack.url, {
+      query: `{ agent(agentId: ${agentId}) { smsDeliveryStats(from: "${year}") { total } unhandledQueryClusters(from: "${year}", first: 5) { nodes { count } } } }`,
+    });
+    expect(one.errors, JSON.stringify(one.errors)).toBeUndefined();
+    const ten = await postGraphQL(stack.url, { query: `{ agents(first: 10) { nodes { smsDeliveryStats { total } } } }` });
+    expect(ten.errors, JSON.stringify(ten.errors)).toBeUndefined();
   });
 });

@@ -237,6 +237,40 @@ describe('contactQueue: when Vambe fails', () => {
     // One event for the failure, one for the recovery.
     expect(queue.events.map((event) => event.errors?.[0]?.extensions?.code ?? 'data')).toEqual(['data', 'RATE_LIMITED', 'data']);
   });
+
+  it('while Vambe\'s breaker is open, waits for its probe instead of polling each interval, and returns to the interval after', async () => {
+    // The breaker opens on the first failure and stays open 30 s; then one probe goes through.
+    stack = await startClockedStack({ UPSTREAM_RETRY_ATTEMPTS: '1', BREAKER_MIN_REQUESTS: '1', BREAKER_FAILURE_RATIO: '0.01', BREAKER_OPEN_MS: '30000' });
+    const queue = watch({ status: 'AI_AWAY', first: 1 });
+    await queue.nth(1);
+    await passesDone(stack);
+    await stack.setFaults([{ route: FAULT_ROUTE, kind: 'status', status: 503 }]);
+    const pollsAt: number[] = [];
+    /** Seconds a pass ran (its next poll scheduled afresh), called Vambe or not. */
+    const passesAt: number[] = [];
+    let polls = await contactRequests(stack);
+    let due = stack.clock.pending()[0]!;
+    for (let second = 1; second <= 110; second++) {
+      if (second === 50) await stack.setFaults([]);
+      await stack.clock.advance(1000);
+      await eventually(() => stack.clock.pending().length > 0, 'the next poll scheduled');
+      const now = await contactRequests(stack);
+      if (now > polls) pollsAt.push(second);
+      polls = now;
+      const next = stack.clock.pending()[0]!;
+      if (next > due - 1000) passesAt.push(second);
+      due = next;
+    }
+    // 5 s: the 503 opens the breaker. The pass at 10 s is refused without a call and waits for the probe, 30 s
+    // after the failure, not the interval; the probe at 35 s fails too; the one at 65 s, after the fault ended,
+    // answers: the interval again.
+    expect(passesAt).toEqual([5, 10, 35, 40, 65, 70, 75, 80, 85, 90, 95, 100, 105, 110]);
+    expect(pollsAt).toEqual([5, 35, 65, 70, 75, 80, 85, 90, 95, 100, 105, 110]);
+    const codes = queue.events.map((event) => event.errors?.[0]?.extensions?.code ?? 'data');
+    expect(codes[0]).toBe('data');
+    expect(codes.at(-1)).toBe('data');
+    expect(new Set(codes.slice(1, -1))).toEqual(new Set(['UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE']));
+  });
 });
 
 describe('contactQueue: limits and the response cache', () => {

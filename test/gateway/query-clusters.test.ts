@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AvaamoUnhandledMessage } from '../../src/sandbox/data.js';
 import { agentIds, isoFromSeconds, startStack, type Stack } from '../helpers.js';
 
@@ -119,6 +119,38 @@ describe('Agent.unhandledQueryClusters', () => {
       after = page.pageInfo.endCursor;
     }
     expect(paged).toEqual(whole.nodes);
+  });
+
+  it('pages without `from` keep their traversal, and their range, across the top of the hour', async () => {
+    const hour = 3_600_000;
+    const top = Math.ceil(Date.now() / hour) * hour;
+    const defaults = { from: null, to: null };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(top - 10_000);
+      const whole = await clusters({ ...defaults, first: 100 });
+      const first = await clusters({ ...defaults, first: 4 });
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      // The default range (30 days back from the start of the hour) moved on: the traversal did not.
+      vi.setSystemTime(top + 5_000);
+      const second = await clusters({ ...defaults, first: 4, after: first.pageInfo.endCursor });
+      expect([...first.nodes, ...second.nodes]).toEqual(whole.nodes.slice(0, 8));
+      expect(second.queryCount).toBe(whole.queryCount);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses examples(first:) below 0 or above 20 as BAD_USER_INPUT, and gives up to 20', async () => {
+    const query = `query($a: Int!, $n: Int) { agent(agentId: $a) { unhandledQueryClusters(first: 1) { nodes { examples(first: $n) { content } } } } }`;
+    for (const n of [-1, 21]) {
+      const response = await stack.execute(query, { a: agentId, n });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(response.errors?.[0]?.message).toMatch(/`first` must be 0 to 20/);
+    }
+    const zero = await stack.execute<{ agent: { unhandledQueryClusters: { nodes: { examples: unknown[] }[] } } }>(query, { a: agentId, n: 0 });
+    expect(zero.errors).toBeUndefined();
+    expect(zero.data!.agent.unhandledQueryClusters.nodes[0]!.examples).toEqual([]);
   });
 
   it('covers the newest MAX_REPORT_ENTRIES queries of a larger range, and says it is not complete', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AvaamoPage } from '../../src/upstreams/avaamo/types.js';
-import { agentIds, isoFromSeconds, startStack, type Stack } from '../helpers.js';
+import { agentIds, isoFromSeconds, startStack, type GraphQLResponse, type Stack } from '../helpers.js';
 
 interface WireSms {
   uuid: string;
@@ -93,9 +93,9 @@ describe('Agent.smsRecords', () => {
     // totalCount reads every window of the range.
     await stack.execute<SmsData>(SMS, { agentId, to: to.toISOString(), first: 5 });
     const sent = await stack.requests();
-    expect(Number(sent[0]!.query.to_timetoken)).toBe(Math.ceil(to.getTime() / 1000));
+    expect(Number(sent[0]!.query.to_timetoken)).toBeCloseTo(to.getTime() / 1000, 3);
     const lowest = Math.min(...sent.map((request) => Number(request.query.from_timetoken)));
-    expect(lowest).toBe(Math.floor(to.getTime() / 1000) - 30 * 24 * 3600);
+    expect(lowest).toBeCloseTo(to.getTime() / 1000 - 30 * 24 * 3600, 3);
     for (const request of sent) expect(Number(request.query.to_timetoken) - Number(request.query.from_timetoken)).toBeLessThanOrEqual(7 * 24 * 3600);
   });
 
@@ -108,5 +108,48 @@ describe('Agent.smsRecords', () => {
     );
     expect(refetched.errors).toBeUndefined();
     expect(refetched.data!.node).toEqual(listed);
+  });
+});
+
+describe('smsRecords bounds with milliseconds', () => {
+  const RANGED = /* GraphQL */ `query($agentId: Int!, $from: DateTime!, $to: DateTime!, $after: String) { agent(agentId: $agentId) {
+    smsRecords(from: $from, to: $to, first: 100, after: $after) { totalCount nodes { uuid } pageInfo { hasNextPage endCursor } }
+    smsDeliveryStats(from: $from, to: $to) { total } } }`;
+  interface Ranged {
+    agent: { smsRecords: { totalCount: number; nodes: { uuid: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }; smsDeliveryStats: { total: number } };
+  }
+
+  it.each([
+    ['one request', 1],
+    ['windows', 10],
+  ])('are inclusive to the millisecond, not rounded outward to whole seconds (%s)', async (_name, days) => {
+    const agent = stack.sandbox.dataset.avaamo.agents[agentId]!;
+    // Whole seconds, three days back: from = …+0.700 s, to = `days` later at …+0.200 s.
+    const base = Math.floor(stack.sandbox.dataset.now / 1000) - 3 * 86_400 - days * 86_400;
+    const from = base + 0.7;
+    const to = base + days * 86_400 + 0.2;
+    const template = agent.smsRecords[0]!;
+    const added = { outBefore: base + 0.3, inFirst: base + 0.9, inLast: base + days * 86_400 + 0.1, outAfter: base + days * 86_400 + 0.9 };
+    for (const [name, seconds] of Object.entries(added)) agent.smsRecords.push({ ...template, uuid: `ms-${days}-${name}`, created_at: seconds });
+    agent.smsRecords.sort((a, b) => b.created_at - a.created_at);
+    const expected = agent.smsRecords.filter((record) => record.created_at >= from && record.created_at <= to).map((record) => record.uuid);
+
+    const seen: string[] = [];
+    let answer: Ranged | undefined;
+    for (let after: string | null = null, guard = 0; guard < 50; guard++) {
+      const response: GraphQLResponse<Ranged> = await stack.execute<Ranged>(RANGED, { agentId, from: isoFromSeconds(from), to: isoFromSeconds(to), after });
+      expect(response.errors).toBeUndefined();
+      answer ??= response.data!;
+      const page: Ranged['agent']['smsRecords'] = response.data!.agent.smsRecords;
+      seen.push(...page.nodes.map((node) => node.uuid));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
+    expect(seen).toEqual(expect.arrayContaining([`ms-${days}-inFirst`, `ms-${days}-inLast`]));
+    expect(seen).not.toContain(`ms-${days}-outBefore`);
+    expect(seen).not.toContain(`ms-${days}-outAfter`);
+    expect(answer!.agent.smsRecords.totalCount).toBe(expected.length);
+    expect(answer!.agent.smsDeliveryStats.total).toBe(expected.length);
   });
 });

@@ -206,3 +206,49 @@ describe('windows wholly in the past are cached for longer', () => {
     expect(warm.data.agent.smsRecords.stale).toBe(true);
   });
 });
+
+describe('a page over many empty windows reads at most its cap of them', () => {
+  /** Pages one field may read for its edges and pageInfo (issue 11): ceil(size/100) for the items, one crossing into the next window, one for whether more follow. */
+  const cap = (size: number) => Math.ceil(size / 100) + 2;
+
+  it('messages over the year before the sandbox data: short pages with a cursor to page on, each at most its cap of requests', async () => {
+    // The sandbox holds 120 days: this range's newest 20 days hold entries, its other ~38 weeks none.
+    const range = { from: to - 365 * DAY, to: to - 100 * DAY };
+    const expected = reference('messages', range);
+    expect(expected.length).toBeGreaterThan(10);
+    const seen: string[] = [];
+    const perPage: number[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 200; guard++) {
+      await stack.resetStats();
+      const connection = await page('messages', { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), first: 10, after });
+      perPage.push((await stack.stats()).total);
+      seen.push(...connection.edges.map((edge) => edge.node.uuid));
+      if (!connection.pageInfo.hasNextPage) break;
+      // An empty page still says where to page on from.
+      expect(connection.pageInfo.endCursor).not.toBeNull();
+      if (connection.edges.length === 0) expect(connection.pageInfo.startCursor).toBe(connection.pageInfo.endCursor);
+      after = connection.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
+    expect(Math.max(...perPage)).toBeLessThanOrEqual(cap(10));
+    // Past the data, the empty weeks are walked a few per page, never all at once.
+    expect(perPage.length).toBeGreaterThan(weeksTouched(range.from, range.to) / cap(10));
+  });
+
+  it('an empty year of messages: first: 10 costs at most its cap, and says more may follow', async () => {
+    const range = { from: to - 365 * DAY, to: to - 130 * DAY };
+    expect(reference('messages', range)).toEqual([]);
+    const connection = await page('messages', { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), first: 10 });
+    expect(connection.edges).toEqual([]);
+    expect(connection.pageInfo.hasNextPage).toBe(true);
+    expect((await stack.stats()).total).toBeLessThanOrEqual(cap(10));
+  });
+
+  it('a range over 366 days (here since 2015) is refused before any request', async () => {
+    const query = `query($a: Int!, $since: DateTime!) { agent(agentId: $a) { messages(since: $since, first: 10) { edges { cursor } } } }`;
+    const response = await stack.execute(query, { a: agentId, since: '2015-01-01T00:00:00Z' });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'RANGE_TOO_LONG' });
+    expect((await stack.stats()).total).toBe(0);
+  });
+});

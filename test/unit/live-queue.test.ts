@@ -177,6 +177,29 @@ describe('a subscriber\'s view', () => {
     expect(skipping.next({ read: three, failure: null }, T + 10_000)).toMatchObject({ entered: [{ id: 'late' }], breached: [{ id: 'late' }] });
   });
 
+  it('never reports a contact with no inbound message as over the SLA: its wait stays 0 from poll to poll', () => {
+    // Vambe sends no waiting time for a contact that never wrote (the sandbox: 0). SLA 2 s, polls every 5 s.
+    const view = createQueueView({ first: 5, slaSeconds: 2 });
+    const noWait = { waiting_time: undefined };
+    let read = readOf([wire('silent', 0, noWait), wire('zero', 0), wire('waiting', 1)]);
+    expect(read.contacts.map((contact) => contact.id)).toEqual(['waiting', 'silent', 'zero']);
+    const events = [view.next({ read, failure: null }, T)];
+    expect(view.nextBreachAt({ read, failure: null })).toBe(T - 1_000 + 2_001);
+    for (let poll = 1; poll <= 3; poll++) {
+      const at = T + poll * 5_000;
+      read = readOf([wire('silent', 0, noWait), wire('zero', 0), wire('waiting', 1 + poll * 5)], at, read);
+      events.push(view.next({ read, failure: null }, at + 3_000));
+      expect(view.nextBreachAt({ read, failure: null })).toBeNull();
+      const summary = summarizeQueue(read, at + 3_000, 2);
+      // Three waits: 0, 0 and waiting's; the two silent ones count as 0.
+      expect(summary).toMatchObject({ count: 3, breachedCount: 1, medianWaitSeconds: 0, longestWaitSeconds: 1 + poll * 5 + 3 });
+    }
+    const breached = events.flatMap((event) => (event?.kind === 'queue' ? event.breached.map((contact) => contact.id) : []));
+    expect(breached).toEqual(['waiting']);
+    // Nor does the view say they changed: only their start moved with the read.
+    expect(events.slice(1).flatMap((event) => (event?.kind === 'queue' ? event.updated.map((contact) => contact.id) : []))).not.toContain('silent');
+  });
+
   it('sends one event per failure, then the first read after it even if nothing changed', () => {
     const view = createQueueView({ first: 5, slaSeconds: null });
     const read = readOf([wire('a', 10)]);

@@ -17,6 +17,16 @@ describe('normalising a query', () => {
     expect(normaliseQuery("let's price-match")).toBe('let us price match');
   });
 
+  it('keeps the letters, marks and digits of every script, lower-cased', () => {
+    expect(normaliseQuery('Где мой ЗАКАЗ?')).toBe('где мой заказ');
+    expect(normaliseQuery('我的订单在哪里？')).toBe('我的订单在哪里');
+    expect(normaliseQuery('أين طلبي؟')).toBe('أين طلبي');
+    // Devanagari vowel signs are marks, and part of the word.
+    expect(normaliseQuery('मेरा ऑर्डर कहाँ है?')).toBe('मेरा ऑर्डर कहाँ है');
+    expect(normaliseQuery('Πού είναι η παραγγελία μου;')).toBe('πού ειναι η παραγγελια μου'.normalize('NFKD').replace(/\p{M}/gu, ''));
+    expect(normaliseQuery('Заказ ١٢٣!')).toBe('заказ ١٢٣');
+  });
+
   it('measures token-set (Jaccard) similarity', () => {
     const tokens = (text: string) => queryTokens(normaliseQuery(text));
     expect(tokenSetSimilarity(tokens('where is my order please'), tokens('Where is my order?'))).toBeCloseTo(0.8);
@@ -51,6 +61,32 @@ describe('clustering queries', () => {
       'where is my order',
       'Where is my order?',
     ]);
+  });
+
+  it('keeps intents in other scripts apart, and their variants together, each with its own key', () => {
+    const clusters = clusterQueries([
+      query('Где мой заказ?', 1),
+      query('где мой заказ', 2),
+      query('Как вернуть деньги?', 3),
+      query('我的订单在哪里', 4),
+      query('我的订单在哪里？', 5),
+      query('怎么退款', 6),
+      query('أين طلبي', 7),
+      query('أين طلبي؟', 8),
+      query('मेरा ऑर्डर कहाँ है', 9),
+      query('मेरा ऑर्डर कहां है?', 10),
+    ]);
+    // Which comes first among equal counts is the recency rule's, tested above; here: which clusters.
+    expect(new Map(clusters.map((cluster) => [cluster.key, cluster.count]))).toEqual(new Map([
+      ['أين طلبي', 2],
+      ['где мой заказ', 2],
+      ['我的订单在哪里', 2],
+      ['मेरा ऑर्डर कहाँ है', 1],
+      ['मेरा ऑर्डर कहां है', 1],
+      ['как вернуть деньги', 1],
+      ['怎么退款', 1],
+    ]));
+    expect(clusters).toHaveLength(7);
   });
 
   it('merges near-duplicates only above the threshold (0.7), compared with the leading query', () => {

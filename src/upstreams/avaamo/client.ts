@@ -60,16 +60,20 @@ export const AVAAMO_MAX_PER_PAGE = 100;
 export const UPPER_BOUND_ONLY_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Given only an upper bound, Avaamo returns just the latest 5 messages or 3
- * SMS before it (CONTRACTS.md §7.6), which no caller means; so the client
- * always sends a lower bound with an upper one.
+ * Where a range of messages or SMS starts: `from`, or, given only an upper
+ * bound, UPPER_BOUND_ONLY_LOOKBACK_MS before it. Avaamo alone returns just
+ * the latest 5 messages or 3 SMS before an upper bound (CONTRACTS.md §7.6),
+ * which no caller means; so the client always sends a lower bound with an
+ * upper one, and lists.ts splits the same range. Undefined: neither bound.
  */
+export function lowerBoundOf(from: Date | undefined, to: Date | undefined): Date | undefined {
+  return from ?? (to && new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS));
+}
+
 function lowerBound(from: Date | undefined, to: Date | undefined, snapshot: number | undefined): Date | undefined {
-  if (from) return from;
-  if (to) return new Date(to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS);
   // A pinned page of an unbounded list: its upper bound is the pin, and the
   // list it pins reached back to the beginning.
-  return snapshot === undefined ? undefined : new Date(0);
+  return lowerBoundOf(from, to) ?? (snapshot === undefined ? undefined : new Date(0));
 }
 
 /** The earlier of the caller's upper bound (rounded up to whole seconds) and the pin, in epoch seconds. */
@@ -136,7 +140,9 @@ export function createAvaamoClient(baseUrl: string) {
             : request.snapshot === undefined
               ? undefined
               : (request.to ? toEpochSeconds(request.to, 'up') : request.snapshot) - UNHANDLED_DEFAULT_WINDOW_S,
-          // Whole seconds here (created_at is too): the last second before the next window.
+          // Whole seconds, as created_at is, each bound rounded outward: a bound with milliseconds
+          // also takes in its own second's entries (inward rounding could invert a sub-second range,
+          // which Avaamo refuses). The last second before the next window.
           to_timetoken: request.before
             ? earlier(toEpochSeconds(request.before, 'up') - 1, request.snapshot)
             : upperSeconds(request.to, request.snapshot),
@@ -166,8 +172,11 @@ export function createAvaamoClient(baseUrl: string) {
 
     smsReport: (request: SmsReportRequest, userToken: string) => {
       const from = lowerBound(request.from, request.to, request.snapshot);
-      // created_at is float seconds: the last microsecond before the next window.
-      const to = request.before ? earlier((toEpochMicros(request.before) - 1) / 1e6, request.snapshot) : upperSeconds(request.to, request.snapshot);
+      // created_at is float seconds: the bounds are sent as exact as the caller gave them (ms),
+      // not rounded outward to whole seconds, and `before` is the last microsecond before the next window.
+      const to = request.before
+        ? earlier((toEpochMicros(request.before) - 1) / 1e6, request.snapshot)
+        : earlier(request.to && request.to.getTime() / 1000, request.snapshot);
       return get(
         routeOf('avaamo.smsReport', request),
         `/api/v1/agents/${encodeURIComponent(request.agentId)}/sms/report.json`,
@@ -175,7 +184,7 @@ export function createAvaamoClient(baseUrl: string) {
         {
           page: request.page,
           per_page: request.perPage,
-          from_timetoken: from && toEpochSeconds(from, 'down'),
+          from_timetoken: from && from.getTime() / 1000,
           to_timetoken: to,
           from_phone: request.fromPhone,
           to_phone: request.toPhone,

@@ -1,3 +1,4 @@
+import { Memo } from '../../memo.js';
 import { AVAAMO_MAX_PER_PAGE } from './client.js';
 import type { AvaamoList, PageAnswer, PagedSegment } from './lists.js';
 
@@ -32,15 +33,8 @@ export async function scanList<Wire>(
   let snapshot = options.snapshot;
   // Windows or not, a scan reads every entry of the range up to the pin, so its result is the same either way.
   const segments: PagedSegment<Wire>[] = list.splitsNow ? list.windows(snapshot) : [list];
-  const firsts = new Map<number, Promise<PageAnswer<Wire>>>();
-  const firstPage = (index: number) => {
-    let pending = firsts.get(index);
-    if (!pending) {
-      pending = segments[index]!.page(1, snapshot);
-      firsts.set(index, pending);
-    }
-    return pending;
-  };
+  const firsts = new Memo((index: number) => segments[index]!.page(1, snapshot));
+  const firstPage = (index: number) => firsts.get(index);
   const entries: Wire[] = [];
   for (let index = 0; index < segments.length; index += 1) {
     const first = await firstPage(index);

@@ -1,6 +1,6 @@
 import type { Answer } from '../../http/client.js';
 import type { RequestLoader } from '../request-loader.js';
-import { AVAAMO_MAX_PER_PAGE, UPPER_BOUND_ONLY_LOOKBACK_MS, type PageRequest, type SmsReportRequest, type UnhandledMessagesRequest } from './client.js';
+import { AVAAMO_MAX_PER_PAGE, lowerBoundOf, type PageRequest, type SmsReportRequest, type UnhandledMessagesRequest } from './client.js';
 import type { AgentMessagesRequest } from './loaders.js';
 import type { AgentMessageWire, AvaamoPage, SmsReportEntryWire, UnhandledMessageWire } from './types.js';
 import { isSettled, spansWindows, splitRange, type ListRange, type TimeWindow } from './windows.js';
@@ -52,10 +52,19 @@ type MessagesFilters = Omit<AgentMessagesRequest, keyof PageRequest>;
 type SmsFilters = Omit<SmsReportRequest, keyof PageRequest>;
 type UnhandledFilters = Omit<UnhandledMessagesRequest, keyof PageRequest>;
 
+/** The range messages or SMS bounded by `from`/`to` cover, as the client reads them (lowerBoundOf); null with neither bound. */
+export function boundedRange(from: Date | undefined, to: Date | undefined): ListRange | null {
+  const lower = lowerBoundOf(from, to);
+  return lower ? { from: lower.getTime(), to: ms(to) } : null;
+}
+
+/** A page of a list bounded by `from`/`to`, narrowed to `window` when it is read in windows. */
+function fromToRequest<Filters extends { from?: Date; to?: Date }>(filters: Filters, page: PageRequest, window: TimeWindow | null): Filters & PageRequest {
+  return window ? { ...filters, ...page, ...windowBounds(window) } : { ...filters, ...page };
+}
+
 const messagesSpec: ListSpec<MessagesFilters, AgentMessagesRequest> = {
-  // As the client reads the range: `until` alone reaches back 30 days; neither is the whole list.
-  range: ({ since, until }) =>
-    since ? { from: since.getTime(), to: ms(until) } : until ? { from: until.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS, to: until.getTime() } : null,
+  range: ({ since, until }) => boundedRange(since, until),
   request: (filters, page, window) => {
     if (!window) return { ...filters, ...page };
     const { from, to, before } = windowBounds(window);
@@ -63,17 +72,14 @@ const messagesSpec: ListSpec<MessagesFilters, AgentMessagesRequest> = {
   },
 };
 
-const smsSpec: ListSpec<SmsFilters, SmsReportRequest> = {
-  range: ({ from, to }) =>
-    from ? { from: from.getTime(), to: ms(to) } : to ? { from: to.getTime() - UPPER_BOUND_ONLY_LOOKBACK_MS, to: to.getTime() } : null,
-  request: (filters, page, window) => (window ? { ...filters, ...page, ...windowBounds(window) } : { ...filters, ...page }),
-};
+const smsSpec: ListSpec<SmsFilters, SmsReportRequest> = { range: ({ from, to }) => boundedRange(from, to), request: fromToRequest };
 
-const unhandledSpec: ListSpec<UnhandledFilters, UnhandledMessagesRequest> = {
-  // Without `from`, Avaamo's own default (the 3 days before `to`) never needs windows.
-  range: ({ from, to }) => (from ? { from: from.getTime(), to: ms(to) } : null),
-  request: (filters, page, window) => (window ? { ...filters, ...page, ...windowBounds(window) } : { ...filters, ...page }),
-};
+/** The range unhandled messages from `from` cover; without `from`, Avaamo's own default (the 3 days before `to`) never needs windows. */
+export function unhandledRange(from: Date | undefined, to: Date | undefined): ListRange | null {
+  return from ? { from: from.getTime(), to: ms(to) } : null;
+}
+
+const unhandledSpec: ListSpec<UnhandledFilters, UnhandledMessagesRequest> = { range: ({ from, to }) => unhandledRange(from, to), request: fromToRequest };
 
 function createList<Filters, Request, Wire>(
   spec: ListSpec<Filters, Request>,

@@ -46,6 +46,12 @@ export function spansWindows(range: ListRange, upper: number): boolean {
   return Math.min(range.to ?? Number.POSITIVE_INFINITY, upper) - range.from > WINDOW_MS;
 }
 
+/** How many windows reading `range` up to `upper` takes (1: read whole), counted without listing them. */
+export function windowCount(range: ListRange, upper: number): number {
+  if (!spansWindows(range, upper)) return 1;
+  return weekOf(Math.max(Math.min(range.to ?? Number.POSITIVE_INFINITY, upper), range.from)) - weekOf(range.from) + 1;
+}
+
 /** The week of the grid an instant lies in; an instant on a grid line opens its week. */
 export function weekOf(ms: number): number {
   return Math.floor((ms - GRID_ORIGIN_MS) / WINDOW_MS);
