@@ -1,10 +1,11 @@
 import { createApp, createServiceLogger } from './app.js';
 import { ConfigError, loadConfig, type Config, type Env } from './config/index.js';
+import { settlesWithin } from './http/deadline.js';
 import { createStop } from './lifecycle/stop.js';
 import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
-import { logDestination } from './telemetry/logger.js';
+import { logDestination, type LogDestination } from './telemetry/logger.js';
 import { startTracing } from './telemetry/tracing.js';
 
 /**
@@ -38,6 +39,19 @@ function withoutUserinfo(url: string): string {
   } catch {
     return '(not a URL)';
   }
+}
+
+/**
+ * The log's last lines written out in order before the process exits.
+ * sonic-boom (pino.destination, not sync) may have a write in flight;
+ * flushSync then writes what is queued behind it first, and an operation's
+ * line logged just before `stopped` would come after it, or be lost at exit.
+ * So its drain is awaited first (it has no public flag for a write in flight).
+ */
+async function finishLogs(destination: LogDestination): Promise<void> {
+  const boom = destination as LogDestination & { _writing?: boolean; once?(event: 'drain', listener: () => void): void };
+  if (boom._writing === true && boom.once) await settlesWithin(new Promise<void>((resolve) => boom.once!('drain', resolve)), 500);
+  destination.flushSync?.();
 }
 
 async function main(): Promise<void> {
@@ -93,7 +107,7 @@ async function main(): Promise<void> {
     shutdown: (graceMs) => app.shutdown(graceMs),
     flushTracing: tracing ? () => tracing.shutdown() : null,
     logger,
-    flushLogs: () => destination.flushSync?.(),
+    flushLogs: () => finishLogs(destination),
     exit: (code) => process.exit(code),
   });
   process.on('SIGINT', stop);

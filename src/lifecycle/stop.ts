@@ -10,6 +10,8 @@ import { settlesWithin } from '../http/deadline.js';
 export const EXIT_MARGIN_MS = 3_000;
 /** The span flush gets at least this long, even when the drain used the whole grace. */
 const TRACING_FLOOR_MS = 1_000;
+/** The last log lines get this long to be written out before the exit. */
+const LOG_FLUSH_MS = 1_000;
 
 export interface StopOptions {
   graceMs: number;
@@ -18,8 +20,8 @@ export interface StopOptions {
   /** Sends the spans still buffered; `null` without tracing. */
   flushTracing: (() => Promise<void>) | null;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  /** Writes what the logger still buffers (before `exit`). */
-  flushLogs(): void;
+  /** Writes what the logger still buffers, in order (before `exit`); on a second signal it is not waited for. */
+  flushLogs(): void | Promise<void>;
   exit(code: number): void;
   /** @default EXIT_MARGIN_MS */
   marginMs?: number;
@@ -36,17 +38,18 @@ export interface StopOptions {
 export function createStop({ graceMs, shutdown, flushTracing, logger, flushLogs, exit, marginMs = EXIT_MARGIN_MS, now = Date.now }: StopOptions) {
   let stopping = false;
   let exited = false;
-  const leave = (code: number) => {
+  const leave = (code: number, wait = true) => {
     if (exited) return;
     exited = true;
-    flushLogs();
-    exit(code);
+    const flushed = flushLogs();
+    if (!wait || !flushed) return exit(code);
+    void settlesWithin(flushed, LOG_FLUSH_MS).then(() => exit(code));
   };
   return (signal: NodeJS.Signals): void => {
     if (stopping) {
       // A second signal: the operator does not want to wait.
       logger.warn({ signal }, 'second signal: exiting at once');
-      return leave(1);
+      return leave(1, false);
     }
     stopping = true;
     const startedAt = now();

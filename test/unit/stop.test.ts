@@ -13,7 +13,9 @@ function harness(shutdown: (graceMs: number) => Promise<{ cut: number }>, flushT
     shutdown,
     flushTracing,
     logger: { info: line('info'), warn: line('warn'), error: line('error') } as never,
-    flushLogs: () => events.push('flush'),
+    flushLogs: () => {
+      events.push('flush');
+    },
     exit: (code) => events.push(`exit ${code}`),
   });
   return { events, stop, exits: () => events.filter((event) => event.startsWith('exit')) };
@@ -79,5 +81,27 @@ describe('stopping on a signal', () => {
     expect(run.events.slice(1)).toEqual(['warn: second signal: exiting at once', 'flush', 'exit 1']);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(run.exits()).toEqual(['exit 1']);
+  });
+
+  it('exits only once the last log lines are written out', async () => {
+    let written!: () => void;
+    const events: string[] = [];
+    const stop = createStop({
+      graceMs: 10_000,
+      shutdown: async () => ({ cut: 0 }),
+      flushTracing: null,
+      logger: { info: () => events.push('line'), warn: () => undefined, error: () => undefined } as never,
+      flushLogs: () => new Promise<void>((resolve) => (written = () => {
+        events.push('written');
+        resolve();
+      })),
+      exit: (code) => events.push(`exit ${code}`),
+    });
+    stop('SIGTERM');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events).toEqual(['line', 'line']);
+    written();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events).toEqual(['line', 'line', 'written', 'exit 0']);
   });
 });
