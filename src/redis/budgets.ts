@@ -7,13 +7,10 @@ import type { RedisConnection } from './connection.js';
 import { script } from './script.js';
 
 /**
- * The token bucket of budget.ts, held in Redis for all replicas: refill and
- * take in one step, on Redis's clock (TIME), so the replicas together never
- * pass the vendor's limit and no replica's clock matters. A reply says:
- * `taken`; `wait` (a token reserved, due in that many ms); `spent` (the wait
- * would be longer than allowed or than the deadline leaves); `refunded`.
+ * A bucket refilled to now, on Redis's clock (TIME) or the test's (ARGV[5]):
+ * ARGV[1] its capacity, ARGV[2] its refill per ms. What TAKE and PEEK start from.
  */
-const TAKE = script(`
+const REFILLED = `
 local now = tonumber(ARGV[5])
 if not now then
   local time = redis.call('TIME')
@@ -29,6 +26,16 @@ if now > at then
   at = now
 end
 tokens = math.min(capacity, tokens)
+`;
+
+/**
+ * The token bucket of budget.ts, held in Redis for all replicas: refill and
+ * take in one step, on Redis's clock (TIME), so the replicas together never
+ * pass the vendor's limit and no replica's clock matters. A reply says:
+ * `taken`; `wait` (a token reserved, due in that many ms); `spent` (the wait
+ * would be longer than allowed or than the deadline leaves); `refunded`.
+ */
+const TAKE = script(`${REFILLED}
 local outcome = 'taken'
 local waitMs = 0
 if ARGV[6] == '1' then
@@ -50,19 +57,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 60000)
 return {outcome, tostring(waitMs)}
 `);
 
-/** The tokens TAKE would find now (ARGV: capacity, perMs, the test's time or ''), without taking one. */
-const PEEK = script(`
-local now = tonumber(ARGV[3])
-if not now then
-  local time = redis.call('TIME')
-  now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-end
-local capacity = tonumber(ARGV[1])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-if now > at then tokens = tokens + (now - at) * tonumber(ARGV[2]) end
-return tostring(math.min(capacity, tokens))
+/** The tokens TAKE would find now, without taking one (or writing anything). */
+const PEEK = script(`${REFILLED}
+return tostring(tokens)
 `);
 
 const nothingReserved: Reservation = { refund: () => undefined };
@@ -110,7 +107,7 @@ export function createRedisBudgets(redis: RedisConnection, settings: BudgetSetti
       // Degraded: the local buckets are the ones calls take from.
       if (redis.health.state !== 'up') return local.tokens(ticket);
       const { key, perMs, capacity } = bucketOf(ticket, rule);
-      const left = await redis.attempt(async (client) => Number(await PEEK(client, [key], [capacity, perMs, bucketTime?.() ?? ''])), () => null);
+      const left = await redis.attempt(async (client) => Number(await PEEK(client, [key], [capacity, perMs, '', '', bucketTime?.() ?? ''])), () => null);
       return left === null ? local.tokens(ticket) : Math.max(0, Math.floor(left));
     },
     async take(ticket, { wait, deadline, onWait }) {
