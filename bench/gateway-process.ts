@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
@@ -96,50 +97,54 @@ export async function startGatewayProcess(sandboxUrl: string, env: Record<string
     ...LOAD_CALLER_ENV,
     ...env,
   };
-  const child = spawn(process.execPath, [...(build.nodeArgs ?? []), build.entry], { cwd: build.cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  await waitForListening(child);
+  // Its output goes to a file, not a pipe this process reads: the load generator
+  // runs here, and reading a log line per request would be its CPU taken from
+  // the load (the gateway still pays for writing every line, as in production).
+  const logFile = join(tmpdir(), `cx-gateway-${process.pid}-${port}.log`);
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [...(build.nodeArgs ?? []), build.entry], { cwd: build.cwd, env: childEnv, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const output = () => readFileSync(logFile, 'utf8');
+  try {
+    await waitForListening(child, output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(logFile, { force: true });
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     peakRss: () => peakRssOf(child.pid!),
-    output: () => output,
-    // Once stopped, what it wrote (the Redis kill-and-restart runs log error text too) must hold none of its secrets.
+    output,
     stop: async () => {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       });
-      assertNoSecretIn(output.split('\n'), secretsOfEnv(childEnv));
+      const lines = output().split('\n');
+      rmSync(logFile, { force: true });
+      assertNoSecretIn(lines, secretsOfEnv(childEnv));
     },
   };
 }
 
-function waitForListening(child: ChildProcess): Promise<void> {
+function waitForListening(child: ChildProcess, output: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('GraphiQL at')) {
-        clearTimeout(timer);
-        resolve();
-      }
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (output().includes('GraphiQL at')) finish(null);
+      else if (Date.now() - started > 30_000) finish(new Error(`gateway did not start:\n${output()}`));
+    }, 25);
+    const onExit = (code: number | null) => finish(new Error(`gateway exited with ${code}:\n${output()}`));
+    const finish = (error: Error | null) => {
+      clearInterval(poll);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code}:\n${output}`));
-    });
+    child.once('exit', onExit);
   });
 }
 
