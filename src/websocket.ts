@@ -224,7 +224,8 @@ function throughGateway(
   };
   const results = (async function* (): AsyncGenerator<ExecutionResult> {
     const response = await answered!;
-    status = response.status;
+    // A client that left first stays 499, whatever the gateway then answered.
+    if (!abort.signal.aborted) status = response.status;
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       yield (await response.json()) as ExecutionResult;
       return;
@@ -251,7 +252,8 @@ function throughGateway(
         return result;
       },
       (error: unknown) => {
-        status = 500;
+        // Failing because the client left (the request aborted) is its 499, not the gateway's 500.
+        if (!abort.signal.aborted) status = 500;
         end();
         throw error;
       },

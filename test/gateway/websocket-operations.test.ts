@@ -65,6 +65,28 @@ describe('operations over WebSocket', () => {
   });
 });
 
+describe('an operation over WebSocket whose client leaves mid-query', () => {
+  // The upstream call hangs: only the client leaving can end the operation.
+  const leaveMidQuery = async (name: string, leave: (over: Client, unsubscribe: () => void) => void | Promise<void>) => {
+    await stack.resetStats();
+    await stack.setFaults([{ route: 'GET /v1/messages.json', kind: 'hang' }]);
+    const over = client();
+    const unsubscribe = over.subscribe({ query: messagesQuery(name) }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await expect.poll(async () => (await stack.stats()).byRoute['GET /v1/messages.json'] ?? 0).toBe(1);
+    await leave(over, unsubscribe);
+    await expect.poll(() => stack.logs.lines().filter((line) => line.operationName === name)).toHaveLength(1);
+    return stack.logs.lines().filter((line) => line.operationName === name);
+  };
+
+  it('is logged as 499 when the client completes it', async () => {
+    expect(await leaveMidQuery('WsCompleted', (_over, unsubscribe) => unsubscribe())).toMatchObject([{ status: 499 }]);
+  });
+
+  it('is logged as 499 when the client closes its socket', async () => {
+    expect(await leaveMidQuery('WsSocketGone', (over) => over.dispose())).toMatchObject([{ status: 499 }]);
+  });
+});
+
 describe('operations over WebSocket at shutdown', () => {
   it('answers a query in flight when shutdown begins, refuses new operations, and counts nothing cut', async () => {
     const stopping = await startStack({ sandbox: { faults: [{ route: 'GET /v1/messages.json', kind: 'latency', ms: 1_500 }] } });
