@@ -272,3 +272,24 @@ describe('a page over many empty windows reads at most its cap of them', () => {
     }
   });
 });
+
+describe('a first page whose windows the pin moves (Avaamo\'s clock past a week line the gateway\'s is not)', () => {
+  let ahead: Stack;
+  beforeAll(async () => {
+    // Avaamo's clock 8 days ahead of the gateway's: its time_token always adds at least a week to an open range.
+    ahead = await startStack({ sandbox: { now: Date.now() + 8 * DAY } });
+  });
+  afterAll(() => ahead.close());
+
+  it('counts the opening read it cannot reuse within the cap of ceil(size / 100) + 2 requests', async () => {
+    const query = `query($a: Int!, $from: DateTime!) { agent(agentId: $a) {
+      smsRecords(from: $from, fromPhone: "+15559990000", first: 10) { edges { cursor } pageInfo { hasNextPage endCursor } } } }`;
+    await ahead.resetStats();
+    const response = await ahead.execute<{ agent: { smsRecords: Page } }>(query, { a: agentId, from: new Date(Date.now() - 120 * DAY).toISOString() });
+    expect(response.errors).toBeUndefined();
+    // No SMS from that number: the page walks empty windows until its reads run out, and says more may follow.
+    expect(response.data?.agent.smsRecords.edges).toEqual([]);
+    expect(response.data?.agent.smsRecords.pageInfo.hasNextPage).toBe(true);
+    expect((await ahead.stats()).total).toBe(Math.ceil(10 / 100) + 2);
+  });
+});
