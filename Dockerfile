@@ -15,7 +15,10 @@ COPY packages/sdk packages/sdk
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+# Which build this is (e.g. --build-arg BUILD_ID=$(git rev-parse HEAD)): part of the
+# response-cache key, so a rolling deploy of resolver-only changes shares no results.
+ARG BUILD_ID=
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 BUILD_ID=${BUILD_ID}
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/sdk/package.json packages/sdk/

@@ -115,7 +115,7 @@ export interface Gateway {
  * node:http, for main.ts and the tests alike.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security' | 'queue'>,
+  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security' | 'queue' | 'buildId'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const { security } = config;
@@ -158,7 +158,7 @@ export function createGateway(
   const keyOf = createResponseKeys({
     forwardUpstreamCredentials: security.forwardUpstreamCredentials,
     upstreams: config.upstreams,
-    build: buildIdentity(printSchema(schema), gatewayVersion),
+    build: buildIdentity(printSchema(schema), gatewayVersion, config.buildId),
   });
   // Yoga's CORS plugin and the hit path read the same options: `{}` is Yoga's default (any origin).
   const cors = security.corsOrigins ? { origin: [...security.corsOrigins] } : {};

@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createCallerIdentifier } from './auth/callers.js';
 import type { SecuritySettings } from './auth/settings.js';
+import { settlesWithin } from './http/deadline.js';
 import type { Drain } from './lifecycle/drain.js';
 import { schema } from './schema/index.js';
 import type { Gateway } from './server.js';
@@ -35,13 +36,16 @@ export interface GraphQLWebSocket {
    * counted in the drain.
    */
   stopAccepting(): void;
-  /** Closes every connection at once (after the drain, or when a test stops the app). */
+  /** Closes every connection (after the drain, or when a test stops the app); a peer that has not answered the close within a second is cut. */
   close(): Promise<void>;
 }
 
 const shuttingDown = new GraphQLError('The gateway is shutting down: reconnect, and another instance will take the operation.', {
   extensions: { code: 'SHUTTING_DOWN' },
 });
+
+/** How long closing waits for peers to answer the close handshake before it cuts them. */
+const CLOSE_HANDSHAKE_MS = 1_000;
 
 /** Headers of the upgrade that belong to the WebSocket handshake, not to the operations run over it. */
 const HANDSHAKE_HEADERS = new Set(['connection', 'upgrade', 'host', 'content-length', 'transfer-encoding', 'origin']);
@@ -118,7 +122,13 @@ export function attachGraphQLWebSocket(server: Server, gateway: Yoga, settings: 
     // Once: shutdown closes everything after the drain; a test's app.close() at once.
     close() {
       stopAccepting();
-      closing ??= Promise.resolve(graphqlWs.dispose());
+      closing ??= (async () => {
+        // dispose() waits for every peer's close handshake (ws gives each 30 s): one that never answers
+        // would hold the close phase past the exit watchdog. Past a second, the rest are cut.
+        const disposed = Promise.resolve(graphqlWs.dispose());
+        if (!(await settlesWithin(disposed, CLOSE_HANDSHAKE_MS))) for (const peer of sockets.clients) peer.terminate();
+        await disposed;
+      })();
       return closing;
     },
   };
@@ -224,7 +234,8 @@ function throughGateway(
   };
   const results = (async function* (): AsyncGenerator<ExecutionResult> {
     const response = await answered!;
-    status = response.status;
+    // A client that left first stays 499, whatever the gateway then answered.
+    if (!abort.signal.aborted) status = response.status;
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       yield (await response.json()) as ExecutionResult;
       return;
@@ -251,7 +262,8 @@ function throughGateway(
         return result;
       },
       (error: unknown) => {
-        status = 500;
+        // Failing because the client left (the request aborted) is its 499, not the gateway's 500.
+        if (!abort.signal.aborted) status = 500;
         end();
         throw error;
       },

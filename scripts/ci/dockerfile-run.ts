@@ -91,6 +91,8 @@ for (const [index, stage] of stages.entries()) {
   if (stage.name) roots.set(stage.name, root);
   let workdir = '/';
   const env: Record<string, string> = {};
+  // Build arguments, as `docker build --build-arg` would pass them (from this process's environment), for ENV to read.
+  const buildArgs: Record<string, string> = {};
   let cmd = '';
   let healthcheck: string | null = null;
   let stopsignal = 'SIGTERM';
@@ -99,8 +101,11 @@ for (const [index, stage] of stages.entries()) {
     if (keyword === 'WORKDIR') {
       workdir = args.startsWith('/') ? args : join(workdir, args);
       mkdirSync(join(root, workdir), { recursive: true });
+    } else if (keyword === 'ARG') {
+      const [name = '', fallback = ''] = args.split('=');
+      buildArgs[name] = process.env[name] ?? fallback;
     } else if (keyword === 'ENV') {
-      Object.assign(env, envOf(args));
+      Object.assign(env, envOf(args.replace(/\$\{(\w+)\}/g, (_, name: string) => buildArgs[name] ?? '')));
     } else if (keyword === 'COPY') {
       const words = args.split(' ');
       const fromFlag = words[0]?.startsWith('--from=') ? words.shift()!.slice('--from='.length) : null;
@@ -121,7 +126,7 @@ for (const [index, stage] of stages.entries()) {
     } else if (keyword === 'STOPSIGNAL') {
       stopsignal = args;
     }
-    // USER, EXPOSE, ARG, LABEL: nothing to replay (test/production/image.test.ts reads them).
+    // USER, EXPOSE, LABEL: nothing to replay (test/production/image.test.ts reads them).
   }
   final = { root, workdir, env, cmd, healthcheck, stopsignal };
 }

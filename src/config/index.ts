@@ -40,6 +40,8 @@ export interface Config {
   /** The live queue: poll interval, subscription limits, heartbeats. */
   queue: QueueSettings;
   telemetry: TelemetrySettings;
+  /** BUILD_ID: which build this is, besides its schema and version (the response-cache key); null when unset. */
+  buildId: string | null;
   /** How long in-flight operations may take to finish once SIGTERM or SIGINT arrives. */
   shutdownGraceMs: number;
   /** Replicas: what they share through Redis, and each one's share of the limits without it. */
@@ -109,6 +111,7 @@ export function loadConfig(env: Env): Config {
     queue: queueSettings(parsed, env, traffic.cache, queueWarnings),
     scaling,
     telemetry: telemetrySettings(parsed),
+    buildId: parsed.BUILD_ID ?? null,
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     warnings: [
       ...(embeddedSandbox ? [] : warnings),

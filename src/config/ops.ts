@@ -15,6 +15,8 @@ export const opsEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: z.preprocess(blankToUndefined, z.string().default('cx-gateway')),
   NODE_ENV: optionalString,
+  // The build's own id (a commit, an image digest): folded into the response-cache key (README, Scaling out).
+  BUILD_ID: optionalString,
 };
 
 export function telemetrySettings(parsed: z.infer<z.ZodObject<typeof opsEnv>>): TelemetrySettings {

@@ -80,17 +80,20 @@ const EVICTED_SLOTS = 1 << 16;
 /** When `bucket` is full again, if left alone (now or earlier for a full one). */
 const fullAt = (bucket: Bucket) => bucket.updatedAt + (bucket.capacity - bucket.tokens) / bucket.perMs;
 
-export interface BudgetOptions {
+/** The buckets of one process, which a replica can empty when Redis goes away (redis/budgets.ts). */
+export interface LocalBudgets extends Budgets {
   /**
-   * New buckets start with no tokens, refill only: for a replica counting
-   * alone after Redis went away, whose share of the window other replicas
-   * (or it, through Redis) may have spent already. @default false (full)
+   * For a replica counting alone after Redis went away, whose share of the
+   * window other replicas (or it, through Redis) may have spent already:
+   * every bucket keeps what it owes (reservations below zero), loses what it
+   * holds, and new buckets start with no tokens, refill only.
    */
-  startEmpty?: boolean;
+  empty(): void;
 }
 
 /** A token bucket per (upstream, credential[, route]), shaped by bucketShape, in this process. */
-export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock, { startEmpty = false }: BudgetOptions = {}): Budgets {
+export function createBudgets(settings: BudgetSettings, clock: Clock = systemClock): LocalBudgets {
+  let startEmpty = false;
   /**
    * The bound on buckets must not be a way round the budget: cycling bogus
    * credentials evicts a spent bucket, and the bucket made afresh for its
@@ -129,6 +132,15 @@ export function createBudgets(settings: BudgetSettings, clock: Clock = systemClo
   const refilled = (bucket: Bucket, now: number) => Math.min(bucket.capacity, bucket.tokens + (now - bucket.updatedAt) * bucket.perMs);
 
   return {
+    empty() {
+      const now = clock.now();
+      for (const bucket of buckets.values()) {
+        bucket.tokens = Math.min(0, refilled(bucket, now));
+        bucket.updatedAt = now;
+      }
+      startEmpty = true;
+    },
+
     tokens(ticket) {
       const rule = settings.rules[ticket.upstream];
       if (!rule || rule.callsPerMinute <= 0) return null;

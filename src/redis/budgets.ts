@@ -84,16 +84,17 @@ export function createRedisBudgets(redis: RedisConnection, settings: BudgetSetti
   /**
    * The two ways round the limit at a transition. Into degraded: what the
    * window already spent through Redis is not known here, so the local
-   * buckets start empty (their share as refill only), each time afresh. A
-   * replica that never reached Redis starts full, as a lone gateway does.
+   * buckets are emptied (their share as refill only), keeping what they owe
+   * from an earlier outage, so a flapping Redis hands out no more than the
+   * share. A replica that never reached Redis starts full, as a lone gateway does.
    * Back up: the Redis bucket refilled (or is new, after a restart) while the
    * local ones spent, so for one window it keeps at most 1 token, refill
    * only (not 0: a caller that cannot wait would then never get one).
    */
-  let local = createBudgets(shared, clock);
+  const local = createBudgets(shared, clock);
   let noBurstUntil = Number.NEGATIVE_INFINITY;
   redis.health.onChange((state) => {
-    if (state === 'degraded') local = createBudgets(shared, clock, { startEmpty: true });
+    if (state === 'degraded') local.empty();
     if (state === 'up') noBurstUntil = clock.now() + WINDOW_MS;
   });
   const bucketOf = (ticket: BudgetTicket, rule: BudgetRule) => {

@@ -20,8 +20,12 @@ export interface ResponseKeyOptions {
 /** The gateway's version, from its package.json (two directories up, from src/ or dist/ alike). */
 export const gatewayVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-/** The schema as printed and the version: a change to either (a field computed anew) is another build. */
-export const buildIdentity = (sdl: string, version: string) => sha256(`${version}\n${sdl}`);
+/**
+ * The schema as printed, the version and BUILD_ID when set: a change to any is
+ * another build. A resolver-only change keeps the schema and, unless bumped,
+ * the version: only BUILD_ID then tells the builds apart.
+ */
+export const buildIdentity = (sdl: string, version: string, buildId: string | null = null) => sha256(`${version}\n${buildId ?? ''}\n${sdl}`);
 
 /** The key of an identified caller's operation; `headers` are its request's (forwarded credentials). */
 export type ResponseKeyOf = (params: GraphQLParams, caller: Caller, headers: Pick<Headers, 'get'>) => string;

@@ -7,6 +7,7 @@ import type { CursorCodec } from './cursor-codec.js';
 import { FreshnessTracker, type Freshness } from './freshness.js';
 import type { Connection, DeferredConnection } from './lazy-connection.js';
 import { parsePagingArgs, pinsOf, resolvePagedConnection, type ConnectionArgs } from './pagination.js';
+import { checkListSpan, pinnedNow } from './time-range.js';
 import { resolveWindowedConnection } from './windowed-pagination.js';
 
 /** An Avaamo list entry with the agent it was read for (the agent is not in the wire shape). */
@@ -117,10 +118,15 @@ export async function agentEntryConnection<Wire>(options: {
   args: ConnectionArgs;
   cursors: CursorCodec;
   source: AvaamoList<Wire>;
+  /** The range, checked (checkListSpan) as of the traversal's pin, before any upstream call. */
+  span: { from: Date | undefined; to: Date | undefined; names: readonly [string, string] };
 }): Promise<TrackedConnection<AgentEntry<Wire>>> {
-  const { list, agentId, filters, args, source } = options;
+  const { list, agentId, filters, args, source, span } = options;
   const cursors = options.cursors.list(list, { agentId, ...filters });
   const paging = parsePagingArgs(args, cursors);
+  const pins = pinsOf(paging);
+  const pin = pins.find((each) => each.kind === 'snapshot' || each.kind === 'window');
+  checkListSpan(span.from, span.to, span.names[0], span.names[1], pinnedNow(pin?.snapshot));
   const tracker = new FreshnessTracker();
   const toPage = (answer: PageAnswer<Wire>) => {
     notePage(tracker, answer);
@@ -130,7 +136,6 @@ export async function agentEntryConnection<Wire>(options: {
       snapshot: answer.value.time_token ?? null,
     };
   };
-  const pins = pinsOf(paging);
   const windowed = pins.length > 0 ? pins.some((pin) => pin.kind === 'window') : source.splitsNow;
   const connection = windowed
     ? await resolveWindowedConnection<AgentEntry<Wire>>({

@@ -4,7 +4,7 @@ import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
 import { agentNotServed, badUserInput } from './errors.js';
-import { checkListSpan, checkRange } from './time-range.js';
+import { checkRange } from './time-range.js';
 import { rangeCost } from './range-cost.js';
 
 export const MessageUser = builder.objectRef<AvaamoUser>('MessageUser').implement({
@@ -152,13 +152,13 @@ builder.objectField(Agent, 'messages', (t) =>
           deviceInfo: args.includeDeviceInfo ?? false,
         };
         checkRange(filters.since, filters.until, 'since', 'until');
-        checkListSpan(filters.since, filters.until, 'since', 'until');
         return agentEntryConnection({
           list: 'messages',
           agentId: agent.agentId,
           filters,
           args,
           cursors: context.paging.cursors,
+          span: { from: filters.since, to: filters.until, names: ['since', 'until'] },
           source: context.loaders.avaamo.lists.messages({ agentId: agent.agentId, ...filters }),
         });
       },

@@ -3,7 +3,7 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { checkListSpan, checkRange } from './time-range.js';
+import { checkRange } from './time-range.js';
 import { smsRecordsByReason } from './sms-records-by-reason.js';
 import { SmsFailureReason, failureReasonOf, guidanceOf } from './sms-failure-reason.js';
 import { DEFAULT_MAX_REPORT_ENTRIES } from '../upstreams/avaamo/list-scan.js';
@@ -107,7 +107,6 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           status: args.status ?? undefined,
         };
         checkRange(filters.from, filters.to, 'from', 'to');
-        checkListSpan(filters.from, filters.to, 'from', 'to');
         if (args.failureReason) return smsRecordsByReason(agent.agentId, filters, args.failureReason, args, context);
         return agentEntryConnection({
           list: 'smsRecords',
@@ -115,6 +114,7 @@ builder.objectField(Agent, 'smsRecords', (t) =>
           filters,
           args,
           cursors: context.paging.cursors,
+          span: { from: filters.from, to: filters.to, names: ['from', 'to'] },
           source: context.loaders.avaamo.lists.smsReport({ agentId: agent.agentId, ...filters }),
         });
       },

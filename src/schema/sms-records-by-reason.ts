@@ -7,6 +7,7 @@ import { FreshnessTracker } from './freshness.js';
 import { arrayConnection, parsePagingArgs, snapshotOf, type ConnectionArgs } from './pagination.js';
 import { readReport, reportPin, tooManyEntries } from './report.js';
 import { failureReasonOf } from './sms-failure-reason.js';
+import { checkListSpan, pinnedNow } from './time-range.js';
 
 type SmsFilters = Omit<SmsReportRequest, 'agentId' | 'page' | 'perPage' | 'snapshot' | 'before' | 'past'>;
 
@@ -27,6 +28,7 @@ export async function smsRecordsByReason(
   const cursors = context.paging.cursors.list('smsRecords', { agentId, ...filters, failureReason: reason });
   const paging = parsePagingArgs(args, cursors);
   const snapshot = snapshotOf(paging);
+  checkListSpan(filters.from, filters.to, 'from', 'to', pinnedNow(snapshot));
   const freshness = new FreshnessTracker();
   // Only failed and undelivered SMS have a reason.
   if (filters.status === 'sent' || filters.status === 'delivered') return Object.assign(arrayConnection(paging, cursors, []), { freshness });

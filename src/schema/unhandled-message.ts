@@ -3,7 +3,7 @@ import { fromEpochSeconds } from '../upstreams/time.js';
 import { Agent } from './agent.js';
 import { agentEntryConnection, formatEntryKey, pinnedConnectionDescription, refetchEntry, type AgentEntry } from './avaamo-entries.js';
 import { builder } from './builder.js';
-import { checkListSpan, checkRangeEndingNow } from './time-range.js';
+import { checkRangeEndingNow } from './time-range.js';
 import { rangeCost } from './range-cost.js';
 
 export const UnhandledMessage = builder.node(builder.objectRef<AgentEntry<UnhandledMessageWire>>('UnhandledMessage'), {
@@ -51,13 +51,13 @@ builder.objectField(Agent, 'unhandledMessages', (t) =>
       resolve: (agent, args, context) => {
         const filters = { from: args.from ?? undefined, to: args.to ?? undefined };
         checkRangeEndingNow(filters.from, filters.to, 'from', 'to');
-        checkListSpan(filters.from, filters.to, 'from', 'to');
         return agentEntryConnection({
           list: 'unhandledMessages',
           agentId: agent.agentId,
           filters,
           args,
           cursors: context.paging.cursors,
+          span: { from: filters.from, to: filters.to, names: ['from', 'to'] },
           source: context.loaders.avaamo.lists.unhandledMessages({ agentId: agent.agentId, ...filters }),
         });
       },

@@ -63,8 +63,10 @@ export async function resolveWindowedConnection<T>(options: {
     const opening = await watch(segments[start]!.fetchPage(1, null));
     snapshot = opening.snapshot !== null && isPinnableSnapshot(opening.snapshot) ? opening.snapshot : startedAt;
     const pinned = windows(snapshot);
-    reader = new WindowReader(pinned, pageSize, snapshot, watch, maxReads);
-    if (sameWeeks(pinned, segments)) reader.prime(start, opening);
+    // The opening read counts against the page's reads when the pin's windows cannot use it.
+    const reused = sameWeeks(pinned, segments);
+    reader = new WindowReader(pinned, pageSize, snapshot, watch, reused ? maxReads : maxReads - 1);
+    if (reused) reader.prime(start, opening);
     segments = pinned;
   } else {
     reader = new WindowReader(segments, pageSize, snapshot, watch, maxReads);

@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { agentIds, startStack, type Stack } from '../helpers.js';
 
@@ -65,6 +65,28 @@ describe('operations over WebSocket', () => {
   });
 });
 
+describe('an operation over WebSocket whose client leaves mid-query', () => {
+  // The upstream call hangs: only the client leaving can end the operation.
+  const leaveMidQuery = async (name: string, leave: (over: Client, unsubscribe: () => void) => void | Promise<void>) => {
+    await stack.resetStats();
+    await stack.setFaults([{ route: 'GET /v1/messages.json', kind: 'hang' }]);
+    const over = client();
+    const unsubscribe = over.subscribe({ query: messagesQuery(name) }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await expect.poll(async () => (await stack.stats()).byRoute['GET /v1/messages.json'] ?? 0).toBe(1);
+    await leave(over, unsubscribe);
+    await expect.poll(() => stack.logs.lines().filter((line) => line.operationName === name)).toHaveLength(1);
+    return stack.logs.lines().filter((line) => line.operationName === name);
+  };
+
+  it('is logged as 499 when the client completes it', async () => {
+    expect(await leaveMidQuery('WsCompleted', (_over, unsubscribe) => unsubscribe())).toMatchObject([{ status: 499 }]);
+  });
+
+  it('is logged as 499 when the client closes its socket', async () => {
+    expect(await leaveMidQuery('WsSocketGone', (over) => over.dispose())).toMatchObject([{ status: 499 }]);
+  });
+});
+
 describe('operations over WebSocket at shutdown', () => {
   it('answers a query in flight when shutdown begins, refuses new operations, and counts nothing cut', async () => {
     const stopping = await startStack({ sandbox: { faults: [{ route: 'GET /v1/messages.json', kind: 'latency', ms: 1_500 }] } });
@@ -82,6 +104,37 @@ describe('operations over WebSocket at shutdown', () => {
     } finally {
       await stopping.sandbox.close();
       stopping.logs.assertNoSecrets();
+    }
+  });
+
+  it('terminates a client that never answers the close handshake, so the close phase ends', async () => {
+    const stopping = await startStack();
+    try {
+      // A raw peer that is acknowledged, then stops reading: it never sees the close frame, so it never answers it.
+      const peer = new WebSocket(stopping.wsUrl, 'graphql-transport-ws');
+      const acknowledged = new Promise<void>((resolve) => peer.on('message', (data) => String(data).includes('connection_ack') && resolve()));
+      await new Promise<void>((resolve) => peer.on('open', () => resolve()));
+      peer.send(JSON.stringify({ type: 'connection_init' }));
+      await acknowledged;
+      const events: string[] = [];
+      const gone = new Promise<void>((resolve) => peer.on('close', () => (events.push('peer gone'), resolve())));
+      // What the gateway waits for, on a clock only the test moves: ws's own 30 s close timeout never fires.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      peer.pause();
+      const shutdown = stopping.app.shutdown(1_000).then((result) => (events.push('shut down'), result));
+      await vi.advanceTimersByTimeAsync(1_000);
+      await vi.advanceTimersByTimeAsync(1_000);
+      vi.useRealTimers();
+      // Closed while the peer still reads nothing: the gateway did not wait for its answer.
+      await expect.poll(() => events).toContain('shut down');
+      expect(await shutdown).toEqual({ cut: 0 });
+      events.push('peer reads again');
+      peer.resume();
+      await gone;
+      expect(events).toEqual(['shut down', 'peer reads again', 'peer gone']);
+    } finally {
+      vi.useRealTimers();
+      await stopping.sandbox.close();
     }
   });
 });

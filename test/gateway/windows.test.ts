@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SandboxRequestRecord } from '../../src/sandbox/server.js';
 import { skippingClock } from '../clock.js';
 import { agentIds, startStack, type Stack } from '../helpers.js';
@@ -250,5 +250,46 @@ describe('a page over many empty windows reads at most its cap of them', () => {
     const response = await stack.execute(query, { a: agentId, since: '2015-01-01T00:00:00Z' });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'RANGE_TOO_LONG' });
     expect((await stack.stats()).total).toBe(0);
+  });
+
+  it.each(Object.keys(LISTS) as ListName[])('%s: an open range of 366 days and some hours pages on after the clock moved two days', async (list) => {
+    const started = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(started);
+      const since = new Date(started - 366.5 * DAY).toISOString();
+      const first = await page(list, { from: since, to: null, first: 10 });
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      // Measured against the wall clock, the range would now be 368.5 days: the traversal is pinned to its first page's time.
+      vi.setSystemTime(started + 2 * DAY);
+      const second = await page(list, { from: since, to: null, first: 10, after: first.pageInfo.endCursor });
+      expect(second.edges.map((edge) => edge.cursor)).not.toContain(first.pageInfo.endCursor);
+      // A new traversal is measured from now, and refused.
+      const fresh = await stack.execute(`query($a: Int!, $since: DateTime!) { agent(agentId: $a) { messages(since: $since, first: 1) { edges { cursor } } } }`, { a: agentId, since });
+      expect(fresh.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'RANGE_TOO_LONG' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('a first page whose windows the pin moves (Avaamo\'s clock past a week line the gateway\'s is not)', () => {
+  let ahead: Stack;
+  beforeAll(async () => {
+    // Avaamo's clock 8 days ahead of the gateway's: its time_token always adds at least a week to an open range.
+    ahead = await startStack({ sandbox: { now: Date.now() + 8 * DAY } });
+  });
+  afterAll(() => ahead.close());
+
+  it('counts the opening read it cannot reuse within the cap of ceil(size / 100) + 2 requests', async () => {
+    const query = `query($a: Int!, $from: DateTime!) { agent(agentId: $a) {
+      smsRecords(from: $from, fromPhone: "+15559990000", first: 10) { edges { cursor } pageInfo { hasNextPage endCursor } } } }`;
+    await ahead.resetStats();
+    const response = await ahead.execute<{ agent: { smsRecords: Page } }>(query, { a: agentId, from: new Date(Date.now() - 120 * DAY).toISOString() });
+    expect(response.errors).toBeUndefined();
+    // No SMS from that number: the page walks empty windows until its reads run out, and says more may follow.
+    expect(response.data?.agent.smsRecords.edges).toEqual([]);
+    expect(response.data?.agent.smsRecords.pageInfo.hasNextPage).toBe(true);
+    expect((await ahead.stats()).total).toBe(Math.ceil(10 / 100) + 2);
   });
 });

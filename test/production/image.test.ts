@@ -21,6 +21,11 @@ describe('the Dockerfile', () => {
     expect(envOf(args(runtime, 'ENV').join(' '))).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0' });
   });
 
+  it('takes BUILD_ID as a build argument into the runtime environment (the response-cache key)', () => {
+    expect(args(runtime, 'ARG').map((arg) => arg.split('=')[0])).toContain('BUILD_ID');
+    expect(envOf(args(runtime, 'ENV').join(' '))).toMatchObject({ BUILD_ID: '${BUILD_ID}' });
+  });
+
   it('runs as a user other than root, exposes its port, stops on SIGTERM and checks /readyz', () => {
     const [user] = args(runtime, 'USER');
     expect(user).toBeDefined();

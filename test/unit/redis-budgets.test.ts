@@ -155,4 +155,31 @@ describe('budgets shared through Redis', () => {
     expect(sent.filter((at) => at < sent[0]! + 1_000).length).toBe(25);
     expect(sent.length).toBeGreaterThan(25 + ((140 - 5) / 60) * 24);
   });
+
+  it('keeps what the local bucket owes across a flapping Redis (degraded, up, degraded): no more than its share, and what it earns', async () => {
+    const { clock, budgets, redis } = await replicas(2, { localShare: 0.5, maxWaitMs: 60_000 });
+    const [budget] = budgets;
+    const deadline = longDeadline(clock);
+    const states = () => redis.map((connection) => connection.health.state);
+    await redisServer.server().kill();
+    await expect.poll(states).toEqual(['degraded', 'degraded']);
+    // Half of 50 a minute: 12 a minute of refill, one token every 5 s. Three callers queue for the next three.
+    const waiting = [0, 1, 2].map(() => budget!.take(avaamo, { wait: true, deadline }));
+    await redisServer.server().restart();
+    await expect.poll(states, { timeout: 15_000 }).toEqual(['up', 'up']);
+    await redisServer.server().kill();
+    await expect.poll(states).toEqual(['degraded', 'degraded']);
+    // Nothing to hand out at the second transition either.
+    expect(await spend(() => budget!.take(avaamo, { wait: false, deadline }))).toMatchObject({ code: 'RATE_LIMITED' });
+    // 15 s of refill: the three queued calls' tokens, none left over for a fourth.
+    await clock.advance(15_000);
+    await Promise.all(waiting);
+    expect(await spend(() => budget!.take(avaamo, { wait: false, deadline }))).toMatchObject({ code: 'RATE_LIMITED' });
+    // The next 5 s earn one more, and it is handed out.
+    await clock.advance(5_000);
+    expect(await spend(() => budget!.take(avaamo, { wait: false, deadline }))).toBe('ok');
+    expect(await spend(() => budget!.take(avaamo, { wait: false, deadline }))).toMatchObject({ code: 'RATE_LIMITED' });
+    await redisServer.server().restart();
+    await expect.poll(states, { timeout: 15_000 }).toEqual(['up', 'up']);
+  });
 });

@@ -19,6 +19,14 @@ describe('the response-cache key across gateway builds', () => {
     expect(keyUnder(v1)).not.toBe(keyUnder(buildIdentity('type Query { agents: [String!] }', '1.0.0')));
   });
 
+  it('differs when BUILD_ID differs, with the schema and version the same (a resolver-only change)', () => {
+    const sdl = 'type Query { agents: [String] }';
+    expect(keyUnder(buildIdentity(sdl, '1.0.0', 'build-a'))).not.toBe(keyUnder(buildIdentity(sdl, '1.0.0', 'build-b')));
+    expect(keyUnder(buildIdentity(sdl, '1.0.0', 'build-a'))).not.toBe(keyUnder(buildIdentity(sdl, '1.0.0')));
+    expect(loadConfig({ ...sandboxGatewayEnv('http://sandbox.test'), BUILD_ID: 'build-a' }).buildId).toBe('build-a');
+    expect(loadConfig(sandboxGatewayEnv('http://sandbox.test')).buildId).toBeNull();
+  });
+
   it('reads the version from package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(gatewayVersion).toBe(pkg.version);
