@@ -6,7 +6,7 @@
  * at 20 ms would take minutes; what is measured is the cache's memory bound.
  */
 import { createUpstreamCache, DEFAULT_ROUTE_POLICIES } from '../src/http/cache.js';
-import { peakRssOf } from './gateway-process.js';
+import { peakRssOf } from './process-stats.js';
 
 const [sandboxUrl, agentToken, keysArg, maxBytesArg, enabledArg] = process.argv.slice(2);
 const keys = Number(keysArg);

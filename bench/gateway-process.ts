@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxGatewayEnv } from '../src/sandbox/gateway-env.js';
+import { peakRssOf } from './process-stats.js';
 import { assertNoSecretIn, secretsOfEnv } from '../test/log-capture.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -146,18 +146,6 @@ function waitForListening(child: ChildProcess, output: () => string): Promise<vo
     };
     child.once('exit', onExit);
   });
-}
-
-export async function peakRssOf(pid: number | 'self'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
-  return match ? Number(match[1]) * 1024 : Number.NaN;
-}
-
-/** User and system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-export async function cpuMsOf(pid: number): Promise<{ user: number; system: number }> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
 /**

@@ -13,7 +13,8 @@
  * that build too, interleaved, so before and after share the machine's load.
  */
 import { startSandbox } from '../src/sandbox/server.js';
-import { beforeBuild, cpuMsOf, ensureBuilt, startGatewayProcess, thisBuild, type GatewayBuild } from './gateway-process.js';
+import { beforeBuild, ensureBuilt, startGatewayProcess, thisBuild, type GatewayBuild } from './gateway-process.js';
+import { cpuMsOf } from './process-stats.js';
 import { DASHBOARD_QUERY, dashboardVariables, UNHANDLED_QUERY } from './scenarios.js';
 
 const N = Number(process.argv[2] ?? 3_000);

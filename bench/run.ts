@@ -26,13 +26,13 @@ import { sandboxCredentials } from '../src/sandbox/credentials.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import {
   beforeBuild,
-  cpuMsOf,
   ensureBuilt,
   freePort,
   startGatewayProcess,
   thisBuild,
   type GatewayBuild,
 } from './gateway-process.js';
+import { cpuMsOf } from './process-stats.js';
 import { runReplicaBench } from './replicas.js';
 import { scenarios, UNHANDLED_QUERY, body, type Scenario } from './scenarios.js';
 
