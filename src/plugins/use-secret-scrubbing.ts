@@ -32,26 +32,18 @@ export function useSecretScrubbing(configured: readonly string[]): Plugin {
     return { ...result, errors: result.errors.map((error) => scrubError(error, secrets)) };
   };
 
+  /** What scrubs an execution's result, or each event of a subscription as it is sent. */
+  const scrubbing = (contextValue: unknown) => {
+    const { request } = contextValue as { request?: Request };
+    return (payload: Parameters<typeof handleStreamOrSingleExecutionResult>[0]) =>
+      handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+        if (result.errors?.length) setResult(scrubbed(result, request));
+      });
+  };
+
   return {
-    onExecute({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      return {
-        onExecuteDone: (payload) =>
-          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (result.errors?.length) setResult(scrubbed(result, request));
-          }),
-      };
-    },
-    // Every event of a subscription, as it is sent.
-    onSubscribe({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      return {
-        onSubscribeResult: (payload) =>
-          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (result.errors?.length) setResult(scrubbed(result, request));
-          }),
-      };
-    },
+    onExecute: ({ args }) => ({ onExecuteDone: scrubbing(args.contextValue) }),
+    onSubscribe: ({ args }) => ({ onSubscribeResult: scrubbing(args.contextValue) }),
     onResultProcess({ request, result, setResult }) {
       const results = Array.isArray(result) ? result : [result];
       if (!results.some((single) => single && typeof single === 'object' && 'errors' in single)) return;

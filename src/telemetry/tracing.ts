@@ -50,6 +50,8 @@ export function traceRequest(headers: IncomingHttpHeaders, method: string, path:
 }
 
 function endRequestSpan(span: Span, record: RequestRecord, status: number): void {
+  // Tracing off (no SDK started): the span is a no-op, and so would be all its attributes.
+  if (!span.isRecording()) return span.end();
   const [only, ...others] = record.operations;
   if (only && others.length === 0) {
     span.updateName(`${only.operationType ?? 'graphql'} ${only.operationName ?? 'anonymous'}`);
