@@ -4,6 +4,7 @@ import { windowCount, type ListRange } from '../upstreams/avaamo/windows.js';
 import { DEFAULT_PAGE_SIZE } from './pagination.js';
 import { REPORT_DEFAULT_DAYS } from './report.js';
 import { MAX_RANGE_DAYS } from './time-range.js';
+import { windowedReads } from './windowed-pagination.js';
 
 /**
  * What one Avaamo request costs against MAX_COST: a field's items cost 1
@@ -28,12 +29,15 @@ const sizeOf = (args: Args): number => [args.first, args.last].find((value): val
 const windowsOf = (range: ListRange | null): number => (range === null ? 1 : Math.min(MAX_WINDOWS, windowCount(range, Date.now())));
 
 /**
- * A page of a list read in windows: its items' pages (and two more:
- * windowed-pagination.ts), and totalCount's one request per window.
+ * A page of a list read in windows: the pages its edges and pageInfo may
+ * read (windowedReads, the bound the reader keeps), and totalCount's one
+ * request per window.
  */
 function listCost(range: ListRange | null, args: Args): Cost {
   const size = sizeOf(args);
-  const reads = windowsOf(range) + Math.ceil(size / AVAAMO_MAX_PER_PAGE) + 2;
+  const last = typeof args.first !== 'number' && typeof args.last === 'number';
+  const paging = { first: last ? null : size, last: last ? size : null, before: args.before ?? null };
+  const reads = windowsOf(range) + windowedReads(paging, AVAAMO_MAX_PER_PAGE);
   return { field: AVAAMO_REQUEST_COST * reads, multiplier: Math.max(1, size) };
 }
 

@@ -37,9 +37,20 @@ export const SmsFailureReason = builder.enumType('SmsFailureReason', {
   } as Record<Reason, { value: Reason; description: string }>,
 });
 
+type FailureWire = Pick<SmsReportEntryWire, 'sms_status' | 'sms_status_response'>;
+
+// Per entry of a cached answer, once: a record's reason, advice and retryable each ask,
+// as do the stats and the by-reason scan, and classifying runs up to 17 patterns.
+const reasons = new WeakMap<FailureWire, Reason | null>();
+
 /** null unless the record failed or was not delivered. */
-export function failureReasonOf(wire: Pick<SmsReportEntryWire, 'sms_status' | 'sms_status_response'>): Reason | null {
-  return wire.sms_status === 'failed' || wire.sms_status === 'undelivered' ? classifySmsFailure(wire.sms_status_response) : null;
+export function failureReasonOf(wire: FailureWire): Reason | null {
+  let reason = reasons.get(wire);
+  if (reason === undefined) {
+    reason = wire.sms_status === 'failed' || wire.sms_status === 'undelivered' ? classifySmsFailure(wire.sms_status_response) : null;
+    reasons.set(wire, reason);
+  }
+  return reason;
 }
 
 /** What to do about a reason; null for UNCLASSIFIED (statusResponse is all there is). */

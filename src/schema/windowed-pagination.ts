@@ -13,8 +13,8 @@ export type { SegmentPage, WindowSegment } from './window-reader.js';
  */
 const SPARE_READS = 2;
 
-/** The most upstream pages the edges and pageInfo of one windowed page read (totalCount is costed apart: cost.ts). */
-export function windowedReads(paging: PagingRequest, pageSize: number): number {
+/** The most upstream pages the edges and pageInfo of one windowed page read (totalCount is costed apart: range-cost.ts). */
+export function windowedReads(paging: Pick<PagingRequest, 'first' | 'last'> & { before: unknown }, pageSize: number): number {
   const size = paging.first ?? paging.last ?? 0;
   return Math.ceil(size / pageSize) + SPARE_READS + (paging.first === null && paging.before === null ? 1 : 0);
 }

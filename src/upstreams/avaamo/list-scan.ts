@@ -50,7 +50,8 @@ export async function scanList<Wire>(
     rest.forEach(onAnswer);
     entries.push(...[first, ...rest].flatMap((answer) => answer.value.entries).slice(0, wanted));
     if (first.value.total_entries > room) return { entries, complete: false, snapshot };
-    if (entries.length === maxEntries && (await holdsMore(index + 1))) return { entries, complete: false, snapshot };
+    // Full exactly at a window's end: whatever windows remain were read by holdsMore, once.
+    if (entries.length === maxEntries) return { entries, complete: !(await holdsMore(index + 1)), snapshot };
   }
   return { entries, complete: true, snapshot };
 
