@@ -31,9 +31,8 @@ export interface QueueRegistryOptions extends Omit<PollerOptions, 'locks' | 'hol
 }
 
 interface Entry {
-  listeners: Set<(update: CohortUpdate) => void>;
-  /** How to end each listener's subscription, for close(). */
-  enders: Map<(update: CohortUpdate) => void, () => void>;
+  /** Each listener, with how to end its subscription (for close()) when it said. */
+  listeners: Map<(update: CohortUpdate) => void, (() => void) | undefined>;
   latest: CohortUpdate | null;
   /** The last read delivered, which the next one follows. */
   lastRead: QueueRead | null;
@@ -62,7 +61,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
         entry.lastRead = update.read;
       }
       entry.latest = update;
-      for (const listener of [...entry.listeners]) listener(update);
+      for (const listener of [...entry.listeners.keys()]) listener(update);
     };
     const unsubscribe = sharing.fanout.subscribe(cohort.id, deliver);
     const poller = startPoller(cohort, {
@@ -71,11 +70,10 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
       locks: sharing.locks,
       holder,
       publish: (update) => sharing.fanout.publish(cohort.id, update),
-      lastPublished: () => cohorts.get(cohort.id)?.lastRead ?? null,
+      lastPublished: () => entry.lastRead,
     });
     const entry: Entry = {
-      listeners: new Set(),
-      enders: new Map(),
+      listeners: new Map(),
       latest: null,
       lastRead: null,
       leave() {
@@ -114,8 +112,7 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
         cohorts.set(cohort.id, entry);
       }
       const joined = entry;
-      joined.listeners.add(listener);
-      if (ended) joined.enders.set(listener, ended);
+      joined.listeners.set(listener, ended);
       if (joined.latest) listener(joined.latest);
       let left = false;
       return () => {
@@ -126,14 +123,13 @@ export function createQueueRegistry({ settings, sharing, ...pollerOptions }: Que
         if (remaining > 0) byCaller.set(callerKey, remaining);
         else byCaller.delete(callerKey);
         joined.listeners.delete(listener);
-        joined.enders.delete(listener);
         if (joined.listeners.size === 0) joined.leave();
       };
     },
     close() {
       for (const entry of [...cohorts.values()]) {
         // Each ender leaves as its subscriber does, and the last one stops the poll.
-        for (const end of [...entry.enders.values()]) end();
+        for (const end of [...entry.listeners.values()]) end?.();
         entry.leave();
       }
     },
