@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { callerKey, type Caller } from './callers.js';
 
 export const RATE_WINDOW_MS = 60_000;
 
@@ -38,4 +39,16 @@ export function createMemoryRateWindows(now: () => number = Date.now): MemoryRat
       return { allowed: window.count <= perMinute, resetInMs: window.start + RATE_WINDOW_MS - at };
     },
   };
+}
+
+/**
+ * One operation of `caller` counted against its `ratePerMinute`, and `then`
+ * told the verdict (null: the caller has no limit): at once when the windows
+ * are this process's, when Redis answers when they are shared. What the
+ * rate-limit plugin and the response-cache hit path both admit by.
+ */
+export function admit<R>(windows: RateWindows, caller: Caller, address: string | undefined, then: (verdict: RateVerdict | null) => R): R | Promise<R> {
+  if (caller.ratePerMinute === 0) return then(null);
+  const verdict = windows.take(callerKey(caller, address), caller.ratePerMinute);
+  return verdict instanceof Promise ? verdict.then(then) : then(verdict);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { callerKey, type CallerIdentifier } from '../auth/callers.js';
-import { createMemoryRateWindows, type RateVerdict, type RateWindows } from '../auth/rate-windows.js';
+import type { CallerIdentifier } from '../auth/callers.js';
+import { admit, createMemoryRateWindows, type RateVerdict, type RateWindows } from '../auth/rate-windows.js';
 
 /**
  * At most its `ratePerMinute` operations per caller in each minute (a fixed
@@ -18,11 +18,11 @@ export function useRateLimit(callers: CallerIdentifier, windows: RateWindows = c
       const identification = callers.identify(request);
       // useApiKeys refused the unidentified before their parameters were read.
       if (!('caller' in identification)) return;
-      const perMinute = identification.caller.ratePerMinute;
-      if (perMinute === 0) return;
-      const key = callerKey(identification.caller, (context as { req?: IncomingMessage }).req?.socket.remoteAddress);
-      const verdict = windows.take(key, perMinute);
-      return verdict instanceof Promise ? verdict.then((shared) => judge(shared, perMinute)) : judge(verdict, perMinute);
+      const { caller } = identification;
+      const address = (context as { req?: IncomingMessage }).req?.socket.remoteAddress;
+      return admit(windows, caller, address, (verdict) => {
+        if (verdict) judge(verdict, caller.ratePerMinute);
+      });
     },
   };
 }

@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { getCORSHeadersByRequestAndOptions, type CORSOptions } from '@whatwg-node/server';
 import type { GraphQLParams } from 'graphql-yoga';
-import { callerKey, type Caller, type CallerIdentifier } from '../auth/callers.js';
-import type { RateVerdict, RateWindows } from '../auth/rate-windows.js';
+import type { Caller, CallerIdentifier } from '../auth/callers.js';
+import { admit, type RateVerdict, type RateWindows } from '../auth/rate-windows.js';
 import { wantsUpstreamStats } from '../http/upstream-stats.js';
 import { hitText } from './hit-text.js';
 import type { ResponseKeyOf } from './key.js';
@@ -78,9 +78,7 @@ export function createHitPath({ cache, keyOf, callers, rateWindows, cors, endpoi
     };
     const answer = (stored: Awaited<typeof found>): boolean | Promise<boolean> => {
       if (!stored) return false;
-      if (caller.ratePerMinute === 0) return send(stored)(null);
-      const verdict = rateWindows.take(callerKey(caller, req.socket.remoteAddress), caller.ratePerMinute);
-      return verdict instanceof Promise ? verdict.then(send(stored)) : send(stored)(verdict);
+      return admit(rateWindows, caller, req.socket.remoteAddress, send(stored));
     };
     return found instanceof Promise ? found.then(answer) : answer(found);
   };
