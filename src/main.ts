@@ -6,7 +6,6 @@ import { startSharing } from './redis/sharing.js';
 import { startSandbox } from './sandbox/server.js';
 import { loadSandboxSettings, sandboxUpstreams, type SandboxSettings } from './sandbox/settings.js';
 import { logDestination, type LogDestination } from './telemetry/logger.js';
-import { startTracing } from './telemetry/tracing.js';
 
 /**
  * The gateway's config and the embedded sandbox's settings. Both are read in every
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
 
   const { config, sandboxSettings } = settings;
   // Before anything makes a span: until it runs, the OpenTelemetry API is a no-op.
-  const tracing = config.telemetry.tracing ? startTracing(config.telemetry.tracing) : null;
+  const tracing = config.telemetry.tracing ? (await import('./telemetry/tracing-sdk.js')).startTracing(config.telemetry.tracing) : null;
   const sandbox = sandboxSettings ? await startSandbox(sandboxSettings) : null;
   const upstreams = sandbox ? sandboxUpstreams(sandbox.url) : config.upstreams;
   const destination = await logDestination(config.telemetry);

@@ -115,7 +115,7 @@ export interface Gateway {
  * node:http, for main.ts and the tests alike.
  */
 export function createGateway(
-  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security' | 'queue' | 'buildId'>,
+  config: Pick<Config, 'upstreams' | 'resilience' | 'traffic' | 'security' | 'queue' | 'buildId' | 'telemetry'>,
   dependencies: GatewayDependencies = {},
 ): Gateway {
   const { security } = config;
@@ -141,7 +141,8 @@ export function createGateway(
     clock,
     // A write that invalidates upstream answers drops the results built from them.
     onInvalidate: (route, credential) => responses?.invalidate(route, credential),
-    observer: combineObservers([metrics.observer, tracingObserver()]),
+    // Without tracing every span is a no-op: no span, context or traceparent per attempt.
+    observer: config.telemetry.tracing ? combineObservers([metrics.observer, tracingObserver()]) : metrics.observer,
     ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
   });
   const clients = createUpstreamClients(config.upstreams);

@@ -41,10 +41,11 @@ export function createRequestLog(): RequestLog {
       byRoute[key] = (byRoute[key] ?? 0) + 1;
       total++;
       entries.push(entry);
-      if (entries.length > MAX_LOGGED_REQUESTS) entries = entries.slice(-MAX_LOGGED_REQUESTS);
+      // Trimmed at twice the bound, so a busy sandbox copies its log once per MAX_LOGGED_REQUESTS requests, not on each.
+      if (entries.length > 2 * MAX_LOGGED_REQUESTS) entries = entries.slice(-MAX_LOGGED_REQUESTS);
     },
     stats: () => ({ total, byRoute: { ...byRoute } }),
-    requests: () => [...entries],
+    requests: () => entries.slice(-MAX_LOGGED_REQUESTS),
     reset() {
       byRoute = {};
       total = 0;

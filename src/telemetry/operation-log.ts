@@ -11,6 +11,7 @@ export function logRequest(logger: Logger, record: RequestRecord, status: number
   const durationMs = Math.round((performance.now() - record.startedAt) * 100) / 100;
   const operations: ReadonlyArray<OperationFacts | null> = record.operations.length > 0 ? record.operations : [null];
   const level = status >= 500 ? 'error' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
   for (const operation of operations) {
     const snapshot = operation?.stats?.snapshot();
     logger[level](

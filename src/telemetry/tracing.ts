@@ -1,36 +1,9 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpObserver } from '../http/observer.js';
 import type { RequestRecord } from './request-record.js';
-import type { TelemetrySettings } from './settings.js';
 
 const tracer = () => trace.getTracer('cx-gateway');
-
-export interface Tracing {
-  /** Sends the spans still buffered and stops (graceful shutdown). */
-  shutdown(): Promise<void>;
-}
-
-/**
- * OpenTelemetry's Node SDK exporting spans over OTLP/HTTP to
- * `<endpoint>/v1/traces`, W3C trace context in and out; nothing is
- * instrumented automatically, the gateway makes its own spans. Until this
- * runs (and when tracing is off) the OpenTelemetry API is a no-op.
- */
-export function startTracing(settings: NonNullable<TelemetrySettings['tracing']>): Tracing {
-  const sdk = new NodeSDK({
-    serviceName: settings.serviceName,
-    traceExporter: new OTLPTraceExporter({ url: `${settings.endpoint}/v1/traces` }),
-    instrumentations: [],
-    // Only traces: OTLP metrics and logs would duplicate /metrics and stdout.
-    metricReaders: [],
-    logRecordProcessors: [],
-  });
-  sdk.start();
-  return { shutdown: () => sdk.shutdown() };
-}
 
 /**
  * The span of one request to the GraphQL endpoint, a child of the caller's
