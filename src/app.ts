@@ -27,7 +27,6 @@ export interface AppOptions {
 }
 
 export interface App {
-  logger: Logger;
   gateway: Gateway;
   readiness: Readiness;
   server: Server;
@@ -35,12 +34,6 @@ export interface App {
   metricsServer: Server | null;
   /** Listens on the configured ports (or those given; 0: free ones) and says where. */
   listen(ports?: { port?: number; metricsPort?: number }): Promise<{ url: string; metricsUrl: string | null }>;
-  /**
-   * Run once draining starts, e.g. to end long-lived streams (subscriptions
-   * over WebSocket or SSE), which would otherwise hold the drain to its end;
-   * and after it, to close what the operations used (Redis).
-   */
-  onShutdown(hooks: { whenDraining?: () => void | Promise<void>; afterDrain?: () => void | Promise<void> }): void;
   /**
    * Graceful shutdown: /readyz answers 503, no new connection is accepted
    * (both before it returns its promise),
@@ -99,13 +92,9 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
     gateway.endSubscriptions();
     webSocket.stopAccepting();
   };
-  const before: Array<() => void | Promise<void>> = [endStreams];
-  const after: Array<() => void | Promise<void>> = [() => webSocket.close(), ...(sharing ? [() => sharing.close()] : [])];
-
-  const closePhase = () => Promise.allSettled([gateway.close(), ...after.map((hook) => hook()), sandbox?.close(), closeNow(metricsServer)]);
+  const closePhase = () => Promise.allSettled([gateway.close(), webSocket.close(), sharing?.close(), sandbox?.close(), closeNow(metricsServer)]);
 
   return {
-    logger,
     gateway,
     readiness,
     server,
@@ -117,15 +106,11 @@ export function createApp({ config, logger, sharing, sandbox = null, dependencie
       await listen(metricsServer, metricsPort, config.host);
       return { url, metricsUrl: `http://${shown(config.host)}:${(metricsServer.address() as AddressInfo).port}/metrics` };
     },
-    onShutdown({ whenDraining, afterDrain }) {
-      if (whenDraining) before.push(whenDraining);
-      if (afterDrain) after.push(afterDrain);
-    },
     async shutdown(graceMs) {
       // Synchronously, before the first await: the caller may announce it as done.
       readiness.beginShutdown();
       const drained = drain.drain(server, graceMs);
-      await Promise.allSettled(before.map((hook) => hook()));
+      endStreams();
       const cut = await drained;
       if (cut > 0) server.closeAllConnections();
       await closePhase();

@@ -92,7 +92,6 @@ export interface Gateway {
    */
   handle: RequestListener;
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
-  logger: Logger;
   metrics: GatewayMetrics;
   records: RequestRecords;
   /** The HTTP layer's breakers, queues, budgets and cache, for probes. */
@@ -255,7 +254,6 @@ export function createGateway(
   return {
     handle: createGatewayHandler(yoga, hitPath, security.maxBodyBytes),
     yoga,
-    logger,
     metrics,
     records,
     upstreamState: http.state,

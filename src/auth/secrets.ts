@@ -34,7 +34,7 @@ export function serviceSecrets(config: Pick<Config, 'upstreams' | 'telemetry' | 
  * no password (then the name is the credential: `https://api-key@host`). A
  * user name beside a password (`default`) is an ordinary word more often.
  */
-export function urlSecrets(url: string | undefined): string[] {
+function urlSecrets(url: string | undefined): string[] {
   if (!url) return [];
   let parsed: URL;
   try {

@@ -19,7 +19,7 @@ export function createDispatcher(timeouts: UpstreamTimeouts): Dispatcher {
 }
 
 /** How long closing a pool waits for the calls still in it before it destroys them. */
-export const CLOSE_PATIENCE_MS = 1_000;
+const CLOSE_PATIENCE_MS = 1_000;
 
 /**
  * Closes a pool, destroying it (its calls fail) when calls still run after

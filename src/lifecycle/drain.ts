@@ -5,8 +5,6 @@ export interface Drain {
   track(res: ServerResponse): void;
   /** Counts work that is no HTTP response (an operation over WebSocket) until the returned release is called (once is enough). */
   hold(): () => void;
-  /** Requests not yet answered. */
-  active(): number;
   /**
    * Stops the server accepting connections (before it returns), closes idle
    * keep-alive ones, and closes every other one once its response is out.
@@ -50,7 +48,6 @@ export function createDrain(): Drain {
         done(held);
       };
     },
-    active: () => open.size,
     drain(server, graceMs) {
       return new Promise<number>((resolve) => {
         let timer: NodeJS.Timeout | undefined;

@@ -30,7 +30,6 @@ export interface ReadinessReport {
 }
 
 export interface Readiness {
-  add(check: ReadinessCheck): void;
   /** From now on /readyz answers 503: the process is draining. */
   beginShutdown(): void;
   report(): Promise<ReadinessReport>;
@@ -47,9 +46,6 @@ export function createReadiness(http: HttpLayerState, upstreams: readonly Upstre
   const all: ReadinessCheck[] = [{ name: 'config', check: () => ({ state: 'up' }) }, breakerCheck(http, upstreams), ...checks];
   let stopping = false;
   return {
-    add: (check) => {
-      all.push(check);
-    },
     beginShutdown() {
       stopping = true;
     },
