@@ -1,9 +1,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-
-/** Costs remembered per document, for this many sets of variables each (a traversal's cursors are new each page). */
-const MAX_COSTS_PER_DOCUMENT = 64;
+import { perDocument } from './per-document.js';
 
 /**
  * Refuses an operation whose cost (schema/cost.ts: fields times the
@@ -14,24 +12,15 @@ const MAX_COSTS_PER_DOCUMENT = 64;
  * same text the same parsed document, so each is counted once.
  */
 export function useCostLimit(maxCost: number): Plugin {
-  const costs = new WeakMap<DocumentNode, Map<string, number>>();
-  const costOf = (args: ExecutionArgs): number | null => {
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const known = costs.get(args.document) ?? new Map<string, number>();
-    const key = JSON.stringify(variables);
-    let cost = known.get(key);
-    if (cost !== undefined) return cost;
+  const costOf = perDocument((args): number | null => {
     try {
-      cost = complexityFromQuery(args.document, { schema: args.schema, variables, ctx: args.contextValue as object }).complexity;
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      return complexityFromQuery(args.document, { schema: args.schema, variables, ctx: args.contextValue as object }).complexity;
     } catch {
       // Variables that do not coerce: execution reports them with a code.
       return null;
     }
-    if (known.size >= MAX_COSTS_PER_DOCUMENT) known.clear();
-    known.set(key, cost);
-    costs.set(args.document, known);
-    return cost;
-  };
+  });
   const refusal = (args: ExecutionArgs): ExecutionResult | null => {
     const cost = costOf(args);
     if (cost === null || cost <= maxCost) return null;

@@ -1,9 +1,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { getOperationAST, getVariableValues, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-
-/** Verdicts remembered per document, for this many sets of variables each. */
-const MAX_VERDICTS_PER_DOCUMENT = 64;
+import { perDocument } from './per-document.js';
 
 /**
  * Queries and mutations run as code compiled once per document (graphql-jit),
@@ -15,28 +13,11 @@ const MAX_VERDICTS_PER_DOCUMENT = 64;
  * document, the operation and the variables alone, and is kept per document.
  */
 export function useJitExecution(): Plugin {
-  const verdicts = new WeakMap<DocumentNode, Map<string, boolean>>();
-  const compilable = (args: ExecutionArgs) => {
+  const compilable = perDocument((args: ExecutionArgs) => {
     const operation = getOperationAST(args.document, args.operationName);
     if (!operation || operation.operation === 'subscription') return false;
     const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
     return !('errors' in coerced);
-  };
-  return useGraphQlJit(
-    {},
-    {
-      enableIf: (args: ExecutionArgs) => {
-        const known = verdicts.get(args.document) ?? new Map<string, boolean>();
-        const key = JSON.stringify([args.operationName ?? null, args.variableValues ?? null]);
-        let verdict = known.get(key);
-        if (verdict === undefined) {
-          verdict = compilable(args);
-          if (known.size >= MAX_VERDICTS_PER_DOCUMENT) known.clear();
-          known.set(key, verdict);
-          verdicts.set(args.document, known);
-        }
-        return verdict;
-      },
-    },
-  ) as Plugin;
+  });
+  return useGraphQlJit({}, { enableIf: compilable }) as Plugin;
 }
